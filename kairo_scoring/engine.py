@@ -1,0 +1,325 @@
+"""The vectorised decision model: arrays in, arrays out, no per-pilot Python loop.
+
+Unknown is not zero. A gate that needs an unknown field is *not met* (status UNKNOWN).
+To tell whether a decision hinges on unknowns, the engine carries a lower and an upper
+bound for demand, supply and the current mode, and checks whether every completion of
+the unknowns inside those bounds gives the same verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kairo_scoring.profile import Gate, Profile
+from kairo_scoring.schema import (
+    CURRENT_MODES,
+    RISK_LEVELS,
+    SCORE_FIELDS,
+    SCORE_MAX,
+    SCORE_MIN,
+    SCORING_INPUTS,
+    STAGES,
+    VERDICTS,
+)
+
+MET, FAILED, UNKNOWN = 1, 0, -1
+LEVELS = (1, 2, 3)
+FAILED_CREDIT_CAP = 0.75  # a failed gate earns at most this much partial credit towards fit
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A portfolio's inputs as float arrays (NaN = unknown); invalid values count as unknown."""
+
+    scores: dict[str, np.ndarray]
+    risk: np.ndarray  # rank 0..3
+    current: np.ndarray  # level 0..3
+    volume: np.ndarray
+    users: np.ndarray
+    known_inputs: np.ndarray  # how many SCORING_INPUTS are known, per pilot
+    # Integral 1-5 fields as uint8 codes (0 = unknown, else the value); None if any value is fractional.
+    codes: dict[str, np.ndarray | None]
+    risk_code: np.ndarray  # uint8: rank 0..3, 4 = unknown
+
+    @property
+    def size(self) -> int:
+        return len(self.risk)
+
+
+def _codes(series: pd.Series, allowed: tuple[str, ...]) -> np.ndarray:
+    """Enum text → its position in `allowed` as float; NaN when unknown or not allowed."""
+    # Arrow's hash lookup is ~10x faster than building a pandas Categorical here.
+    values = (
+        pa.array(series.array)
+        if isinstance(series.dtype, pd.StringDtype)
+        else pa.array(series, from_pandas=True)
+    )
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = values.cast(pa.string())
+    positions = pc.index_in(values, value_set=pa.array(allowed, type=values.type))
+    return positions.to_numpy(zero_copy_only=False).astype("float64")
+
+
+def _bounded(values: np.ndarray, low: float, high: float = np.inf) -> np.ndarray:
+    out = values.astype("float64", copy=True)
+    out[(out < low) | (out > high)] = np.nan
+    return out
+
+
+def read_inputs(frame: pd.DataFrame) -> Inputs:
+    """Extract the scoring inputs from a conformed portfolio frame."""
+    scores = {f: _bounded(frame[f].to_numpy("float64"), SCORE_MIN, SCORE_MAX) for f in SCORE_FIELDS}
+    risk = _codes(frame["risk_level"], RISK_LEVELS)
+    current = _codes(frame["current_mode"], CURRENT_MODES)
+    volume = _bounded(frame["monthly_volume"].to_numpy("float64"), 0)
+    users = _bounded(frame["users"].to_numpy("float64"), 1)
+    columns = {
+        **scores,
+        "risk_level": risk,
+        "current_mode": current,
+        "monthly_volume": volume,
+        "users": users,
+    }
+    known = sum((~np.isnan(columns[name])).astype(np.int8) for name in SCORING_INPUTS)
+    codes = {f: _small_codes(values) for f, values in scores.items()}
+    risk_code = np.nan_to_num(risk, nan=float(len(RISK_LEVELS))).astype(np.uint8)
+    return Inputs(scores, risk, current, volume, users, np.asarray(known), codes, risk_code)
+
+
+def _small_codes(values: np.ndarray) -> np.ndarray | None:
+    """1-5 values → uint8 codes (0 = unknown); None when a value is not a whole number."""
+    filled = np.nan_to_num(values, nan=0.0)
+    codes = filled.astype(np.uint8)
+    return None if (codes != filled).any() else codes
+
+
+# Every (value, risk) pair a gate can see when values are whole: value code 0..5 (0 unknown)
+# times risk code 0..4 (4 unknown). A gate evaluated on these 30 pairs is a lookup table.
+_PAIR_VALUES = np.repeat(np.array([np.nan, 1, 2, 3, 4, 5]), len(RISK_LEVELS) + 1)
+_PAIR_RISKS = np.tile(np.array([0.0, 1, 2, 3, np.nan]), 6)
+
+
+def _pairs_inputs(gate: Gate) -> Inputs:
+    risk = _PAIR_RISKS
+    scores = {f: np.full(risk.size, np.nan) for f in SCORE_FIELDS}
+    if gate.field != "risk_level":
+        scores[gate.field] = _PAIR_VALUES
+    empty = np.full(risk.size, np.nan)
+    return Inputs(scores, risk, empty, empty, empty, np.zeros(risk.size), {}, np.zeros(risk.size, np.uint8))
+
+
+def _pair_index(gate: Gate, inputs: Inputs) -> np.ndarray | None:
+    """Per pilot, the row of the 30-pair table that describes it; None when values are fractional."""
+    if gate.field == "risk_level":
+        return inputs.risk_code + np.uint8(len(RISK_LEVELS) + 1)  # value code 1: any known value
+    codes = inputs.codes.get(gate.field)
+    if codes is None:
+        return None
+    return codes * np.uint8(len(RISK_LEVELS) + 1) + inputs.risk_code
+
+
+def stage_codes(frame: pd.DataFrame) -> np.ndarray:
+    return _codes(frame["stage"], STAGES)
+
+
+# ---------------------------------------------------------------- scores
+
+
+def dimension_scores(inputs: Inputs, profile: Profile) -> dict[str, np.ndarray]:
+    """Each dimension 0-100: the mean of its known fields rescaled from 1-5; NaN when none is known."""
+    out = {}
+    for dim, fields in profile.dimensions.items():
+        total, known = np.zeros(inputs.size), np.zeros(inputs.size)
+        for f in fields:
+            values = inputs.scores[f]
+            is_known = ~np.isnan(values)
+            total += np.where(is_known, values, 1.0)
+            known += is_known
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[dim] = (total - known) * 25.0 / known  # NaN where no field is known (0/0)
+    return out
+
+
+def readiness(dims: dict[str, np.ndarray], profile: Profile) -> np.ndarray:
+    """The weighted mean of the known dimensions; NaN when no weighted dimension is known."""
+    n = len(next(iter(dims.values())))
+    num, den = np.zeros(n), np.zeros(n)
+    for dim, values in dims.items():
+        known = ~np.isnan(values)
+        weight = profile.weights[dim]
+        num += np.where(known, values * weight, 0.0)
+        den += np.where(known, weight, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+# ---------------------------------------------------------------- gates
+
+
+def _gate_values(gate: Gate, inputs: Inputs) -> np.ndarray:
+    return inputs.risk if gate.field == "risk_level" else inputs.scores[gate.field]
+
+
+def _passes(gate: Gate, values: np.ndarray) -> np.ndarray:
+    t = gate.threshold
+    with np.errstate(invalid="ignore"):
+        return {">=": values >= t, ">": values > t, "<=": values <= t, "<": values < t}[gate.op]
+
+
+def _applies(gate: Gate, inputs: Inputs) -> tuple[np.ndarray, np.ndarray]:
+    """(risk known, gate applies) for a gate with a risk condition."""
+    rank = float(RISK_LEVELS.index(gate.min_risk))
+    known = ~np.isnan(inputs.risk)
+    with np.errstate(invalid="ignore"):
+        return known, known & (inputs.risk >= rank)
+
+
+def gate_status(gate: Gate, inputs: Inputs) -> np.ndarray:
+    """MET / FAILED / UNKNOWN for every pilot. A gate whose risk condition does not apply is MET."""
+    index = _pair_index(gate, inputs)
+    if index is not None:
+        return _exact_status(gate, _pairs_inputs(gate))[index]
+    return _exact_status(gate, inputs)
+
+
+def gate_credit(gate: Gate, inputs: Inputs, status: np.ndarray) -> np.ndarray:
+    """Credit 0..1 towards fit: 1 when met; partial, growing with the value, when failed; 0 when unknown."""
+    index = _pair_index(gate, inputs)
+    if index is not None:
+        pairs = _pairs_inputs(gate)
+        return _exact_credit(gate, pairs, _exact_status(gate, pairs))[index]
+    return _exact_credit(gate, inputs, status)
+
+
+def _exact_status(gate: Gate, inputs: Inputs) -> np.ndarray:
+    values = _gate_values(gate, inputs)
+    passes = _passes(gate, values)
+    status = np.where(np.isnan(values), UNKNOWN, np.where(passes, MET, FAILED)).astype(np.int8)
+    if gate.min_risk is None:
+        return status
+    risk_known, applies = _applies(gate, inputs)
+    # Risk unknown: a gate met anyway stays met, otherwise it hinges on the risk.
+    return np.where(risk_known, np.where(applies, status, MET), np.where(status == MET, MET, UNKNOWN)).astype(
+        np.int8
+    )
+
+
+def _exact_credit(gate: Gate, inputs: Inputs, status: np.ndarray) -> np.ndarray:
+    values = _gate_values(gate, inputs)
+    t = gate.threshold
+    if gate.field == "risk_level":
+        worst = float(len(RISK_LEVELS) - 1)
+        span = max(worst - t, 1.0)
+        partial = (worst - values) / span
+    else:
+        span = max(t - SCORE_MIN, 1.0)
+        partial = (values - SCORE_MIN) / span
+    np.clip(partial, 0.0, 1.0, out=partial)
+    partial *= FAILED_CREDIT_CAP
+    return np.where(status == MET, 1.0, np.where(status == FAILED, partial, 0.0))
+
+
+def supply_bounds(statuses: np.ndarray, gate_levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(supply with unknown gates failing, supply with unknown gates passing), levels 0..3.
+
+    `statuses` is gate-major (gates, pilots). An option is governable when its gates and
+    every lighter option's gates pass.
+    """
+    n = statuses.shape[1]
+    low, high = np.zeros(n, np.int8), np.zeros(n, np.int8)
+    still_low, still_high = np.ones(n, bool), np.ones(n, bool)
+    for level in LEVELS:
+        rows = statuses[gate_levels == level]
+        still_low &= (rows == MET).all(axis=0)
+        still_high &= (rows != FAILED).all(axis=0)
+        low += still_low
+        high += still_high
+    return low, high
+
+
+# ---------------------------------------------------------------- demand
+
+
+def demand_bounds(inputs: Inputs, profile: Profile) -> tuple[np.ndarray, np.ndarray]:
+    """(lowest, highest) demand level 1..3 consistent with what is known of volume and users."""
+    vol, users = inputs.volume, inputs.users
+    vol_lo, vol_hi = np.nan_to_num(vol, nan=0.0), np.nan_to_num(vol, nan=np.inf)
+    users_lo, users_hi = np.nan_to_num(users, nan=1.0), np.nan_to_num(users, nan=np.inf)
+
+    def level(v: np.ndarray, u: np.ndarray) -> np.ndarray:
+        api = v >= profile.api_pipeline_min_volume
+        workspace = (u >= profile.shared_workspace_min_users) | (v >= profile.shared_workspace_min_volume)
+        return np.where(api, 3, np.where(workspace, 2, 1)).astype(np.int8)
+
+    return level(vol_lo, users_lo), level(vol_hi, users_hi)
+
+
+def demand_closeness(d_low: np.ndarray, d_high: np.ndarray, option_level: int) -> np.ndarray:
+    """1 when the option is the demand, 0.5 one level away, 0 two away; averaged over unknown demand."""
+    closeness = 1.0 - np.abs(option_level - d_low) / 2.0
+    open_rows = np.flatnonzero(d_low != d_high)
+    if open_rows.size:
+        low, high = d_low[open_rows], d_high[open_rows]
+        total, count = np.zeros(open_rows.size), np.zeros(open_rows.size)
+        for d in LEVELS:
+            inside = (low <= d) & (d <= high)
+            total += np.where(inside, 1.0 - abs(option_level - d) / 2.0, 0.0)
+            count += inside
+        closeness[open_rows] = total / count
+    return closeness
+
+
+# ---------------------------------------------------------------- verdicts
+
+_CONDITIONS = {
+    "at_risk": lambda c, d, s: c > s,
+    "not_ready": lambda c, d, s: s == 0,
+    "simplify": lambda c, d, s: c > d,
+    "promote": lambda c, d, s: min(d, s) > c,
+    "build_readiness": lambda c, d, s: d > min(d, s),
+    "hold": lambda c, d, s: True,
+}
+NEEDS_DATA = VERDICTS.index("needs_data")
+
+
+def verdict_table(profile: Profile) -> np.ndarray:
+    """V[current 0..3, demand 0..3, supply 0..3] → verdict index into VERDICTS (demand 0 unused)."""
+    table = np.full((4, 4, 4), VERDICTS.index("hold"), np.int8)
+    for c in range(4):
+        for d in LEVELS:
+            for s in range(4):
+                first = next(v for v in profile.verdict_priority if _CONDITIONS[v](c, d, s))
+                table[c, d, s] = VERDICTS.index(first)
+    return table
+
+
+def decide_verdicts(
+    table: np.ndarray,
+    bounds: tuple[tuple[np.ndarray, np.ndarray], ...],
+) -> np.ndarray:
+    """The verdict index per pilot, NEEDS_DATA where completions of the unknowns disagree.
+
+    `bounds` holds (low, high) arrays for current, demand and supply.
+    """
+    (c_lo, c_hi), (d_lo, d_hi), (s_lo, s_hi) = bounds
+    verdict = table[c_lo, d_lo, s_lo].astype(np.int8)
+    open_rows = np.flatnonzero((c_lo != c_hi) | (d_lo != d_hi) | (s_lo != s_hi))
+    if open_rows.size == 0:
+        return verdict
+    cl, ch, dl, dh, sl, sh = (a[open_rows] for a in (c_lo, c_hi, d_lo, d_hi, s_lo, s_hi))
+    first = table[cl, dl, sl].astype(np.int8)
+    agree = np.ones(open_rows.size, bool)
+    for c in range(4):
+        c_in = (cl <= c) & (c <= ch)
+        for d in LEVELS:
+            cd_in = c_in & (dl <= d) & (d <= dh)
+            for s in range(4):
+                inside = cd_in & (sl <= s) & (s <= sh)
+                agree &= ~inside | (first == table[c, d, s])
+    verdict[open_rows] = np.where(agree, first, NEEDS_DATA)
+    return verdict

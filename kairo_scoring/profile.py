@@ -1,0 +1,312 @@
+"""The scoring profile: weights, demand thresholds, gates and verdict priority, as versioned TOML."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from kairo_scoring.errors import ProfileError
+from kairo_scoring.schema import FIELD_BY_NAME, OPTION_LEVEL, OPTIONS, RISK_LEVELS, SCORE_FIELDS, VERDICTS
+
+DECIDABLE_VERDICTS: tuple[str, ...] = tuple(v for v in VERDICTS if v != "needs_data")
+# A gate must be monotone so that raising a 1-5 field or lowering risk never hurts:
+# 1-5 fields take "at least" comparisons, risk_level takes "at most".
+GATE_OPS: dict[str, tuple[str, ...]] = {**{f: (">=", ">") for f in SCORE_FIELDS}, "risk_level": ("<=", "<")}
+MAX_GATES = 31  # gate sets are packed in bit masks for vectorised blocker text
+OP_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+
+
+@dataclass(frozen=True)
+class Gate:
+    """One condition an option needs: `field op value`, optionally only from `min_risk` up."""
+
+    option: str
+    field: str
+    op: str
+    value: float | str
+    min_risk: str | None = None
+
+    @property
+    def level(self) -> int:
+        return OPTION_LEVEL[self.option]
+
+    @property
+    def threshold(self) -> float:
+        """The value as a number (risk levels as their rank 0..3)."""
+        if self.field == "risk_level":
+            return float(RISK_LEVELS.index(str(self.value)))
+        return float(self.value)
+
+    def describe(self) -> str:
+        """Plain text such as 'controls ≥ 5 when risk is high or above'."""
+        value = self.value if isinstance(self.value, str) else f"{self.value:g}"
+        text = f"{self.field} {OP_SYMBOLS[self.op]} {value}"
+        if self.min_risk:
+            text += (
+                " when risk is critical" if self.min_risk == "critical" else f" when risk ≥ {self.min_risk}"
+            )
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"option": self.option, "field": self.field, "op": self.op, "value": self.value}
+        if self.min_risk:
+            out["min_risk"] = self.min_risk
+        return out
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A named, versioned scoring profile. Build one with `load_profile` or `profile_from_dict`."""
+
+    name: str
+    version: int
+    weights: dict[str, float]
+    dimensions: dict[str, tuple[str, ...]]
+    api_pipeline_min_volume: float
+    shared_workspace_min_volume: float
+    shared_workspace_min_users: float
+    fit_gates_weight: float
+    fit_demand_weight: float
+    verdict_priority: tuple[str, ...]
+    gates: tuple[Gate, ...]
+    description: str = ""
+    _hash: str = field(default="", repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The profile as plain data, in the TOML layout."""
+        return {
+            "name": self.name,
+            "version": self.version,
+            "description": self.description,
+            "weights": dict(self.weights),
+            "dimensions": {d: list(fs) for d, fs in self.dimensions.items()},
+            "demand": {
+                "api_pipeline_min_volume": self.api_pipeline_min_volume,
+                "shared_workspace_min_volume": self.shared_workspace_min_volume,
+                "shared_workspace_min_users": self.shared_workspace_min_users,
+            },
+            "fit": {"gates_weight": self.fit_gates_weight, "demand_weight": self.fit_demand_weight},
+            "verdicts": {"priority": list(self.verdict_priority)},
+            "gates": [g.to_dict() for g in self.gates],
+        }
+
+    def to_toml(self) -> str:
+        """The profile as a TOML document that `profile_from_toml` reads back unchanged."""
+        return tomli_w.dumps(self.to_dict())
+
+    @property
+    def content_hash(self) -> str:
+        """A short hash of what the profile decides (name, version and description excluded)."""
+        return self._hash
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    def gates_for(self, option: str) -> tuple[Gate, ...]:
+        return tuple(g for g in self.gates if g.option == option)
+
+    def dimension_of(self, field_name: str) -> str | None:
+        return next((d for d, fs in self.dimensions.items() if field_name in fs), None)
+
+    def revised(self, changes: dict[str, Any], *, name: str | None = None) -> Profile:
+        """A new version of this profile with `changes` applied (same TOML layout, merged one level deep)."""
+        data = self.to_dict()
+        for key, value in changes.items():
+            if isinstance(value, dict) and isinstance(data.get(key), dict):
+                data[key] = {**data[key], **value}
+            else:
+                data[key] = value
+        data["name"] = name or self.name
+        data["version"] = self.version + 1 if data["name"] == self.name else 1
+        return profile_from_dict(data)
+
+    def with_version(self, version: int, *, name: str | None = None) -> Profile:
+        return replace(self, version=version, name=name or self.name)
+
+
+def _content_hash(data: dict[str, Any]) -> str:
+    content = {k: v for k, v in data.items() if k not in ("name", "version", "description")}
+    blob = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _number(data: dict[str, Any], key: str, path: str, *, minimum: float = 0.0) -> float:
+    if key not in data:
+        raise ProfileError(f"{path}.{key}" if path else key, "is missing")
+    value = data[key]
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise ProfileError(f"{path}.{key}" if path else key, f"must be a number, got {value!r}")
+    if value < minimum:
+        raise ProfileError(f"{path}.{key}" if path else key, f"must be at least {minimum:g}, got {value!r}")
+    return float(value)
+
+
+def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    if not isinstance(value, dict):
+        raise ProfileError(key, "is missing" if value is None else "must be a table")
+    return value
+
+
+def _parse_gate(raw: Any, index: int) -> Gate:
+    path = f"gates[{index}]"
+    if not isinstance(raw, dict):
+        raise ProfileError(path, "must be a table with option, field, op and value")
+    unknown = set(raw) - {"option", "field", "op", "value", "min_risk"}
+    if unknown:
+        raise ProfileError(
+            f"{path}.{sorted(unknown)[0]}", "is not a gate key (option, field, op, value, min_risk)"
+        )
+    option, field_name, op = raw.get("option"), raw.get("field"), raw.get("op", ">=")
+    if option not in OPTIONS:
+        raise ProfileError(f"{path}.option", f"{option!r} is not one of {', '.join(OPTIONS)}")
+    if field_name not in GATE_OPS:
+        raise ProfileError(f"{path}.field", f"{field_name!r} is not a 1-5 field or risk_level")
+    if op not in GATE_OPS[field_name]:
+        raise ProfileError(
+            f"{path}.op", f"{op!r} is not allowed for {field_name}; use {' or '.join(GATE_OPS[field_name])}"
+        )
+    if "value" not in raw:
+        raise ProfileError(f"{path}.value", "is missing")
+    value = raw["value"]
+    if field_name == "risk_level":
+        if value not in RISK_LEVELS:
+            raise ProfileError(f"{path}.value", f"{value!r} is not one of {', '.join(RISK_LEVELS)}")
+    elif isinstance(value, bool) or not isinstance(value, int | float) or not 1 <= value <= 5:
+        raise ProfileError(f"{path}.value", f"must be a number from 1 to 5, got {value!r}")
+    min_risk = raw.get("min_risk")
+    if min_risk is not None and min_risk not in RISK_LEVELS:
+        raise ProfileError(f"{path}.min_risk", f"{min_risk!r} is not one of {', '.join(RISK_LEVELS)}")
+    return Gate(option, field_name, op, value, min_risk)
+
+
+def profile_from_dict(data: dict[str, Any]) -> Profile:
+    """Validate profile data and build a `Profile`; errors name the key and the problem."""
+    if not isinstance(data, dict):
+        raise ProfileError("(document)", "must be a table")
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ProfileError("name", "must be a non-empty text")
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ProfileError("version", f"must be a whole number ≥ 1, got {version!r}")
+
+    dims_raw = _table(data, "dimensions")
+    dimensions: dict[str, tuple[str, ...]] = {}
+    seen: set[str] = set()
+    for dim, fields in dims_raw.items():
+        if not isinstance(fields, list) or not fields:
+            raise ProfileError(f"dimensions.{dim}", "must be a non-empty list of 1-5 fields")
+        for f in fields:
+            if f not in SCORE_FIELDS:
+                raise ProfileError(
+                    f"dimensions.{dim}", f"{f!r} is not a 1-5 field ({', '.join(SCORE_FIELDS)})"
+                )
+            if f in seen:
+                raise ProfileError(f"dimensions.{dim}", f"{f!r} already belongs to another dimension")
+            seen.add(f)
+        dimensions[dim] = tuple(fields)
+
+    weights_raw = _table(data, "weights")
+    weights = {dim: _number(weights_raw, dim, "weights") for dim in dimensions}
+    extra = set(weights_raw) - set(dimensions)
+    if extra:
+        raise ProfileError(f"weights.{sorted(extra)[0]}", "has no matching entry in [dimensions]")
+    if sum(weights.values()) <= 0:
+        raise ProfileError("weights", "at least one weight must be above 0")
+
+    demand = _table(data, "demand")
+    api_volume = _number(demand, "api_pipeline_min_volume", "demand")
+    ws_volume = _number(demand, "shared_workspace_min_volume", "demand")
+    ws_users = _number(demand, "shared_workspace_min_users", "demand", minimum=1)
+    if api_volume < ws_volume:
+        raise ProfileError(
+            "demand.api_pipeline_min_volume", "must be at least demand.shared_workspace_min_volume"
+        )
+
+    fit = _table(data, "fit")
+    gates_weight = _number(fit, "gates_weight", "fit")
+    demand_weight = _number(fit, "demand_weight", "fit")
+    if abs(gates_weight + demand_weight - 1.0) > 1e-9:
+        raise ProfileError(
+            "fit", f"gates_weight + demand_weight must be 1, got {gates_weight + demand_weight:g}"
+        )
+
+    priority = tuple(_table(data, "verdicts").get("priority", ()))
+    if sorted(priority) != sorted(DECIDABLE_VERDICTS):
+        raise ProfileError(
+            "verdicts.priority", f"must list each of {', '.join(DECIDABLE_VERDICTS)} exactly once"
+        )
+
+    gates_raw = data.get("gates", [])
+    if not isinstance(gates_raw, list):
+        raise ProfileError("gates", "must be an array of tables ([[gates]])")
+    if len(gates_raw) > MAX_GATES:
+        raise ProfileError("gates", f"at most {MAX_GATES} gates are supported, got {len(gates_raw)}")
+    gates = tuple(_parse_gate(g, i) for i, g in enumerate(gates_raw))
+
+    known = {"name", "version", "description", "weights", "dimensions", "demand", "fit", "verdicts", "gates"}
+    unknown = set(data) - known
+    if unknown:
+        raise ProfileError(sorted(unknown)[0], "is not a profile key")
+
+    profile = Profile(
+        name=name.strip(),
+        version=version,
+        description=str(data.get("description", "")),
+        weights=weights,
+        dimensions=dimensions,
+        api_pipeline_min_volume=api_volume,
+        shared_workspace_min_volume=ws_volume,
+        shared_workspace_min_users=ws_users,
+        fit_gates_weight=gates_weight,
+        fit_demand_weight=demand_weight,
+        verdict_priority=priority,
+        gates=gates,
+    )
+    return replace(profile, _hash=_content_hash(profile.to_dict()))
+
+
+def profile_from_toml(text: str) -> Profile:
+    """Parse and validate a profile TOML document."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError("(document)", f"is not valid TOML: {exc}") from None
+    return profile_from_dict(data)
+
+
+def default_profile() -> Profile:
+    """The default profile that ships inside the package."""
+    return profile_from_toml(
+        resources.files("kairo_scoring").joinpath("default_profile.toml").read_text("utf-8")
+    )
+
+
+def load_profile(source: str | Path | Profile | None = None) -> Profile:
+    """A profile from a TOML file path, a Profile (returned as is), or the default when None."""
+    if source is None:
+        return default_profile()
+    if isinstance(source, Profile):
+        return source
+    path = Path(source)
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise ProfileError("(file)", f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ProfileError("(file)", f"{path} is not UTF-8 text") from None
+    return profile_from_toml(text)
+
+
+def field_label(name: str) -> str:
+    f = FIELD_BY_NAME.get(name)
+    return f.label if f else name

@@ -1,0 +1,323 @@
+"""`score()`: the portfolio in, one result object out, for pages, exports and the CLI alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kairo_scoring import engine
+from kairo_scoring.engine import FAILED, MET, UNKNOWN
+from kairo_scoring.profile import Gate, Profile, load_profile
+from kairo_scoring.schema import (
+    CANONICAL_COLUMNS,
+    CURRENT_MODES,
+    OPTION_LEVEL,
+    OPTIONS,
+    RISK_LEVELS,
+    SCORING_INPUTS,
+    VERDICTS,
+    conform,
+)
+from kairo_scoring.text import (
+    blocker_column,
+    categorical_from_keys,
+    fields_text,
+    next_step_text,
+    option_names,
+    pack_next_step,
+)
+
+FIT_COLUMNS = {
+    "assisted_desktop": "fit_assisted",
+    "shared_workspace": "fit_workspace",
+    "api_pipeline": "fit_pipeline",
+}
+DECISION_COLUMNS: tuple[str, ...] = (
+    "readiness",
+    "completeness",
+    *FIT_COLUMNS.values(),
+    "demand",
+    "supply_level",
+    "recommended",
+    "target",
+    "verdict",
+    "next_step",
+    "blockers",
+    "missing_fields",
+    "profile",
+    "profile_version",
+    "profile_hash",
+)
+GATE_STATUS_TEXT = {MET: "met", FAILED: "not met", UNKNOWN: "unknown"}
+
+
+def dimension_column(dimension: str) -> str:
+    return f"score_{dimension}"
+
+
+@dataclass(frozen=True)
+class GateCheck:
+    """One gate as it stands for one pilot."""
+
+    option: str
+    rule: str
+    field: str
+    current: float | str | None
+    required: str
+    status: str  # met, not met, unknown, not applicable
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """One step of a promotion path: from one mode to the next, and what blocks it."""
+
+    from_mode: str
+    to_mode: str
+    kind: str  # promote, fix, simplify
+    blocking: tuple[GateCheck, ...]
+
+    @property
+    def ready(self) -> bool:
+        return not self.blocking
+
+
+@dataclass(frozen=True)
+class ScoredPortfolio:
+    """The result of scoring: the scored table, gate statuses and the profile that produced them.
+
+    `table` keeps the input columns and adds the dimension scores and `DECISION_COLUMNS`.
+    `gate_status[i, j]` is MET/FAILED/UNKNOWN for row position i and `profile.gates[j]`.
+    """
+
+    table: pd.DataFrame
+    gate_status: np.ndarray
+    profile: Profile
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    @property
+    def dimension_columns(self) -> tuple[str, ...]:
+        return tuple(dimension_column(d) for d in self.profile.dimensions)
+
+    def position(self, pilot_id: str) -> int:
+        """Row position of a pilot; KeyError when absent."""
+        hits = np.flatnonzero(self.table["pilot_id"].to_numpy(dtype=object) == pilot_id)
+        if hits.size == 0:
+            raise KeyError(f"no pilot with id {pilot_id!r}")
+        return int(hits[0])
+
+    def pilot(self, pilot_id: str) -> pd.Series:
+        return self.table.iloc[self.position(pilot_id)]
+
+    def contributions(self, pilot_ids: list[str] | None = None) -> pd.DataFrame:
+        """Tidy factor contributions: per pilot, score and field, the points each field adds.
+
+        For each dimension the contributions sum to its score; for `readiness` they sum to
+        readiness. Unknown fields contribute nothing and are listed with value NaN.
+        """
+        rows = self.table if pilot_ids is None else self.table[self.table["pilot_id"].isin(pilot_ids)]
+        weights = self.profile.weights
+        dim_known = {d: rows[dimension_column(d)].notna().to_numpy() for d in self.profile.dimensions}
+        weight_known = sum(np.where(dim_known[d], weights[d], 0.0) for d in self.profile.dimensions)
+        parts = []
+        for dim, fields in self.profile.dimensions.items():
+            known_count = sum(rows[f].between(1, 5).to_numpy().astype(int) for f in fields)
+            for f in fields:
+                value = rows[f].where(rows[f].between(1, 5)).to_numpy()
+                points = np.where(np.isnan(value), 0.0, (value - 1) * 25 / np.maximum(known_count, 1))
+                share = np.divide(weights[dim], weight_known, out=np.zeros(len(rows)), where=weight_known > 0)
+                base = {"pilot_id": rows["pilot_id"].to_numpy(), "dimension": dim, "field": f, "value": value}
+                parts.append(pd.DataFrame({**base, "score": dim, "contribution": points}))
+                parts.append(pd.DataFrame({**base, "score": "readiness", "contribution": points * share}))
+        if not parts:
+            return pd.DataFrame(columns=["pilot_id", "score", "dimension", "field", "value", "contribution"])
+        tidy = pd.concat(parts, ignore_index=True)
+        return tidy[["pilot_id", "score", "dimension", "field", "value", "contribution"]]
+
+    def gate_checklist(self, pilot_id: str) -> pd.DataFrame:
+        """Every gate of every option for one pilot: rule, current value, required value, status."""
+        i = self.position(pilot_id)
+        checks = [
+            _check(g, self.table.iloc[i], int(self.gate_status[i, j]))
+            for j, g in enumerate(self.profile.gates)
+        ]
+        return pd.DataFrame([c.__dict__ for c in checks], columns=list(GateCheck.__dataclass_fields__))
+
+    def promotion_path(self, pilot_id: str) -> tuple[PathStep, ...]:
+        """The ordered steps from the current mode to the target, each with the gates that block it."""
+        i = self.position(pilot_id)
+        row = self.table.iloc[i]
+        checks = [_check(g, row, int(self.gate_status[i, j])) for j, g in enumerate(self.profile.gates)]
+        current = CURRENT_MODES.index(row["current_mode"]) if row["current_mode"] in CURRENT_MODES else 0
+        target = OPTION_LEVEL.get(row["target"], 3) if pd.notna(row["target"]) else 3
+        supply = int(row["supply_level"])
+
+        def blocking(levels: range) -> tuple[GateCheck, ...]:
+            names = {OPTIONS[level - 1] for level in levels}
+            return tuple(c for c in checks if c.option in names and c.status in ("not met", "unknown"))
+
+        steps = []
+        if current > supply:
+            steps.append(
+                PathStep(
+                    CURRENT_MODES[current],
+                    CURRENT_MODES[current],
+                    "fix",
+                    blocking(range(supply + 1, current + 1)),
+                )
+            )
+        if current > target:
+            steps.append(PathStep(CURRENT_MODES[current], OPTIONS[target - 1], "simplify", ()))
+        for level in range(current + 1, target + 1):
+            steps.append(
+                PathStep(
+                    CURRENT_MODES[level - 1], OPTIONS[level - 1], "promote", blocking(range(level, level + 1))
+                )
+            )
+        return tuple(steps)
+
+    def summary(self) -> pd.DataFrame:
+        """Pilot counts per verdict and per recommended option (every category shown, zeros included)."""
+        verdicts = (
+            self.table["verdict"].value_counts(sort=False).rename_axis("value").reset_index(name="pilots")
+        )
+        verdicts.insert(0, "what", "verdict")
+        options = (
+            self.table["recommended"]
+            .value_counts(sort=False, dropna=False)
+            .rename_axis("value")
+            .reset_index(name="pilots")
+        )
+        options["value"] = options["value"].astype(object).where(options["value"].notna(), "undecided")
+        options.insert(0, "what", "recommended")
+        out = pd.concat([verdicts, options], ignore_index=True)
+        out["value"] = out["value"].astype(str)
+        return out
+
+
+def _check(gate: Gate, row: pd.Series, status: int) -> GateCheck:
+    current = row[gate.field]
+    current = None if pd.isna(current) else current
+    text = GATE_STATUS_TEXT[status]
+    risk = row["risk_level"]
+    if gate.min_risk and risk in RISK_LEVELS and RISK_LEVELS.index(risk) < RISK_LEVELS.index(gate.min_risk):
+        text = "not applicable"
+    value = gate.value if isinstance(gate.value, str) else f"{gate.value:g}"
+    required = f"{gate.op} {value}" + (f" (risk ≥ {gate.min_risk})" if gate.min_risk else "")
+    return GateCheck(gate.option, gate.describe(), gate.field, current, required, text)
+
+
+def score(pilots: pd.DataFrame, profile: Profile | str | None = None) -> ScoredPortfolio:
+    """Score every pilot of a portfolio with `profile` (the default profile when None).
+
+    Scores are absolute: a pilot's row depends on its own fields and the profile only.
+    The work is vectorised over the whole frame; text columns are built once per
+    distinct situation.
+    """
+    profile = load_profile(profile)
+    frame = conform(pilots)
+    n = len(frame)
+    inputs = engine.read_inputs(frame)
+    dims = engine.dimension_scores(inputs, profile)
+
+    gates = profile.gates
+    levels = np.array([g.level for g in gates], dtype=np.int8)
+    status = np.empty((len(gates), n), np.int8)  # gate-major: each gate's row is contiguous
+    for j, gate in enumerate(gates):
+        status[j] = engine.gate_status(gate, inputs)
+    s_lo, s_hi = engine.supply_bounds(status, levels)
+    d_lo, d_hi = engine.demand_bounds(inputs, profile)
+    current_known = ~np.isnan(inputs.current)
+    current = np.where(current_known, inputs.current, 0).astype(np.int8)
+    c_hi = np.where(current_known, current, 3).astype(np.int8)
+    verdict = engine.decide_verdicts(
+        engine.verdict_table(profile), ((current, c_hi), (d_lo, d_hi), (s_lo, s_hi))
+    )
+
+    demand = np.where(d_lo == d_hi, d_lo, -1)
+    r_lo, r_hi = np.minimum(d_lo, s_lo), np.minimum(d_hi, s_lo)
+    recommended = np.where(r_lo == r_hi, r_lo, -1)
+
+    added: dict[str, object] = {dimension_column(dim): values for dim, values in dims.items()}
+    added["readiness"] = engine.readiness(dims, profile)
+    added["completeness"] = inputs.known_inputs * (100.0 / len(SCORING_INPUTS))
+    added.update(_fits(inputs, profile, status, (d_lo, d_hi)))
+    added["demand"] = option_names(demand, zero=None)
+    added["supply_level"] = s_lo
+    added["recommended"] = option_names(recommended, zero="not_ready")
+    added["target"] = option_names(demand, zero=None)
+    added["verdict"] = pd.Categorical.from_codes(verdict, categories=list(VERDICTS))
+
+    # What stands between the pilot and where it should be: the gates of the levels above
+    # supply, up to the target (or up to the current mode when it runs heavier than that).
+    top = np.maximum(d_hi, current)
+    in_range = (levels[:, None] > s_lo[None, :]) & (levels[:, None] <= top[None, :])
+    failed = (status == FAILED) & in_range
+    unknown = (status == UNKNOWN) & in_range
+    blocking = failed | unknown
+    open_rows = np.flatnonzero((verdict == engine.NEEDS_DATA) | (recommended < 0))
+    missing = np.zeros(n, np.int64)
+    if open_rows.size:
+        missing[open_rows] = _missing_fields(
+            inputs, gates, status, levels, (current_known, d_lo, d_hi, s_lo, s_hi), open_rows
+        )
+    order = np.argsort(levels, kind="stable")
+    first = order[np.argmax(blocking[order], axis=0)] + 1 if gates else np.zeros(n, int)
+    step_keys = pack_next_step(
+        verdict=verdict,
+        current=np.where(current_known, current + 1, 0),
+        target=np.where(demand > 0, demand, d_hi),
+        supply=s_lo,
+        recommended=r_lo + 1,
+        open=recommended < 0,
+        gate=np.where(blocking.any(axis=0), first, 0),
+        more=np.clip(blocking.sum(axis=0) - 1, 0, 63),
+        missing=missing,
+    )
+    added["next_step"] = categorical_from_keys(step_keys, lambda k: next_step_text(k, profile))
+    added["blockers"] = blocker_column(failed, unknown, profile)
+    added["missing_fields"] = categorical_from_keys(missing, fields_text)
+    added["profile"] = pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[profile.name])
+    added["profile_version"] = np.full(n, profile.version, np.int32)
+    added["profile_hash"] = pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[profile.content_hash])
+    table = pd.concat([frame, pd.DataFrame(added, index=frame.index)], axis=1)
+    return ScoredPortfolio(table, status.T, profile)
+
+
+def _fits(
+    inputs: engine.Inputs, profile: Profile, status: np.ndarray, demand_bounds
+) -> dict[str, np.ndarray]:
+    """fit_* per option: gate credit over the option's and lighter options' gates, plus demand closeness."""
+    out = {}
+    credit_sum, credit_count = np.zeros(inputs.size), 0
+    for option, column in FIT_COLUMNS.items():
+        level = OPTION_LEVEL[option]
+        for j, gate in enumerate(profile.gates):
+            if gate.level == level:
+                credit_sum += engine.gate_credit(gate, inputs, status[j])
+                credit_count += 1
+        share = credit_sum / credit_count if credit_count else 1.0
+        closeness = engine.demand_closeness(*demand_bounds, level)
+        out[column] = 100.0 * (profile.fit_gates_weight * share + profile.fit_demand_weight * closeness)
+    return out
+
+
+def _missing_fields(inputs: engine.Inputs, gates, status, levels, bounds, rows: np.ndarray) -> np.ndarray:
+    """Bit mask (over CANONICAL_COLUMNS) of the unknown fields that leave the decision open, for `rows`."""
+    current_known, d_lo, d_hi, s_lo, s_hi = (b[rows] for b in bounds)
+    bit = {name: np.int64(1) << CANONICAL_COLUMNS.index(name) for name in CANONICAL_COLUMNS}
+    mask = np.where(current_known, 0, bit["current_mode"]).astype(np.int64)
+    demand_open = d_lo != d_hi
+    mask |= np.where(demand_open & np.isnan(inputs.volume[rows]), bit["monthly_volume"], 0)
+    mask |= np.where(demand_open & np.isnan(inputs.users[rows]), bit["users"], 0)
+    risk_unknown = np.isnan(inputs.risk[rows])
+    for j, gate in enumerate(gates):
+        open_gate = (status[j, rows] == UNKNOWN) & (levels[j] > s_lo) & (levels[j] <= s_hi)
+        values = (inputs.risk if gate.field == "risk_level" else inputs.scores[gate.field])[rows]
+        mask |= np.where(open_gate & np.isnan(values), bit[gate.field], 0)
+        if gate.min_risk:
+            mask |= np.where(open_gate & risk_unknown, bit["risk_level"], 0)
+    return mask

@@ -1,0 +1,158 @@
+"""Plain-language text for blockers, next steps and missing data, built once per distinct case.
+
+Pilots that share a situation share a sentence, so the engine packs each pilot's
+situation into an integer key, factorises the keys and writes one sentence per
+distinct key: text for a million pilots costs a few hundred sentences.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kairo_scoring.profile import Gate, Profile
+from kairo_scoring.schema import CANONICAL_COLUMNS, OPTIONS, VERDICTS
+
+
+def option_phrase(level: int) -> str:
+    """Level 1..3 → 'an assisted desktop workflow' style phrase."""
+    return {
+        0: "nothing yet",
+        1: "an assisted desktop workflow",
+        2: "a shared AI workspace",
+        3: "an API workflow pipeline",
+    }[level]
+
+
+def gate_phrase(gate: Gate, unknown: bool) -> str:
+    return f"{gate.describe()} (unknown)" if unknown else gate.describe()
+
+
+def categorical_from_keys(keys: np.ndarray, render) -> pd.Categorical:
+    """Map integer keys to text through `render(key)`, called once per distinct key."""
+    codes, uniques = pd.factorize(keys, sort=False)
+    categories = [render(int(k)) for k in uniques]
+    # Different keys can render to the same text: merge them so categories stay unique.
+    distinct = list(dict.fromkeys(categories))
+    position = {text: i for i, text in enumerate(distinct)}
+    remap = np.array([position[t] for t in categories], dtype=np.int32)
+    return pd.Categorical.from_codes(remap[codes] if len(codes) else codes, categories=distinct)
+
+
+def blocker_column(failed: np.ndarray, unknown: np.ndarray, profile: Profile) -> pd.Categorical:
+    """The blockers text per pilot from gate-major (gates, pilots) failed/unknown flags.
+
+    'shared_workspace: controls ≥ 3, ownership ≥ 3 (unknown); api_pipeline: …', '' when nothing blocks.
+    Each option's part is factorised and rendered on its own, then the parts are combined,
+    so rendering costs one sentence per distinct situation, not per pilot.
+    """
+    n = failed.shape[1]
+    combined = np.zeros(n, np.int64)
+    parts_by_option = []
+    radix = 1
+    for option in OPTIONS:
+        members = [j for j, g in enumerate(profile.gates) if g.option == option]
+        key = np.zeros(n, np.int32)
+        for k, j in enumerate(members):
+            key |= failed[j].astype(np.int32) << (2 * k) | unknown[j].astype(np.int32) << (2 * k + 1)
+        codes, uniques = pd.factorize(key, sort=False)
+        parts_by_option.append([_option_part(option, members, int(u), profile) for u in uniques])
+        combined += codes.astype(np.int64) * radix
+        radix *= max(len(uniques), 1)
+
+    def render(code: int) -> str:
+        pieces = []
+        for parts in parts_by_option:
+            code, here = divmod(code, len(parts)) if parts else (code, None)
+            if here is not None and parts[here]:
+                pieces.append(parts[here])
+        return "; ".join(pieces)
+
+    return categorical_from_keys(combined, render)
+
+
+def _option_part(option: str, members: list[int], key: int, profile: Profile) -> str:
+    phrases = [
+        gate_phrase(profile.gates[j], bool(key >> (2 * k + 1) & 1))
+        for k, j in enumerate(members)
+        if key >> (2 * k) & 3
+    ]
+    return f"{option}: {', '.join(phrases)}" if phrases else ""
+
+
+def fields_text(mask: int) -> str:
+    return ", ".join(name for i, name in enumerate(CANONICAL_COLUMNS) if mask >> i & 1)
+
+
+# Layout of a next-step key, low bits first.
+_NEXT_LAYOUT = (
+    ("verdict", 3),
+    ("current", 3),
+    ("target", 2),
+    ("supply", 2),
+    ("recommended", 3),
+    ("open", 1),
+    ("gate", 6),
+    ("more", 6),
+    ("missing", 20),
+)
+
+
+def pack_next_step(**parts: np.ndarray) -> np.ndarray:
+    key = np.zeros(len(parts["verdict"]), np.int64)
+    shift = 0
+    for name, bits in _NEXT_LAYOUT:
+        key |= (parts[name].astype(np.int64) & ((1 << bits) - 1)) << shift
+        shift += bits
+    return key
+
+
+def _unpack_next_step(key: int) -> dict[str, int]:
+    out, shift = {}, 0
+    for name, bits in _NEXT_LAYOUT:
+        out[name] = key >> shift & ((1 << bits) - 1)
+        shift += bits
+    return out
+
+
+def next_step_text(key: int, profile: Profile) -> str:
+    """One sentence a PMO can act on.
+
+    current is stored +1 (0 = unknown); recommended is stored +1 as its lowest possible
+    level, with `open` set when unknown demand leaves it undecided.
+    """
+    k = _unpack_next_step(key)
+    verdict = VERDICTS[k["verdict"]]
+    current = k["current"] - 1
+    target, supply, recommended = k["target"], k["supply"], k["recommended"] - 1
+    gate = profile.gates[k["gate"] - 1] if k["gate"] else None
+    blocking = gate.describe() if gate else ""
+    if gate and k["more"]:
+        blocking += f" (and {k['more']} more gate{'s' if k['more'] > 1 else ''})"
+    if verdict == "needs_data":
+        return f"Fill in {fields_text(k['missing'])}: the decision depends on them."
+    if verdict == "at_risk":
+        fallback = f"step back to {option_phrase(supply)}" if supply else "pause it"
+        return f"Runs as {option_phrase(current)} but can govern only {option_phrase(supply)}: meet {blocking} first, or {fallback}."
+    if verdict == "not_ready":
+        return f"Keep piloting: to run even as an assisted desktop workflow it needs {blocking}."
+    if verdict == "simplify":
+        return f"Runs heavier than it needs: move from {option_phrase(current)} to {option_phrase(target)}."
+    if verdict == "promote" and k["open"]:
+        return f"Move up now, at least to {option_phrase(recommended)}; fill in {fields_text(k['missing'])} to decide how far."
+    if verdict == "promote":
+        sentence = f"Move to {option_phrase(recommended)} now."
+        if target > recommended and blocking:
+            sentence += f" To reach {option_phrase(target)} later it needs {blocking}."
+        return sentence
+    if verdict == "build_readiness":
+        return f"Stay on {option_phrase(recommended)}; to reach {option_phrase(target)} it needs {blocking}."
+    return f"Right-sized as {option_phrase(recommended)}: keep running it and monitor."
+
+
+def option_names(levels: np.ndarray, *, zero: str | None) -> pd.Categorical:
+    """Levels → option names as a Categorical; -1 (unknown) → missing; 0 → `zero` (or missing)."""
+    names = ([zero] if zero else []) + list(OPTIONS)
+    codes = levels.astype(np.int16) - (0 if zero else 1)
+    codes[levels < (0 if zero else 1)] = -1
+    return pd.Categorical.from_codes(codes, categories=names)
