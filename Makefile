@@ -37,7 +37,7 @@ bench: $(VENV)/.runtime
 	$(BIN)/python -m kairo_scoring.bench
 
 sample: $(VENV)/.runtime
-	$(BIN)/python -m kairo_scoring.synthetic --sample data/sample_portfolio.xlsx
+	$(BIN)/python -m kairo_scoring.synthetic --sample data/sample_portfolio.xlsx --previous data/sample_portfolio_previous_quarter.xlsx
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts

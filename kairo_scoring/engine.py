@@ -138,10 +138,10 @@ def dimension_scores(inputs: Inputs, profile: Profile) -> dict[str, np.ndarray]:
         for f in fields:
             values = inputs.scores[f]
             is_known = ~np.isnan(values)
-            total += np.where(is_known, values, 1.0)
+            total += np.where(is_known, values - 1.0, 0.0)
             known += is_known
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[dim] = (total - known) * 25.0 / known  # NaN where no field is known (0/0)
+            out[dim] = total * 25.0 / known  # NaN where no field is known (0/0)
     return out
 
 

@@ -151,7 +151,8 @@ class ScoredPortfolio:
         i = self.position(pilot_id)
         row = self.table.iloc[i]
         checks = [_check(g, row, int(self.gate_status[i, j])) for j, g in enumerate(self.profile.gates)]
-        current = CURRENT_MODES.index(row["current_mode"]) if row["current_mode"] in CURRENT_MODES else 0
+        mode = None if pd.isna(row["current_mode"]) else row["current_mode"]
+        current = CURRENT_MODES.index(mode) if mode in CURRENT_MODES else 0
         target = OPTION_LEVEL.get(row["target"], 3) if pd.notna(row["target"]) else 3
         supply = int(row["supply_level"])
 
@@ -202,7 +203,7 @@ def _check(gate: Gate, row: pd.Series, status: int) -> GateCheck:
     current = row[gate.field]
     current = None if pd.isna(current) else current
     text = GATE_STATUS_TEXT[status]
-    risk = row["risk_level"]
+    risk = None if pd.isna(row["risk_level"]) else row["risk_level"]
     if gate.min_risk and risk in RISK_LEVELS and RISK_LEVELS.index(risk) < RISK_LEVELS.index(gate.min_risk):
         text = "not applicable"
     value = gate.value if isinstance(gate.value, str) else f"{gate.value:g}"

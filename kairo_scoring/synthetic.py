@@ -53,9 +53,11 @@ def generate_portfolio(n: int, *, seed: int = 7, unknown_rate: float = 0.04) -> 
         )
     )
     users = np.rint(np.where(demand_tier == 0, rng.integers(1, 8, n), rng.integers(4, 120, n)))
-    # Pilots tend to run one level above or below where they should.
-    current = np.clip(demand_tier + rng.choice([-1, 0, 0, 1], n) + (maturity > 2.5), 0, 3).astype(int)
-    current = np.where(rng.random(n) < 0.25, 0, current)
+    # Most pilots run where they can govern or below; some overreach, some under-use.
+    governable = np.clip(np.floor((maturity - 1.0) / 1.1), 0, 3)
+    drift = rng.choice([-1, 0, 0, 0, 1], n)
+    current = np.clip(np.minimum(demand_tier + 1, governable) + drift, 0, 3).astype(int)
+    current = np.where(rng.random(n) < 0.2, 0, current)
     stage = np.where(current == 0, np.where(rng.random(n) < 0.3, 0, 1), np.where(rng.random(n) < 0.05, 3, 2))
     risk = rng.choice(4, n, p=[0.35, 0.35, 0.22, 0.08])
     unit = rng.integers(0, len(BUSINESS_UNITS), n)
@@ -128,9 +130,25 @@ def sample_portfolio(n: int = 80, *, seed: int = 2025) -> pd.DataFrame:
     return conform(frame)
 
 
-def write_sample(path: Path, n: int = 80) -> Path:
-    """Write the sample portfolio as a register xlsx with one 'Pilots' sheet."""
-    frame = sample_portfolio(n)
+def previous_quarter(frame: pd.DataFrame, *, seed: int = 2024) -> pd.DataFrame:
+    """The same register one quarter earlier: some pilots were less ready, a few not yet
+    registered, and a few since retired from the register (for the History page)."""
+    rng = np.random.default_rng(seed)
+    earlier = frame.copy()
+    slipped_back = rng.random(len(earlier)) < 0.3
+    for field in SCORE_FIELDS:
+        lowered = (earlier[field] - 1).clip(lower=1)
+        earlier[field] = earlier[field].where(~(slipped_back & (rng.random(len(earlier)) < 0.5)), lowered)
+    improved_since = rng.random(len(earlier)) < 0.08
+    earlier.loc[improved_since, "controls"] = (earlier.loc[improved_since, "controls"] + 1).clip(upper=5)
+    earlier = earlier.iloc[: len(earlier) - 6]  # the last six were registered this quarter
+    gone = generate_portfolio(3, seed=seed, unknown_rate=0.0)
+    gone["pilot_id"] = [f"KP-9{i:02d}" for i in range(1, 4)]
+    return conform(pd.concat([earlier, gone], ignore_index=True))
+
+
+def write_register(frame: pd.DataFrame, path: Path) -> Path:
+    """Write a portfolio as a register xlsx with one 'Pilots' sheet."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
         frame.to_excel(writer, sheet_name="Pilots", index=False)
@@ -146,10 +164,14 @@ def write_sample(path: Path, n: int = 80) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Write the bundled sample portfolio or a synthetic one.")
     parser.add_argument("--sample", type=Path, help="write the 80-pilot sample register to this xlsx")
+    parser.add_argument("--previous", type=Path, help="also write the previous quarter's register here")
     parser.add_argument("--pilots", type=int, default=80)
     args = parser.parse_args(argv)
     if args.sample:
-        print(write_sample(args.sample, args.pilots))
+        current = sample_portfolio(args.pilots)
+        print(write_register(current, args.sample))
+        if args.previous:
+            print(write_register(previous_quarter(current), args.previous))
     return 0
 
 
