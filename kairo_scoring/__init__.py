@@ -5,6 +5,7 @@ dataclasses. Pages, exports and the CLI import from here, not from inner modules
 """
 
 from kairo_scoring.errors import IntakeError, KairoError, ProfileError, StoreError, StoreLockedError
+from kairo_scoring.exports import export_csv, export_xlsx, neutralise_formulas, write_scored
 from kairo_scoring.intake.result import ISSUE_COLUMNS, IntakeResult
 from kairo_scoring.profile import (
     Gate,
@@ -20,6 +21,7 @@ from kairo_scoring.schema import (
     FIELD_BY_NAME,
     FIELDS,
     NOT_READY,
+    OPTION_COLOURS,
     OPTION_LABELS,
     OPTION_LEVEL,
     OPTIONS,
@@ -27,6 +29,7 @@ from kairo_scoring.schema import (
     SCORE_FIELDS,
     SCORING_INPUTS,
     STAGES,
+    VERDICT_COLOURS,
     VERDICT_LABELS,
     VERDICT_MEANINGS,
     VERDICTS,
@@ -34,9 +37,20 @@ from kairo_scoring.schema import (
     conform,
 )
 from kairo_scoring.scoring import DECISION_COLUMNS, FIT_COLUMNS, GateCheck, PathStep, ScoredPortfolio, score
+from kairo_scoring.store import DEFAULT_STORE_PATH, STORE_SCHEMA_VERSION, PortfolioStore, SnapshotInfo
 from kairo_scoring.synthetic import generate_portfolio, sample_portfolio
 
 __all__ = [
+    "DEFAULT_STORE_PATH",
+    "OPTION_COLOURS",
+    "STORE_SCHEMA_VERSION",
+    "VERDICT_COLOURS",
+    "PortfolioStore",
+    "SnapshotInfo",
+    "export_csv",
+    "export_xlsx",
+    "neutralise_formulas",
+    "write_scored",
     "CANONICAL_COLUMNS",
     "CURRENT_MODES",
     "DECISION_COLUMNS",

@@ -182,3 +182,21 @@ def level_of(modes: pd.Series) -> np.ndarray:
 def risk_rank_of(risks: pd.Series) -> np.ndarray:
     """risk_level names → ranks 0..3 as float (NaN where unknown)."""
     return risks.map({r: float(i) for i, r in enumerate(RISK_LEVELS)}).astype("float64").to_numpy()
+
+# One palette for every chart, export and report (colour-blind friendly, Okabe-Ito based).
+VERDICT_COLOURS: dict[str, str] = {
+    "at_risk": "#D55E00",
+    "not_ready": "#999999",
+    "simplify": "#CC79A7",
+    "promote": "#009E73",
+    "build_readiness": "#E69F00",
+    "hold": "#0072B2",
+    "needs_data": "#56B4E9",
+}
+OPTION_COLOURS: dict[str, str] = {
+    "none": "#BBBBBB",
+    "not_ready": "#999999",
+    "assisted_desktop": "#56B4E9",
+    "shared_workspace": "#E69F00",
+    "api_pipeline": "#0072B2",
+}

@@ -1,0 +1,165 @@
+"""The interface between the portfolio store and the database that holds it.
+
+`PortfolioStore` (store.py) turns intake results into flat, database-neutral records
+and back; a backend moves those records in and out of one database. The embedded
+DuckDB backend (duckdb_backend.py) is the only one today. A PostgreSQL backend, for
+deployments that run several app replicas on one shared store, implements this same
+Protocol and nothing above it changes: pages, the CLI and scoring only see
+`PortfolioStore`.
+
+Contract every backend keeps:
+
+- Each method is one unit of work. Write methods are one transaction each: all of it
+  lands or none of it does, and a conflict with a concurrent writer is retried inside
+  the backend, so callers never see a half-written snapshot.
+- Values are always bound as parameters; identifiers (table names) come only from
+  the backend's own whitelist.
+- Database errors leave the backend as `StoreError` (or `StoreLockedError`), never as
+  a driver exception, so callers need no database import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+import pandas as pd
+
+# The logical version of the store's tables. Every backend's migration list has
+# exactly this many steps (tests/store/test_store_migrations.py checks the DuckDB one),
+# so adding a step means appending one function there and bumping this number.
+STORE_SCHEMA_VERSION = 1
+
+# Columns of the flat frames a backend stores and returns, in the order it returns them.
+# `row_order` keeps the order of the rows as intake produced them.
+PILOT_ROW_PREFIX: tuple[str, ...] = ("row_order", "source_row")
+REJECTED_ROW_COLUMNS: tuple[str, ...] = ("row_order", "source_row", "reject_reason", "original_values")
+ISSUE_ROW_COLUMNS: tuple[str, ...] = (
+    "row_order",
+    "sheet",
+    "sheet_row",
+    "column_name",
+    "value_json",
+    "reason",
+    "severity",
+)
+
+
+@dataclass(frozen=True)
+class SnapshotRecord:
+    """One import, flattened for storage: what a backend writes in one transaction.
+
+    JSON fields are already serialised text, so a backend needs no JSON type. The
+    frames hold the columns named above (pilots: ``PILOT_ROW_PREFIX`` plus the
+    canonical fields) and no snapshot id: the backend assigns it.
+    """
+
+    portfolio: str
+    created_at: datetime  # naive, UTC
+    source_name: str
+    content_hash: str
+    mapping_name: str
+    sheet: str | None
+    header_row: int | None
+    column_mapping_json: str
+    unmapped_columns_json: str
+    missing_inputs_json: str
+    derived_id: bool
+    profile_name: str | None
+    profile_version: int | None
+    profile_hash: str | None
+    note: str
+    frame_dtypes_json: str  # column order and dtypes of the three frames, to restore them exactly
+    pilots: pd.DataFrame
+    rejected: pd.DataFrame
+    issues: pd.DataFrame
+
+    @property
+    def pilot_count(self) -> int:
+        return len(self.pilots)
+
+    @property
+    def rejected_count(self) -> int:
+        return len(self.rejected)
+
+    @property
+    def issue_count(self) -> int:
+        return len(self.issues)
+
+
+@runtime_checkable
+class StoreBackend(Protocol):
+    """The operations a portfolio store database must provide (see the module docstring)."""
+
+    read_only: bool
+
+    def close(self) -> None:
+        """Release the connection; further calls raise StoreError."""
+
+    def schema_version(self) -> int:
+        """The schema version recorded in the store."""
+
+    # --- snapshots -------------------------------------------------------------------
+    def insert_snapshot(self, record: SnapshotRecord) -> tuple[int, bool]:
+        """Store one import atomically, creating its portfolio if needed.
+
+        Returns ``(snapshot_id, is_new)``. When the portfolio already holds a snapshot
+        with the same content hash and mapping name, returns its id and ``False`` and
+        writes nothing.
+        """
+
+    def snapshot_row(self, snapshot_id: int) -> dict[str, object] | None:
+        """One snapshot's metadata (the ``snapshots`` columns plus ``portfolio``), or None."""
+
+    def list_snapshots(self, portfolio: str | None = None) -> pd.DataFrame:
+        """Snapshots, newest first, optionally of one portfolio."""
+
+    def list_portfolios(self) -> pd.DataFrame:
+        """Portfolios with their snapshot count and latest snapshot."""
+
+    def latest_snapshot_id(self, portfolio: str) -> int | None:
+        """The newest snapshot of a portfolio, or None when it has none."""
+
+    def pilot_rows(self, snapshot_id: int) -> pd.DataFrame:
+        """A snapshot's pilots: ``source_row`` plus the canonical fields, in import order."""
+
+    def rejected_rows(self, snapshot_id: int) -> pd.DataFrame:
+        """A snapshot's rejected rows: ``REJECTED_ROW_COLUMNS`` minus ``row_order``, in import order."""
+
+    def issue_rows(self, snapshot_id: int) -> pd.DataFrame:
+        """A snapshot's issues: ``ISSUE_ROW_COLUMNS`` minus ``row_order``, in import order."""
+
+    def delete_snapshot(self, snapshot_id: int) -> bool:
+        """Delete a snapshot and its rows in one transaction; False when it does not exist."""
+
+    # --- scoring and mapping profiles ------------------------------------------------
+    def save_profile(
+        self, name: str, version: int, toml_text: str, content_hash: str, created_at: datetime
+    ) -> bool:
+        """Store a scoring profile version; False when the identical version is already stored.
+
+        Raises StoreError when that name and version exist with a different hash.
+        """
+
+    def list_profiles(self) -> pd.DataFrame:
+        """Scoring profiles: name, version, hash, created_at."""
+
+    def profile_text(self, name: str, version: int | None) -> str | None:
+        """A profile's TOML text (the latest version when ``version`` is None), or None."""
+
+    def save_mapping(self, name: str, toml_text: str, content_hash: str, saved_at: datetime) -> int:
+        """Insert or update a mapping profile; returns its version (bumped only when the text changed)."""
+
+    def list_mappings(self) -> pd.DataFrame:
+        """Mapping profiles: name, version, hash, created_at, updated_at."""
+
+    def mapping_text(self, name: str) -> str | None:
+        """A mapping profile's TOML text, or None."""
+
+    # --- maintenance -----------------------------------------------------------------
+    def integrity_problems(self) -> list[str]:
+        """Every inconsistency found, one sentence each; empty when the store is sound."""
+
+    def row_counts(self) -> dict[str, int]:
+        """Number of rows in each table."""

@@ -1,0 +1,702 @@
+"""The embedded DuckDB backend of the portfolio store. Every SQL statement of the store lives here.
+
+Concurrency design (see docs/store.md):
+
+- One ``duckdb.connect`` per backend object. DuckDB refuses concurrent calls on one
+  connection, so every unit of work runs on its own ``cursor()`` (a connection to the
+  same database) and closes it when done. Streamlit runs each session in its own
+  thread; they share the backend and never share a cursor.
+- Writes are explicit ``BEGIN`` … ``COMMIT`` transactions. DuckDB uses optimistic
+  concurrency: a conflicting writer fails at the conflicting statement or at commit.
+  The whole unit of work is then rolled back and run again (it re-reads, so a
+  concurrent import of the same file is recognised as a duplicate on the retry).
+- DuckDB lets one process open a file read-write. Another process holding it raises
+  an IOException naming the lock and its PID: that becomes `StoreLockedError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import re
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+import duckdb
+import pandas as pd
+
+from kairo_scoring.errors import StoreError, StoreLockedError
+from kairo_scoring.store.backend import (
+    ISSUE_ROW_COLUMNS,
+    PILOT_ROW_PREFIX,
+    REJECTED_ROW_COLUMNS,
+    SnapshotRecord,
+)
+
+T = TypeVar("T")
+Cursor = duckdb.DuckDBPyConnection
+
+# The pilot columns as of schema version 1, frozen here on purpose: the stored table
+# must not change shape just because schema.FIELDS did. A new canonical field needs a
+# migration step that adds its column (tests/store/test_store_migrations.py fails
+# until it exists).
+PILOT_FIELD_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("pilot_id", "VARCHAR"),
+    ("name", "VARCHAR"),
+    ("business_unit", "VARCHAR"),
+    ("owner", "VARCHAR"),
+    ("stage", "VARCHAR"),
+    ("current_mode", "VARCHAR"),
+    ("process_maturity", "DOUBLE"),
+    ("io_stability", "DOUBLE"),
+    ("exception_governance", "DOUBLE"),
+    ("ownership", "DOUBLE"),
+    ("controls", "DOUBLE"),
+    ("shared_assets", "DOUBLE"),
+    ("integration_readiness", "DOUBLE"),
+    ("value_evidence", "DOUBLE"),
+    ("risk_level", "VARCHAR"),
+    ("monthly_volume", "DOUBLE"),
+    ("users", "DOUBLE"),
+    ("monthly_value", "DOUBLE"),
+)
+PILOT_FIELDS: tuple[str, ...] = tuple(name for name, _ in PILOT_FIELD_COLUMNS)
+
+# The only identifiers that ever reach SQL text. Anything else is a bug, not input.
+TABLES: tuple[str, ...] = (
+    "meta",
+    "portfolios",
+    "snapshots",
+    "pilots",
+    "rejected_rows",
+    "issues",
+    "scoring_profiles",
+    "mapping_profiles",
+)
+# Row tables of a snapshot and the snapshots column that records how many rows each holds.
+SNAPSHOT_ROW_TABLES: dict[str, str] = {
+    "pilots": "pilot_count",
+    "rejected_rows": "rejected_count",
+    "issues": "issue_count",
+}
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+for _column in (*PILOT_FIELDS, *SNAPSHOT_ROW_TABLES.values()):
+    assert _IDENTIFIER.fullmatch(_column), _column
+
+# Retries of a unit of work that conflicted with a concurrent writer.
+MAX_ATTEMPTS = 8
+_BACKOFF_SECONDS = 0.01
+
+# DuckDB shares one database instance among all connections to a file in a process,
+# so two backends on one file would race to migrate it; this lock serialises that.
+_MIGRATION_LOCK = threading.Lock()
+
+_SNAPSHOT_COLUMNS = (
+    "s.snapshot_id, p.name AS portfolio, s.created_at, s.source_name, s.content_hash, s.mapping_name, "
+    "s.sheet, s.header_row, s.column_mapping, s.unmapped_columns, s.missing_inputs, s.derived_id, "
+    "s.profile_name, s.profile_version, s.profile_hash, s.note, s.frame_dtypes, "
+    "s.pilot_count, s.rejected_count, s.issue_count"
+)
+
+
+def table(name: str) -> str:
+    """Return ``name`` if it is one of the store's tables; the only way a table name reaches SQL."""
+    if name not in TABLES:
+        raise ValueError(f"not a store table: {name!r}")
+    return name
+
+
+# --- migrations --------------------------------------------------------------------------
+def _create_v1_schema(cursor: Cursor) -> None:
+    """Version 1: portfolios, snapshots and their rows, scoring and mapping profiles."""
+    pilot_columns = ",\n        ".join(f"{name} {sql_type}" for name, sql_type in PILOT_FIELD_COLUMNS)
+    statements = [
+        "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
+        "CREATE SEQUENCE portfolio_id_seq START 1",
+        "CREATE SEQUENCE snapshot_id_seq START 1",
+        """CREATE TABLE portfolios (
+        portfolio_id BIGINT PRIMARY KEY,
+        name VARCHAR NOT NULL UNIQUE,
+        created_at TIMESTAMP NOT NULL)""",
+        # No foreign keys: DuckDB cannot cascade and is awkward deleting referenced rows;
+        # integrity_problems() checks the references instead.
+        """CREATE TABLE snapshots (
+        snapshot_id BIGINT PRIMARY KEY,
+        portfolio_id BIGINT NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        source_name VARCHAR NOT NULL,
+        content_hash VARCHAR NOT NULL,
+        mapping_name VARCHAR NOT NULL,
+        sheet VARCHAR,
+        header_row INTEGER,
+        column_mapping VARCHAR NOT NULL,
+        unmapped_columns VARCHAR NOT NULL,
+        missing_inputs VARCHAR NOT NULL,
+        derived_id BOOLEAN NOT NULL,
+        profile_name VARCHAR,
+        profile_version INTEGER,
+        profile_hash VARCHAR,
+        note VARCHAR NOT NULL,
+        frame_dtypes VARCHAR NOT NULL,
+        pilot_count INTEGER NOT NULL,
+        rejected_count INTEGER NOT NULL,
+        issue_count INTEGER NOT NULL,
+        UNIQUE (portfolio_id, mapping_name, content_hash))""",
+        # Row tables carry no index, so concurrent imports only append and never conflict.
+        f"""CREATE TABLE pilots (
+        snapshot_id BIGINT NOT NULL,
+        row_order INTEGER NOT NULL,
+        source_row BIGINT,
+        {pilot_columns})""",
+        """CREATE TABLE rejected_rows (
+        snapshot_id BIGINT NOT NULL,
+        row_order INTEGER NOT NULL,
+        source_row BIGINT,
+        reject_reason VARCHAR,
+        original_values VARCHAR NOT NULL)""",
+        """CREATE TABLE issues (
+        snapshot_id BIGINT NOT NULL,
+        row_order INTEGER NOT NULL,
+        sheet VARCHAR,
+        sheet_row BIGINT,
+        column_name VARCHAR,
+        value_json VARCHAR,
+        reason VARCHAR,
+        severity VARCHAR)""",
+        """CREATE TABLE scoring_profiles (
+        name VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        toml_text VARCHAR NOT NULL,
+        content_hash VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (name, version))""",
+        """CREATE TABLE mapping_profiles (
+        name VARCHAR PRIMARY KEY,
+        version INTEGER NOT NULL,
+        toml_text VARCHAR NOT NULL,
+        content_hash VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        updated_at TIMESTAMP NOT NULL)""",
+    ]
+    for statement in statements:
+        cursor.execute(statement)
+
+
+# Step i brings a store from version i to i + 1; each runs in its own transaction
+# together with the version update. Append a function to add a version.
+MIGRATIONS: list[Callable[[Cursor], None]] = [_create_v1_schema]
+
+
+def _is_conflict(exc: duckdb.Error) -> bool:
+    """True when ``exc`` means another writer got there first, so re-running the unit of work helps."""
+    if isinstance(exc, duckdb.TransactionException):
+        return True
+    # A unique key committed by a concurrent writer after our transaction started
+    # (e.g. the same file imported twice at once): the retry re-reads and sees it.
+    return isinstance(exc, duckdb.ConstraintException) and "duplicate key" in str(exc).lower()
+
+
+def _rollback_quietly(cursor: Cursor) -> None:
+    # The transaction may already be aborted or never have started; either way it is gone.
+    with contextlib.suppress(duckdb.Error):
+        cursor.rollback()
+
+
+def display_path(path: Path | str) -> str:
+    """The store path as a user would type it: relative to the working directory when inside it."""
+    if str(path) == ":memory:":
+        return ":memory:"
+    resolved = Path(path).resolve()
+    try:
+        return str(resolved.relative_to(Path.cwd()))
+    except ValueError:
+        return str(resolved)
+
+
+def _lock_holder(message: str) -> str:
+    pid = re.search(r"PID (\d+)", message)
+    return f"pid {pid.group(1)}" if pid and pid.group(1) != "0" else "pid unknown"
+
+
+class DuckDBBackend:
+    """The portfolio store in one embedded DuckDB file (or ``":memory:"``)."""
+
+    def __init__(self, path: Path | str, *, read_only: bool = False):
+        self.path = path if str(path) == ":memory:" else Path(path)
+        self.read_only = read_only
+        self._shown_path = display_path(path)
+        self._cursor_lock = threading.Lock()
+        self._connection: duckdb.DuckDBPyConnection | None = self._connect()
+        try:
+            self._migrate()
+        except BaseException:
+            self.close()
+            raise
+
+    # --- connection and units of work ------------------------------------------------
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        if isinstance(self.path, Path):
+            if self.read_only and not self.path.exists():
+                raise StoreError(f"The store {self._shown_path} does not exist: import a portfolio first.")
+            if not self.read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return duckdb.connect(str(self.path), read_only=self.read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreLockedError(
+                    f"The store {self._shown_path} is open in another program ({_lock_holder(str(exc))}): "
+                    "close it or choose another store path."
+                ) from exc
+            raise StoreError(f"Cannot open the store {self._shown_path}: {exc}") from exc
+        except duckdb.Error as exc:
+            raise StoreError(f"Cannot open the store {self._shown_path}: {exc}") from exc
+
+    def close(self) -> None:
+        """Close the shared connection (idempotent)."""
+        with self._cursor_lock:
+            connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
+
+    def _cursor(self) -> Cursor:
+        with self._cursor_lock:
+            if self._connection is None:
+                raise StoreError(f"The store {self._shown_path} is closed.")
+            return self._connection.cursor()
+
+    def _store_error(self, exc: duckdb.Error) -> StoreError:
+        return StoreError(f"The store {self._shown_path} could not complete the request: {exc}")
+
+    def _read(self, work: Callable[[Cursor], T]) -> T:
+        """Run a read-only unit of work on its own cursor."""
+        cursor = self._cursor()
+        try:
+            return work(cursor)
+        except duckdb.Error as exc:
+            raise self._store_error(exc) from exc
+        finally:
+            cursor.close()
+
+    def _write(self, work: Callable[[Cursor], T]) -> T:
+        """Run ``work`` in one transaction on its own cursor; retry it when a concurrent writer conflicts."""
+        if self.read_only:
+            raise StoreError(
+                f"The store {self._shown_path} was opened read-only; open it read-write to change it."
+            )
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            cursor = self._cursor()
+            try:
+                cursor.begin()
+                result = work(cursor)
+                cursor.commit()
+                return result
+            except duckdb.Error as exc:
+                _rollback_quietly(cursor)
+                if not _is_conflict(exc):
+                    raise self._store_error(exc) from exc
+                if attempt == MAX_ATTEMPTS:
+                    raise StoreError(
+                        f"The store {self._shown_path} is busy: {MAX_ATTEMPTS} attempts conflicted with other "
+                        "writers. Try again."
+                    ) from exc
+            except BaseException:
+                _rollback_quietly(cursor)
+                raise
+            finally:
+                cursor.close()
+            # Jittered exponential backoff so the retrying writers do not collide again in step.
+            time.sleep(_BACKOFF_SECONDS * 2 ** (attempt - 1) * (1 + random.random()))
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    # --- schema version and migrations -----------------------------------------------
+    def _stored_version(self, cursor: Cursor) -> int:
+        tables = {
+            row[0]
+            for row in cursor.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+            ).fetchall()
+        }
+        if "meta" not in tables:
+            if tables:
+                raise StoreError(
+                    f"{self._shown_path} is a DuckDB database but not a Kairo store "
+                    f"(tables found: {', '.join(sorted(tables))}); choose another store path."
+                )
+            return 0
+        row = cursor.execute("SELECT value FROM meta WHERE key = ?", ["schema_version"]).fetchone()
+        if row is None:
+            raise StoreError(f"The store {self._shown_path} has no schema version; it is damaged.")
+        return int(row[0])
+
+    def _migrate(self) -> None:
+        """Bring the store from its recorded version to the newest, one step per transaction."""
+        target = len(MIGRATIONS)
+        with _MIGRATION_LOCK:
+            cursor = self._cursor()
+            try:
+                stored = self._stored_version(cursor)
+                if stored > target:
+                    raise StoreError(
+                        f"The store {self._shown_path} has schema version {stored}, newer than this version "
+                        f"of Kairo understands ({target}): upgrade Kairo or choose another store path."
+                    )
+                if stored < target and self.read_only:
+                    raise StoreError(
+                        f"The store {self._shown_path} has schema version {stored} and needs an upgrade to "
+                        f"{target}: open it once read-write."
+                    )
+                for version in range(stored + 1, target + 1):
+                    cursor.begin()
+                    try:
+                        MIGRATIONS[version - 1](cursor)
+                        cursor.execute(
+                            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                            ["schema_version", str(version)],
+                        )
+                        cursor.commit()
+                    except BaseException:
+                        _rollback_quietly(cursor)
+                        raise
+            except duckdb.Error as exc:
+                raise StoreError(f"Cannot prepare the store {self._shown_path}: {exc}") from exc
+            finally:
+                cursor.close()
+
+    def schema_version(self) -> int:
+        """The schema version recorded in the store's ``meta`` table."""
+        return self._read(self._stored_version)
+
+    # --- snapshots -------------------------------------------------------------------
+    def insert_snapshot(self, record: SnapshotRecord) -> tuple[int, bool]:
+        """Store one import in one transaction; a same-content re-import writes nothing."""
+        return self._write(lambda cursor: self._insert_snapshot(cursor, record))
+
+    def _insert_snapshot(self, cursor: Cursor, record: SnapshotRecord) -> tuple[int, bool]:
+        portfolio_id = self._portfolio_id(cursor, record.portfolio, record.created_at)
+        existing = cursor.execute(
+            "SELECT snapshot_id FROM snapshots WHERE portfolio_id = ? AND mapping_name = ? AND content_hash = ?",
+            [portfolio_id, record.mapping_name, record.content_hash],
+        ).fetchone()
+        if existing is not None:
+            return int(existing[0]), False
+        (snapshot_id,) = cursor.execute("SELECT nextval('snapshot_id_seq')").fetchone()
+        cursor.execute(
+            """INSERT INTO snapshots (
+                snapshot_id, portfolio_id, created_at, source_name, content_hash, mapping_name, sheet,
+                header_row, column_mapping, unmapped_columns, missing_inputs, derived_id, profile_name,
+                profile_version, profile_hash, note, frame_dtypes, pilot_count, rejected_count, issue_count)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                snapshot_id,
+                portfolio_id,
+                record.created_at,
+                record.source_name,
+                record.content_hash,
+                record.mapping_name,
+                record.sheet,
+                record.header_row,
+                record.column_mapping_json,
+                record.unmapped_columns_json,
+                record.missing_inputs_json,
+                record.derived_id,
+                record.profile_name,
+                record.profile_version,
+                record.profile_hash,
+                record.note,
+                record.frame_dtypes_json,
+                record.pilot_count,
+                record.rejected_count,
+                record.issue_count,
+            ],
+        )
+        self._insert_pilots(cursor, snapshot_id, record.pilots)
+        self._insert_rejected(cursor, snapshot_id, record.rejected)
+        self._insert_issues(cursor, snapshot_id, record.issues)
+        return int(snapshot_id), True
+
+    def _portfolio_id(self, cursor: Cursor, name: str, created_at: datetime) -> int:
+        row = cursor.execute("SELECT portfolio_id FROM portfolios WHERE name = ?", [name]).fetchone()
+        if row is not None:
+            return int(row[0])
+        (portfolio_id,) = cursor.execute(
+            "INSERT INTO portfolios (portfolio_id, name, created_at) "
+            "VALUES (nextval('portfolio_id_seq'), ?, ?) RETURNING portfolio_id",
+            [name, created_at],
+        ).fetchone()
+        return int(portfolio_id)
+
+    def _insert_pilots(self, cursor: Cursor, snapshot_id: int, pilots: pd.DataFrame) -> None:
+        self._append(cursor, "pilots", snapshot_id, pilots[[*PILOT_ROW_PREFIX, *PILOT_FIELDS]])
+
+    def _insert_rejected(self, cursor: Cursor, snapshot_id: int, rejected: pd.DataFrame) -> None:
+        self._append(cursor, "rejected_rows", snapshot_id, rejected[list(REJECTED_ROW_COLUMNS)])
+
+    def _insert_issues(self, cursor: Cursor, snapshot_id: int, issues: pd.DataFrame) -> None:
+        self._append(cursor, "issues", snapshot_id, issues[list(ISSUE_ROW_COLUMNS)])
+
+    @staticmethod
+    def _append(cursor: Cursor, table_name: str, snapshot_id: int, rows: pd.DataFrame) -> None:
+        # One bulk append of the whole frame, inside the cursor's open transaction.
+        if rows.empty:
+            return
+        rows = rows.reset_index(drop=True)
+        rows.insert(0, "snapshot_id", snapshot_id)
+        cursor.append(table(table_name), rows, by_name=True)
+
+    def snapshot_row(self, snapshot_id: int) -> dict[str, object] | None:
+        """One snapshot's metadata as a dict, or None."""
+
+        def work(cursor: Cursor) -> dict[str, object] | None:
+            result = cursor.execute(
+                f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots s JOIN portfolios p USING (portfolio_id) "
+                "WHERE s.snapshot_id = ?",
+                [snapshot_id],
+            )
+            row = result.fetchone()
+            if row is None:
+                return None
+            return dict(zip([d[0] for d in result.description], row, strict=True))
+
+        return self._read(work)
+
+    def list_snapshots(self, portfolio: str | None = None) -> pd.DataFrame:
+        """Snapshots, newest first, with their counts and the profile used."""
+        columns = (
+            "s.snapshot_id, p.name AS portfolio, s.created_at, s.source_name, s.content_hash, "
+            "s.mapping_name, s.sheet, s.pilot_count AS pilots, s.rejected_count AS rejected, "
+            "s.issue_count AS issues, s.profile_name, s.profile_version, s.profile_hash, s.note"
+        )
+        where, params = ("WHERE p.name = ?", [portfolio]) if portfolio is not None else ("", [])
+        return self._read(
+            lambda cursor: cursor.execute(
+                f"SELECT {columns} FROM snapshots s JOIN portfolios p USING (portfolio_id) {where} "
+                "ORDER BY s.created_at DESC, s.snapshot_id DESC",
+                params,
+            ).df()
+        )
+
+    def list_portfolios(self) -> pd.DataFrame:
+        """Portfolios by name, with snapshot count and their latest snapshot."""
+        return self._read(
+            lambda cursor: cursor.execute(
+                """SELECT p.name AS portfolio, p.created_at, count(s.snapshot_id) AS snapshots,
+                       arg_max(s.snapshot_id, (s.created_at, s.snapshot_id)) AS latest_snapshot_id,
+                       max(s.created_at) AS latest_created_at
+                FROM portfolios p LEFT JOIN snapshots s USING (portfolio_id)
+                GROUP BY p.portfolio_id, p.name, p.created_at
+                ORDER BY p.name"""
+            ).df()
+        )
+
+    def latest_snapshot_id(self, portfolio: str) -> int | None:
+        """The newest snapshot of ``portfolio``, or None."""
+
+        def work(cursor: Cursor) -> int | None:
+            row = cursor.execute(
+                "SELECT s.snapshot_id FROM snapshots s JOIN portfolios p USING (portfolio_id) "
+                "WHERE p.name = ? ORDER BY s.created_at DESC, s.snapshot_id DESC LIMIT 1",
+                [portfolio],
+            ).fetchone()
+            return None if row is None else int(row[0])
+
+        return self._read(work)
+
+    def _rows(self, table_name: str, columns: tuple[str, ...], snapshot_id: int) -> pd.DataFrame:
+        column_list = ", ".join(columns)
+        return self._read(
+            lambda cursor: cursor.execute(
+                f"SELECT {column_list} FROM {table(table_name)} WHERE snapshot_id = ? ORDER BY row_order",
+                [snapshot_id],
+            ).df()
+        )
+
+    def pilot_rows(self, snapshot_id: int) -> pd.DataFrame:
+        """``source_row`` and the canonical fields of a snapshot's pilots, in import order."""
+        return self._rows("pilots", ("source_row", *PILOT_FIELDS), snapshot_id)
+
+    def rejected_rows(self, snapshot_id: int) -> pd.DataFrame:
+        """A snapshot's rejected rows (original values as JSON text), in import order."""
+        return self._rows("rejected_rows", REJECTED_ROW_COLUMNS[1:], snapshot_id)
+
+    def issue_rows(self, snapshot_id: int) -> pd.DataFrame:
+        """A snapshot's validation issues, in import order."""
+        return self._rows("issues", ISSUE_ROW_COLUMNS[1:], snapshot_id)
+
+    def delete_snapshot(self, snapshot_id: int) -> bool:
+        """Delete a snapshot and all its rows in one transaction; False when there is no such snapshot."""
+
+        def work(cursor: Cursor) -> bool:
+            if (
+                cursor.execute("SELECT 1 FROM snapshots WHERE snapshot_id = ?", [snapshot_id]).fetchone()
+                is None
+            ):
+                return False
+            for table_name in SNAPSHOT_ROW_TABLES:
+                cursor.execute(f"DELETE FROM {table(table_name)} WHERE snapshot_id = ?", [snapshot_id])
+            cursor.execute("DELETE FROM snapshots WHERE snapshot_id = ?", [snapshot_id])
+            return True
+
+        return self._write(work)
+
+    # --- scoring and mapping profiles ------------------------------------------------
+    def save_profile(
+        self, name: str, version: int, toml_text: str, content_hash: str, created_at: datetime
+    ) -> bool:
+        """Store a scoring profile version once; a different text under the same version is refused."""
+
+        def work(cursor: Cursor) -> bool:
+            row = cursor.execute(
+                "SELECT content_hash FROM scoring_profiles WHERE name = ? AND version = ?", [name, version]
+            ).fetchone()
+            if row is not None:
+                if row[0] == content_hash:
+                    return False
+                raise StoreError(
+                    f"Scoring profile '{name}' version {version} is already stored with different content; "
+                    "save it under a new version."
+                )
+            cursor.execute(
+                "INSERT INTO scoring_profiles (name, version, toml_text, content_hash, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [name, version, toml_text, content_hash, created_at],
+            )
+            return True
+
+        return self._write(work)
+
+    def list_profiles(self) -> pd.DataFrame:
+        """Scoring profiles by name, then version."""
+        return self._read(
+            lambda cursor: cursor.execute(
+                "SELECT name, version, content_hash AS hash, created_at FROM scoring_profiles "
+                "ORDER BY name, version"
+            ).df()
+        )
+
+    def profile_text(self, name: str, version: int | None) -> str | None:
+        """A scoring profile's TOML text; the highest version when ``version`` is None."""
+
+        def work(cursor: Cursor) -> str | None:
+            if version is None:
+                row = cursor.execute(
+                    "SELECT toml_text FROM scoring_profiles WHERE name = ? ORDER BY version DESC LIMIT 1",
+                    [name],
+                ).fetchone()
+            else:
+                row = cursor.execute(
+                    "SELECT toml_text FROM scoring_profiles WHERE name = ? AND version = ?", [name, version]
+                ).fetchone()
+            return None if row is None else str(row[0])
+
+        return self._read(work)
+
+    def save_mapping(self, name: str, toml_text: str, content_hash: str, saved_at: datetime) -> int:
+        """Insert or update a mapping profile; the version goes up only when the text changed."""
+
+        def work(cursor: Cursor) -> int:
+            row = cursor.execute(
+                "SELECT version, content_hash FROM mapping_profiles WHERE name = ?", [name]
+            ).fetchone()
+            if row is None:
+                cursor.execute(
+                    "INSERT INTO mapping_profiles (name, version, toml_text, content_hash, created_at, updated_at) "
+                    "VALUES (?, 1, ?, ?, ?, ?)",
+                    [name, toml_text, content_hash, saved_at, saved_at],
+                )
+                return 1
+            version, stored_hash = int(row[0]), row[1]
+            if stored_hash == content_hash:
+                return version
+            cursor.execute(
+                "UPDATE mapping_profiles SET version = ?, toml_text = ?, content_hash = ?, updated_at = ? "
+                "WHERE name = ?",
+                [version + 1, toml_text, content_hash, saved_at, name],
+            )
+            return version + 1
+
+        return self._write(work)
+
+    def list_mappings(self) -> pd.DataFrame:
+        """Mapping profiles by name."""
+        return self._read(
+            lambda cursor: cursor.execute(
+                "SELECT name, version, content_hash AS hash, created_at, updated_at FROM mapping_profiles "
+                "ORDER BY name"
+            ).df()
+        )
+
+    def mapping_text(self, name: str) -> str | None:
+        """A mapping profile's TOML text, or None."""
+
+        def work(cursor: Cursor) -> str | None:
+            row = cursor.execute("SELECT toml_text FROM mapping_profiles WHERE name = ?", [name]).fetchone()
+            return None if row is None else str(row[0])
+
+        return self._read(work)
+
+    # --- maintenance -----------------------------------------------------------------
+    def integrity_problems(self) -> list[str]:
+        """Count mismatches, orphan rows, duplicate snapshots and a wrong schema version, as sentences."""
+
+        def work(cursor: Cursor) -> list[str]:
+            problems: list[str] = []
+            for table_name, count_column in SNAPSHOT_ROW_TABLES.items():
+                mismatches = cursor.execute(
+                    f"""SELECT s.snapshot_id, s.{count_column}, coalesce(r.n, 0)
+                    FROM snapshots s
+                    LEFT JOIN (SELECT snapshot_id, count(*) AS n FROM {table(table_name)} GROUP BY snapshot_id) r
+                        USING (snapshot_id)
+                    WHERE s.{count_column} <> coalesce(r.n, 0)
+                    ORDER BY s.snapshot_id"""
+                ).fetchall()
+                problems += [
+                    f"Snapshot {sid} records {recorded} rows in {table_name} but holds {held}."
+                    for sid, recorded, held in mismatches
+                ]
+                orphans = cursor.execute(
+                    f"""SELECT r.snapshot_id, count(*) FROM {table(table_name)} r
+                    WHERE NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.snapshot_id = r.snapshot_id)
+                    GROUP BY r.snapshot_id ORDER BY r.snapshot_id"""
+                ).fetchall()
+                problems += [
+                    f"{table_name} holds {n} rows of snapshot {sid}, which does not exist."
+                    for sid, n in orphans
+                ]
+            orphan_snapshots = cursor.execute(
+                """SELECT s.snapshot_id FROM snapshots s
+                WHERE NOT EXISTS (SELECT 1 FROM portfolios p WHERE p.portfolio_id = s.portfolio_id)
+                ORDER BY s.snapshot_id"""
+            ).fetchall()
+            problems += [f"Snapshot {sid} belongs to no portfolio." for (sid,) in orphan_snapshots]
+            duplicates = cursor.execute(
+                """SELECT p.name, s.mapping_name, s.content_hash, list(s.snapshot_id ORDER BY s.snapshot_id)
+                FROM snapshots s JOIN portfolios p USING (portfolio_id)
+                GROUP BY p.name, s.mapping_name, s.content_hash HAVING count(*) > 1"""
+            ).fetchall()
+            problems += [
+                f"Portfolio '{name}' holds the same import ({content_hash}, mapping '{mapping}') "
+                f"several times: snapshots {', '.join(map(str, ids))}."
+                for name, mapping, content_hash, ids in duplicates
+            ]
+            stored = self._stored_version(cursor)
+            if stored != len(MIGRATIONS):
+                problems.append(f"The store records schema version {stored}; expected {len(MIGRATIONS)}.")
+            return problems
+
+        return self._read(work)
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows in every table of the store."""
+
+        def work(cursor: Cursor) -> dict[str, int]:
+            return {
+                name: int(cursor.execute(f"SELECT count(*) FROM {table(name)}").fetchone()[0])
+                for name in TABLES
+            }
+
+        return self._read(work)

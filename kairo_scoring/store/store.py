@@ -1,0 +1,322 @@
+"""`PortfolioStore`: the portfolio store as pages, the CLI and tests see it, whatever database holds it."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+import pandas as pd
+
+from kairo_scoring.errors import StoreError
+from kairo_scoring.intake.result import IntakeResult
+from kairo_scoring.store import frames
+from kairo_scoring.store.backend import SnapshotRecord, StoreBackend
+from kairo_scoring.store.duckdb_backend import DuckDBBackend, display_path
+
+# <repo>/data/kairo.duckdb: the data folder next to the kairo_scoring package.
+DEFAULT_STORE_PATH: Path = Path(__file__).resolve().parents[2] / "data" / "kairo.duckdb"
+STORE_PATH_ENV = "KAIRO_STORE"
+
+
+def resolve_store_path(path: str | Path | None = None) -> Path | str:
+    """The store to open: ``path`` if given, else ``$KAIRO_STORE``, else `DEFAULT_STORE_PATH`.
+
+    ``":memory:"`` is passed through (a private, in-process store, handy in tests).
+    """
+    chosen = path if path is not None else os.environ.get(STORE_PATH_ENV) or DEFAULT_STORE_PATH
+    return ":memory:" if str(chosen) == ":memory:" else Path(chosen).expanduser()
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """One stored import: where it came from, what it holds and how it was read.
+
+    ``is_new`` is False when `PortfolioStore.import_snapshot` recognised the file as
+    already imported and returned the existing snapshot instead of writing one.
+    ``created_at`` is timezone-aware UTC.
+    """
+
+    snapshot_id: int
+    portfolio: str
+    created_at: datetime
+    source_name: str
+    content_hash: str
+    pilots: int
+    rejected: int
+    issues: int
+    is_new: bool = False
+    mapping_name: str = ""
+    sheet: str | None = None
+    header_row: int | None = None
+    column_mapping: dict[str, str] = field(default_factory=dict, hash=False)
+    unmapped_columns: tuple[str, ...] = ()
+    missing_inputs: tuple[str, ...] = ()
+    derived_id: bool = False
+    profile_name: str | None = None
+    profile_version: int | None = None
+    profile_hash: str | None = None
+    note: str = ""
+
+
+def _now() -> datetime:
+    # Stored naive in UTC: both DuckDB TIMESTAMP and a future PostgreSQL column take it as is.
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _utc(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    for column in columns:
+        frame[column] = pd.to_datetime(frame[column]).dt.tz_localize("UTC")
+    return frame
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _required_name(kind: str, name: str) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise StoreError(f"A {kind} needs a name; got {name!r}.")
+    return name.strip()
+
+
+def _optional(value: object) -> object:
+    return None if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else value
+
+
+class PortfolioStore:
+    """The portfolio store: snapshots of imported portfolios, scoring profiles and mapping profiles.
+
+    One object holds one connection and is safe to share between threads (e.g. as a
+    Streamlit ``cache_resource``): every method is its own unit of work, and every
+    write is one transaction that is retried when a concurrent writer conflicts.
+
+    Raises `StoreLockedError` when another process holds the store file, and
+    `StoreError` when the store is newer than this code or not a Kairo store.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
+        self.path: Path | str = resolve_store_path(path)
+        self._label = display_path(self.path)
+        self._backend: StoreBackend = DuckDBBackend(self.path, read_only=read_only)
+
+    @classmethod
+    def from_backend(cls, backend: StoreBackend, *, label: str) -> PortfolioStore:
+        """A store over an already opened backend (how a PostgreSQL backend will be plugged in).
+
+        ``label`` names the store in messages, e.g. a database URL without its password.
+        """
+        store = cls.__new__(cls)
+        store.path = label
+        store._label = label
+        store._backend = backend
+        return store
+
+    @property
+    def read_only(self) -> bool:
+        """True when the store was opened read-only."""
+        return self._backend.read_only
+
+    def close(self) -> None:
+        """Close the store's connection; further calls raise StoreError."""
+        self._backend.close()
+
+    def __enter__(self) -> PortfolioStore:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        mode = "read-only" if self.read_only else "read-write"
+        return f"PortfolioStore({self._label!r}, {mode})"
+
+    # --- imports ---------------------------------------------------------------------
+    def import_snapshot(
+        self,
+        result: IntakeResult,
+        *,
+        portfolio: str,
+        profile_name: str | None = None,
+        profile_version: int | None = None,
+        profile_hash: str | None = None,
+        note: str = "",
+    ) -> SnapshotInfo:
+        """Store an import as a new snapshot of ``portfolio`` (created if needed), in one transaction.
+
+        A file already imported into this portfolio with the same mapping (same content
+        hash) is recognised: its existing snapshot comes back with ``is_new=False`` and
+        nothing is written.
+        """
+        portfolio = _required_name("portfolio", portfolio)
+        if not result.content_hash:
+            raise StoreError(
+                f"The import of '{result.source_name}' has no content hash; it cannot be stored."
+            )
+        record = SnapshotRecord(
+            portfolio=portfolio,
+            created_at=_now(),
+            source_name=str(result.source_name),
+            content_hash=str(result.content_hash),
+            mapping_name=str(result.mapping_name),
+            sheet=result.sheet,
+            header_row=None if result.header_row is None else int(result.header_row),
+            column_mapping_json=json.dumps(dict(result.column_mapping), ensure_ascii=False),
+            unmapped_columns_json=json.dumps([str(c) for c in result.unmapped_columns], ensure_ascii=False),
+            missing_inputs_json=json.dumps(list(result.missing_inputs)),
+            derived_id=bool(result.derived_id),
+            profile_name=profile_name,
+            profile_version=None if profile_version is None else int(profile_version),
+            profile_hash=profile_hash,
+            note=note,
+            frame_dtypes_json=frames.frame_dtypes_json(result.pilots, result.rejected, result.issues),
+            pilots=frames.encode_pilots(result.pilots),
+            rejected=frames.encode_rejected(result.rejected),
+            issues=frames.encode_issues(result.issues),
+        )
+        snapshot_id, is_new = self._backend.insert_snapshot(record)
+        return dataclasses.replace(self.snapshot_info(snapshot_id), is_new=is_new)
+
+    def delete_snapshot(self, snapshot_id: int) -> None:
+        """Delete a snapshot and all its rows, in one transaction."""
+        if not self._backend.delete_snapshot(int(snapshot_id)):
+            raise StoreError(f"Snapshot {snapshot_id} does not exist; nothing was deleted.")
+
+    # --- browsing --------------------------------------------------------------------
+    def portfolios(self) -> pd.DataFrame:
+        """Portfolios by name: portfolio, created_at, snapshots, latest_snapshot_id, latest_created_at."""
+        return _utc(self._backend.list_portfolios(), "created_at", "latest_created_at")
+
+    def snapshots(self, portfolio: str | None = None) -> pd.DataFrame:
+        """Snapshots newest first (of one portfolio, or all), with their row counts and the profile used."""
+        return _utc(self._backend.list_snapshots(portfolio), "created_at")
+
+    def latest_snapshot_id(self, portfolio: str) -> int | None:
+        """The newest snapshot of ``portfolio``, or None when it has none (or does not exist)."""
+        return self._backend.latest_snapshot_id(portfolio)
+
+    def snapshot_info(self, snapshot_id: int) -> SnapshotInfo:
+        """What is known about one snapshot; StoreError when it does not exist."""
+        row = self._snapshot_row(snapshot_id)
+        header_row = _optional(row["header_row"])
+        profile_version = _optional(row["profile_version"])
+        return SnapshotInfo(
+            snapshot_id=int(row["snapshot_id"]),
+            portfolio=str(row["portfolio"]),
+            created_at=pd.Timestamp(row["created_at"]).to_pydatetime().replace(tzinfo=UTC),
+            source_name=str(row["source_name"]),
+            content_hash=str(row["content_hash"]),
+            pilots=int(row["pilot_count"]),
+            rejected=int(row["rejected_count"]),
+            issues=int(row["issue_count"]),
+            is_new=False,
+            mapping_name=str(row["mapping_name"]),
+            sheet=_optional(row["sheet"]),
+            header_row=None if header_row is None else int(header_row),
+            column_mapping=json.loads(row["column_mapping"]),
+            unmapped_columns=tuple(json.loads(row["unmapped_columns"])),
+            missing_inputs=tuple(json.loads(row["missing_inputs"])),
+            derived_id=bool(row["derived_id"]),
+            profile_name=_optional(row["profile_name"]),
+            profile_version=None if profile_version is None else int(profile_version),
+            profile_hash=_optional(row["profile_hash"]),
+            note=str(row["note"]),
+        )
+
+    def _snapshot_row(self, snapshot_id: int) -> dict[str, object]:
+        row = self._backend.snapshot_row(int(snapshot_id))
+        if row is None:
+            raise StoreError(f"Snapshot {snapshot_id} does not exist in the store {self._label}.")
+        return row
+
+    def _dtypes(self, snapshot_id: int) -> dict[str, frames.DtypeSpec]:
+        return frames.parse_frame_dtypes(str(self._snapshot_row(snapshot_id)["frame_dtypes"]))
+
+    def load_pilots(self, snapshot_id: int) -> pd.DataFrame:
+        """A snapshot's pilots in import order: the canonical columns (``schema.conform``) plus ``source_row``."""
+        spec = self._dtypes(snapshot_id)["pilots"]
+        return frames.decode_pilots(self._backend.pilot_rows(int(snapshot_id)), spec)
+
+    def load_rejected(self, snapshot_id: int) -> pd.DataFrame:
+        """A snapshot's rejected rows: the original columns and values, ``source_row``, ``reject_reason``."""
+        spec = self._dtypes(snapshot_id)["rejected"]
+        return frames.decode_rejected(self._backend.rejected_rows(int(snapshot_id)), spec)
+
+    def load_issues(self, snapshot_id: int) -> pd.DataFrame:
+        """A snapshot's validation report (columns ``ISSUE_COLUMNS``), as intake produced it."""
+        spec = self._dtypes(snapshot_id)["issues"]
+        return frames.decode_issues(self._backend.issue_rows(int(snapshot_id)), spec)
+
+    # --- scoring profiles ------------------------------------------------------------
+    def save_profile(self, name: str, version: int, toml_text: str, content_hash: str) -> bool:
+        """Store scoring profile ``name`` version ``version``; False when that exact version is already stored.
+
+        A stored version never changes: saving different content under an existing
+        name and version raises StoreError.
+        """
+        name = _required_name("scoring profile", name)
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise StoreError(
+                f"Scoring profile '{name}' needs a version number of 1 or more; got {version!r}."
+            )
+        return self._backend.save_profile(name, version, toml_text, content_hash, _now())
+
+    def profiles(self) -> pd.DataFrame:
+        """Stored scoring profiles: name, version, hash, created_at."""
+        return _utc(self._backend.list_profiles(), "created_at")
+
+    def load_profile_text(self, name: str, version: int | None = None) -> str:
+        """A scoring profile's TOML text: the given version, or the latest when ``version`` is None."""
+        text = self._backend.profile_text(name, version)
+        if text is None:
+            known = sorted(set(self._backend.list_profiles()["name"]))
+            which = f"'{name}'" if version is None else f"'{name}' version {version}"
+            raise StoreError(
+                f"No scoring profile {which} in the store; stored profiles: {', '.join(known) or 'none'}."
+            )
+        return text
+
+    # --- mapping profiles ------------------------------------------------------------
+    def save_mapping(self, name: str, toml_text: str) -> int:
+        """Save mapping profile ``name`` (insert or replace); returns its version, raised only when the text changed."""
+        name = _required_name("mapping profile", name)
+        return self._backend.save_mapping(name, toml_text, _text_hash(toml_text), _now())
+
+    def mappings(self) -> pd.DataFrame:
+        """Stored mapping profiles: name, version, hash, created_at, updated_at."""
+        return _utc(self._backend.list_mappings(), "created_at", "updated_at")
+
+    def load_mapping_text(self, name: str) -> str:
+        """A mapping profile's TOML text; StoreError when there is none of that name."""
+        text = self._backend.mapping_text(name)
+        if text is None:
+            known = sorted(self._backend.list_mappings()["name"])
+            raise StoreError(
+                f"No mapping profile '{name}' in the store; stored mappings: {', '.join(known) or 'none'}."
+            )
+        return text
+
+    # --- maintenance -----------------------------------------------------------------
+    def schema_version(self) -> int:
+        """The schema version recorded in the store."""
+        return self._backend.schema_version()
+
+    def integrity_check(self) -> list[str]:
+        """Every inconsistency in the store, one sentence each; an empty list means it is sound.
+
+        Checks that each snapshot's recorded pilot, rejected and issue counts match its
+        rows, that no row belongs to a missing snapshot or portfolio, and that no
+        portfolio holds the same import twice.
+        """
+        return self._backend.integrity_problems()
+
+    def row_counts(self) -> dict[str, int]:
+        """Number of rows in each table of the store."""
+        return self._backend.row_counts()
