@@ -23,7 +23,6 @@ from kairo_scoring.schema import (
     SCORE_MAX,
     SCORE_MIN,
     SCORING_INPUTS,
-    STAGES,
     VERDICTS,
 )
 
@@ -85,17 +84,23 @@ def read_inputs(frame: pd.DataFrame) -> Inputs:
         "monthly_volume": volume,
         "users": users,
     }
-    known = sum((~np.isnan(columns[name])).astype(np.int8) for name in SCORING_INPUTS)
     codes = {f: _small_codes(values) for f, values in scores.items()}
+    known = sum(
+        (codes[name] > 0) if codes.get(name) is not None else ~np.isnan(columns[name])
+        for name in SCORING_INPUTS
+    ).astype(np.int8)
     risk_code = np.nan_to_num(risk, nan=float(len(RISK_LEVELS))).astype(np.uint8)
     return Inputs(scores, risk, current, volume, users, np.asarray(known), codes, risk_code)
 
 
 def _small_codes(values: np.ndarray) -> np.ndarray | None:
     """1-5 values → uint8 codes (0 = unknown); None when a value is not a whole number."""
-    filled = np.nan_to_num(values, nan=0.0)
-    codes = filled.astype(np.uint8)
-    return None if (codes != filled).any() else codes
+    with np.errstate(invalid="ignore"):
+        codes = values.astype(np.uint8)  # NaN casts to an arbitrary byte: masked just below
+    unknown = np.isnan(values)
+    codes[unknown] = 0
+    whole = codes == values
+    return codes if (whole | unknown).all() else None
 
 
 # Every (value, risk) pair a gate can see when values are whole: value code 0..5 (0 unknown)
@@ -113,21 +118,9 @@ def _pairs_inputs(gate: Gate) -> Inputs:
     return Inputs(scores, risk, empty, empty, empty, np.zeros(risk.size), {}, np.zeros(risk.size, np.uint8))
 
 
-def _pair_index(gate: Gate, inputs: Inputs) -> np.ndarray | None:
-    """Per pilot, the row of the 30-pair table that describes it; None when values are fractional."""
-    if gate.field == "risk_level":
-        return inputs.risk_code + np.uint8(len(RISK_LEVELS) + 1)  # value code 1: any known value
-    codes = inputs.codes.get(gate.field)
-    if codes is None:
-        return None
-    return codes * np.uint8(len(RISK_LEVELS) + 1) + inputs.risk_code
-
-
-def stage_codes(frame: pd.DataFrame) -> np.ndarray:
-    return _codes(frame["stage"], STAGES)
-
-
 # ---------------------------------------------------------------- scores
+
+_POINTS_ABOVE_ONE = np.array([0.0, 0.0, 1.0, 2.0, 3.0, 4.0])  # code 0 (unknown) adds nothing
 
 
 def dimension_scores(inputs: Inputs, profile: Profile) -> dict[str, np.ndarray]:
@@ -136,6 +129,11 @@ def dimension_scores(inputs: Inputs, profile: Profile) -> dict[str, np.ndarray]:
     for dim, fields in profile.dimensions.items():
         total, known = np.zeros(inputs.size), np.zeros(inputs.size)
         for f in fields:
+            codes = inputs.codes.get(f)
+            if codes is not None:  # whole values: a lookup instead of float arithmetic
+                total += _POINTS_ABOVE_ONE[codes]
+                known += codes > 0
+                continue
             values = inputs.scores[f]
             is_known = ~np.isnan(values)
             total += np.where(is_known, values - 1.0, 0.0)
@@ -179,21 +177,34 @@ def _applies(gate: Gate, inputs: Inputs) -> tuple[np.ndarray, np.ndarray]:
         return known, known & (inputs.risk >= rank)
 
 
+def _lookup(gate: Gate, inputs: Inputs, table: np.ndarray) -> np.ndarray | None:
+    """Read a gate's 30-pair table for every pilot; None when the gate's values are fractional.
+
+    A gate without a risk condition ignores the risk, so its field's codes index the
+    table's risk-0 column directly, with no per-pilot arithmetic.
+    """
+    pairs_per_value = len(RISK_LEVELS) + 1
+    if gate.field == "risk_level":
+        return table[pairs_per_value:][inputs.risk_code]  # value code 1: "known"; the risk decides
+    codes = inputs.codes.get(gate.field)
+    if codes is None:
+        return None
+    if gate.min_risk is None:
+        return table[::pairs_per_value][codes]
+    return table[codes * np.uint8(pairs_per_value) + inputs.risk_code]
+
+
 def gate_status(gate: Gate, inputs: Inputs) -> np.ndarray:
     """MET / FAILED / UNKNOWN for every pilot. A gate whose risk condition does not apply is MET."""
-    index = _pair_index(gate, inputs)
-    if index is not None:
-        return _exact_status(gate, _pairs_inputs(gate))[index]
-    return _exact_status(gate, inputs)
+    looked_up = _lookup(gate, inputs, _exact_status(gate, _pairs_inputs(gate)))
+    return looked_up if looked_up is not None else _exact_status(gate, inputs)
 
 
 def gate_credit(gate: Gate, inputs: Inputs, status: np.ndarray) -> np.ndarray:
     """Credit 0..1 towards fit: 1 when met; partial, growing with the value, when failed; 0 when unknown."""
-    index = _pair_index(gate, inputs)
-    if index is not None:
-        pairs = _pairs_inputs(gate)
-        return _exact_credit(gate, pairs, _exact_status(gate, pairs))[index]
-    return _exact_credit(gate, inputs, status)
+    pairs = _pairs_inputs(gate)
+    looked_up = _lookup(gate, inputs, _exact_credit(gate, pairs, _exact_status(gate, pairs)))
+    return looked_up if looked_up is not None else _exact_credit(gate, inputs, status)
 
 
 def _exact_status(gate: Gate, inputs: Inputs) -> np.ndarray:
@@ -247,16 +258,16 @@ def supply_bounds(statuses: np.ndarray, gate_levels: np.ndarray) -> tuple[np.nda
 
 def demand_bounds(inputs: Inputs, profile: Profile) -> tuple[np.ndarray, np.ndarray]:
     """(lowest, highest) demand level 1..3 consistent with what is known of volume and users."""
-    vol, users = inputs.volume, inputs.users
-    vol_lo, vol_hi = np.nan_to_num(vol, nan=0.0), np.nan_to_num(vol, nan=np.inf)
-    users_lo, users_hi = np.nan_to_num(users, nan=1.0), np.nan_to_num(users, nan=np.inf)
-
-    def level(v: np.ndarray, u: np.ndarray) -> np.ndarray:
-        api = v >= profile.api_pipeline_min_volume
-        workspace = (u >= profile.shared_workspace_min_users) | (v >= profile.shared_workspace_min_volume)
-        return np.where(api, 3, np.where(workspace, 2, 1)).astype(np.int8)
-
-    return level(vol_lo, users_lo), level(vol_hi, users_hi)
+    vol_unknown, users_unknown = np.isnan(inputs.volume), np.isnan(inputs.users)
+    with np.errstate(invalid="ignore"):  # NaN compares False: "known and at least"
+        api = inputs.volume >= profile.api_pipeline_min_volume
+        workspace = (inputs.users >= profile.shared_workspace_min_users) | (
+            inputs.volume >= profile.shared_workspace_min_volume
+        )
+    low = np.where(api, 3, np.where(workspace, 2, 1)).astype(np.int8)
+    # Highest: unknown volume could reach a pipeline; unknown users could reach a workspace.
+    high = np.where(api | vol_unknown, 3, np.where(workspace | users_unknown, 2, 1)).astype(np.int8)
+    return low, high
 
 
 def demand_closeness(d_low: np.ndarray, d_high: np.ndarray, option_level: int) -> np.ndarray:
