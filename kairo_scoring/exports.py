@@ -61,8 +61,12 @@ def ordered_columns(table: pd.DataFrame) -> list[str]:
 
 def export_csv(table: pd.DataFrame) -> bytes:
     """The table as UTF-8 csv (with BOM so Excel reads accents), formula-safe."""
-    safe = neutralise_formulas(table[ordered_columns(table)])
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    return _csv_bytes(neutralise_formulas(table[ordered_columns(table)]))
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    # RFC 4180 line ends make the writer quote any field holding a CR or LF.
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def summary_frame(table: pd.DataFrame) -> pd.DataFrame:
@@ -181,6 +185,6 @@ def write_scored(
         raise ValueError(f"unsupported output type: {path.name}")
     if suffix != ".xlsx" and rejected is not None and len(rejected):
         sibling = path.with_suffix(".rejected.csv")
-        sibling.write_bytes(neutralise_formulas(rejected).to_csv(index=False).encode("utf-8-sig"))
+        sibling.write_bytes(_csv_bytes(neutralise_formulas(rejected)))
         written.append(sibling)
     return written
