@@ -8,7 +8,7 @@ the unknowns inside those bounds gives the same verdict.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -41,9 +41,11 @@ class Inputs:
     volume: np.ndarray
     users: np.ndarray
     known_inputs: np.ndarray  # how many SCORING_INPUTS are known, per pilot
-    # Integral 1-5 fields as uint8 codes (0 = unknown, else the value); None if any value is fractional.
+    # Whole 1-5 fields as index codes (0 = unknown, else the value); None if any value is fractional.
+    # Stored as intp so that table lookups do not convert the index on every use.
     codes: dict[str, np.ndarray | None]
-    risk_code: np.ndarray  # uint8: rank 0..3, 4 = unknown
+    risk_code: np.ndarray  # intp: rank 0..3, 4 = unknown
+    pair_index: dict[str, np.ndarray] = field(default_factory=dict)  # field → value code × 5 + risk code
 
     @property
     def size(self) -> int:
@@ -89,14 +91,14 @@ def read_inputs(frame: pd.DataFrame) -> Inputs:
         (codes[name] > 0) if codes.get(name) is not None else ~np.isnan(columns[name])
         for name in SCORING_INPUTS
     ).astype(np.int8)
-    risk_code = np.nan_to_num(risk, nan=float(len(RISK_LEVELS))).astype(np.uint8)
+    risk_code = np.nan_to_num(risk, nan=float(len(RISK_LEVELS))).astype(np.intp)
     return Inputs(scores, risk, current, volume, users, np.asarray(known), codes, risk_code)
 
 
 def _small_codes(values: np.ndarray) -> np.ndarray | None:
     """1-5 values → uint8 codes (0 = unknown); None when a value is not a whole number."""
     with np.errstate(invalid="ignore"):
-        codes = values.astype(np.uint8)  # NaN casts to an arbitrary byte: masked just below
+        codes = values.astype(np.intp)  # NaN casts to an arbitrary number: masked just below
     unknown = np.isnan(values)
     codes[unknown] = 0
     whole = codes == values
@@ -115,7 +117,7 @@ def _pairs_inputs(gate: Gate) -> Inputs:
     if gate.field != "risk_level":
         scores[gate.field] = _PAIR_VALUES
     empty = np.full(risk.size, np.nan)
-    return Inputs(scores, risk, empty, empty, empty, np.zeros(risk.size), {}, np.zeros(risk.size, np.uint8))
+    return Inputs(scores, risk, empty, empty, empty, np.zeros(risk.size), {}, np.zeros(risk.size, np.intp))
 
 
 # ---------------------------------------------------------------- scores
@@ -191,7 +193,9 @@ def _lookup(gate: Gate, inputs: Inputs, table: np.ndarray) -> np.ndarray | None:
         return None
     if gate.min_risk is None:
         return table[::pairs_per_value][codes]
-    return table[codes * np.uint8(pairs_per_value) + inputs.risk_code]
+    if gate.field not in inputs.pair_index:
+        inputs.pair_index[gate.field] = codes * pairs_per_value + inputs.risk_code
+    return table[inputs.pair_index[gate.field]]
 
 
 def gate_status(gate: Gate, inputs: Inputs) -> np.ndarray:

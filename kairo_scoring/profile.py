@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import tomllib
@@ -44,8 +45,9 @@ class Gate:
             return float(RISK_LEVELS.index(str(self.value)))
         return float(self.value)
 
+    @functools.cache  # noqa: B019 - gates are few, frozen and live as long as their profile
     def describe(self) -> str:
-        """Plain text such as 'controls ≥ 5 when risk is high or above'."""
+        """Plain text such as 'controls ≥ 5 when risk ≥ high'."""
         value = self.value if isinstance(self.value, str) else f"{self.value:g}"
         text = f"{self.field} {OP_SYMBOLS[self.op]} {value}"
         if self.min_risk:

@@ -183,6 +183,7 @@ def risk_rank_of(risks: pd.Series) -> np.ndarray:
     """risk_level names → ranks 0..3 as float (NaN where unknown)."""
     return risks.map({r: float(i) for i, r in enumerate(RISK_LEVELS)}).astype("float64").to_numpy()
 
+
 # One palette for every chart, export and report (colour-blind friendly, Okabe-Ito based).
 VERDICT_COLOURS: dict[str, str] = {
     "at_risk": "#D55E00",

@@ -266,7 +266,8 @@ def score(pilots: pd.DataFrame, profile: Profile | str | None = None) -> ScoredP
             inputs, gates, status, levels, (current_known, d_lo, d_hi, s_lo, s_hi), open_rows
         )
     order = np.argsort(levels, kind="stable")
-    first = order[np.argmax(blocking[order], axis=0)] + 1 if gates else np.zeros(n, int)
+    by_level = blocking if (order == np.arange(len(gates))).all() else blocking[order]
+    first = order[np.argmax(by_level, axis=0)] + 1 if gates else np.zeros(n, int)
     step_keys = pack_next_step(
         verdict=verdict,
         current=np.where(current_known, current + 1, 0),

@@ -56,8 +56,11 @@ def blocker_column(failed: np.ndarray, unknown: np.ndarray, profile: Profile) ->
         for k, j in enumerate(members):
             key |= failed[j].astype(np.int32) << (2 * k) | unknown[j].astype(np.int32) << (2 * k + 1)
         codes, uniques = _small_factorize(key)
+        phrases = [
+            (gate_phrase(profile.gates[j], False), gate_phrase(profile.gates[j], True)) for j in members
+        ]
         parts_by_option.append(
-            np.array([_option_part(option, members, int(u), profile) for u in uniques] or [""], object)
+            np.array([_option_part(option, phrases, int(u)) for u in uniques] or [""], object)
         )
         combined += codes.astype(np.int64) * radix
         radices.append(radix)
@@ -82,13 +85,10 @@ def _small_factorize(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return position[key], present
 
 
-def _option_part(option: str, members: list[int], key: int, profile: Profile) -> str:
-    phrases = [
-        gate_phrase(profile.gates[j], bool(key >> (2 * k + 1) & 1))
-        for k, j in enumerate(members)
-        if key >> (2 * k) & 3
-    ]
-    return f"{option}: {', '.join(phrases)}" if phrases else ""
+def _option_part(option: str, phrases: list[tuple[str, str]], key: int) -> str:
+    """`phrases[k]` is (failed text, unknown text) of the option's k-th gate; key holds 2 bits a gate."""
+    listed = [pair[key >> (2 * k + 1) & 1] for k, pair in enumerate(phrases) if key >> (2 * k) & 3]
+    return f"{option}: {', '.join(listed)}" if listed else ""
 
 
 def fields_text(mask: int) -> str:
