@@ -1,0 +1,45 @@
+"""Intake: read the register a PMO already has (xlsx, xlsm, csv) into canonical pilots,
+with every row accounted for and every problem reported."""
+
+from kairo_scoring.intake.detect import Detection, SheetCandidate
+from kairo_scoring.intake.limits import IntakeLimits
+from kairo_scoring.intake.mapping import (
+    Derivation,
+    MappingProfile,
+    list_mappings,
+    load_mapping,
+    mapping_from_toml,
+    mapping_to_toml,
+)
+from kairo_scoring.intake.normalize import (
+    normalize_header,
+    normalize_key,
+    parse_excel_date,
+    parse_number,
+    parse_yes_no,
+)
+from kairo_scoring.intake.pipeline import detect, read_portfolio
+from kairo_scoring.intake.result import ISSUE_COLUMNS, IntakeResult
+from kairo_scoring.intake.template import write_template
+
+__all__ = [
+    "ISSUE_COLUMNS",
+    "Derivation",
+    "Detection",
+    "IntakeLimits",
+    "IntakeResult",
+    "MappingProfile",
+    "SheetCandidate",
+    "detect",
+    "list_mappings",
+    "load_mapping",
+    "mapping_from_toml",
+    "mapping_to_toml",
+    "normalize_header",
+    "normalize_key",
+    "parse_excel_date",
+    "parse_number",
+    "parse_yes_no",
+    "read_portfolio",
+    "write_template",
+]

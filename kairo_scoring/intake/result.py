@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from kairo_scoring.intake.detect import Detection
 
 # Columns of the validation report: every problem found, collected at once.
 ISSUE_COLUMNS: tuple[str, ...] = ("sheet", "row", "column", "value", "reason", "severity")
@@ -21,7 +25,9 @@ class IntakeResult:
       ``source_row`` and ``reject_reason``.
     - ``issues``: the validation report, columns ``ISSUE_COLUMNS``.
     - ``unmapped_columns``: source columns that no canonical field took.
-    - ``missing_inputs``: canonical scoring inputs the source does not provide at all.
+    - ``missing_inputs``: canonical fields (besides pilot_id and name) the source does not
+      provide at all: no column, no derivation, or not one known value.
+    - ``detection`` and ``derived_fields``: what was detected and how derived fields were computed.
     """
 
     pilots: pd.DataFrame
@@ -36,6 +42,10 @@ class IntakeResult:
     unmapped_columns: tuple[str, ...] = ()
     missing_inputs: tuple[str, ...] = ()
     derived_id: bool = False
+    # What was detected (sheet, header row, candidate sheets, proposed mapping) for a page to show.
+    detection: Detection | None = None
+    # canonical field -> how it was derived, and from which source columns
+    derived_fields: dict[str, str] = field(default_factory=dict)
 
     @property
     def total_rows(self) -> int:

@@ -1,0 +1,390 @@
+"""Value normalisation: turn what people type in registers into canonical values.
+
+Every parser works column-wise and parses each *distinct* value once (registers repeat
+the same few answers thousands of times), so a 100,000-row column costs a handful of
+Python calls, not 100,000. Parsers never raise on bad input: they return the value as
+unknown together with a reason and a severity the caller turns into an issue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+WARNING = "warning"
+INFO = "info"
+
+# Answers that say "we do not know / does not apply": unknown, reported as info, not as an error.
+NOT_APPLICABLE = frozenset(
+    {"n/a", "na", "n.a", "n a", "not applicable", "-", "--", "?", "unknown", "tbd", "tbc", "not known", "nil"}
+)
+YES = frozenset({"yes", "y", "true", "t", "1", "x", "✓", "✔", "ja", "oui", "si", "done"})
+NO = frozenset({"no", "n", "false", "f", "0", "nein", "non"})
+
+_TYPOGRAPHY = str.maketrans(
+    {"–": "-", "—": "-", "‐": "-", "‑": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "}
+)
+# "a) No", "(b) Pilot", "c. Deployed": the lettered answer lists of agency templates.
+_ANSWER_PREFIX = re.compile(r"^(?:\(?[a-z]\)|[a-z]\.)\s+")
+_SEPARATORS = re.compile(r"[\s_\-]+")
+_BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# "4 - mostly", "3: partly", "5) fully": a number followed by its label.
+_LEADING_SCORE = re.compile(r"^([0-9]+(?:[.,][0-9]+)?)\s*(?:[-:).]\s*\S.*|\s+\S.*)$")
+_US_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_SPACE_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:[ \u202f']\d{3})+(?:[.,]\d+)?$")
+# One "." group alone ("1.234") is read as a decimal point, never as a thousands separator.
+_EU_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:(?:\.\d{3}){2,}(?:,\d+)?|\.\d{3},\d+)$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$")
+_MULTIPLIER = {"k": 1e3, "m": 1e6}
+_CURRENCY = re.compile(r"[€$£¥₹]|\b(?:eur|usd|gbp|chf)\b")
+
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+MAX_EXCEL_SERIAL = 2_958_465  # 9999-12-31
+
+
+def normalize_header(header: object) -> str:
+    """A column header reduced for matching: case, spacing, punctuation, line breaks and
+    bracketed hints ("[Agency Abbrev.] – [#]", "(EUR)") do not count."""
+    text = unicodedata.normalize("NFKC", str(header)).translate(_TYPOGRAPHY).lower()
+    stripped = _NON_ALNUM.sub(" ", _BRACKETED.sub(" ", text)).strip()
+    # A header that is nothing but a bracketed hint keeps its content.
+    return stripped or _NON_ALNUM.sub(" ", text).strip()
+
+
+def comparison_keys(texts: pd.Series) -> pd.Series:
+    """Text reduced for equality tests on whole columns ("Invoice  TRIAGE." == "invoice triage"):
+    case, spacing and punctuation do not count. Vectorised string operations only, so a
+    100,000-row column of distinct names costs no Python call per row."""
+    keys = texts.astype("string").str.lower().str.replace(_PUNCTUATION_RUN, " ", regex=True)
+    return keys.str.strip()
+
+
+_PUNCTUATION_RUN = r"[\s_.,;:!?'\"()\[\]{}/\\|\-–—‐‑’‘“”]+"
+
+
+def normalize_key(value: object) -> str:
+    """An answer reduced for lookup in a value map: "a) Pre-deployment" → "pre deployment"."""
+    text = unicodedata.normalize("NFKC", str(value)).translate(_TYPOGRAPHY).strip().lower()
+    text = _ANSWER_PREFIX.sub("", text)
+    return _SEPARATORS.sub(" ", text).strip(" .:;")
+
+
+def parse_yes_no(value: object) -> bool | None:
+    """Yes/no in its usual spellings ("Yes", "y", "TRUE", "x", "a) No", 1, 0); None if neither."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | float) and not _is_missing(value):
+        return {1: True, 0: False}.get(value)  # type: ignore[call-overload]
+    key = normalize_key(value) if isinstance(value, str) else ""
+    if key in YES:
+        return True
+    if key in NO:
+        return False
+    return None
+
+
+def parse_number(value: object) -> float | None:
+    """A number as typed: 1,234 · 1.234.567,5 · 1 234 · 12% (→ 0.12) · 2k · €1,500; None if not one."""
+    if isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, int | float | np.integer | np.floating):
+        number = float(value)
+        return None if math.isnan(number) or math.isinf(number) else number
+    if not isinstance(value, str):
+        return None
+    return _parse_number_text(value)
+
+
+def _parse_number_text(value: str) -> float | None:
+    text = _CURRENCY.sub("", unicodedata.normalize("NFKC", value).lower()).strip()
+    scale = 1.0
+    if text.endswith("%"):
+        text, scale = text[:-1].strip(), 0.01
+    elif text[-1:] in _MULTIPLIER and len(text) > 1 and text[-2].isdigit():
+        text, scale = text[:-1], _MULTIPLIER[text[-1]]
+    if _US_THOUSANDS.match(text):
+        text = text.replace(",", "")
+    elif _SPACE_THOUSANDS.match(text):
+        text = re.sub(r"[ \u202f']", "", text).replace(",", ".")
+    elif _EU_THOUSANDS.match(text):
+        text = text.replace(".", "").replace(",", ".")
+    elif _DECIMAL_COMMA.match(text):
+        text = text.replace(",", ".")
+    if not _PLAIN_NUMBER.match(text):
+        return None
+    number = float(text) * scale
+    return None if math.isinf(number) else number
+
+
+def parse_excel_date(value: object, date_order: str = "dmy") -> pd.Timestamp | None:
+    """A date from an Excel cell or text: date/datetime, Excel serial number, a year alone
+    (1900–2100, which as a serial would be a date in 1905), ISO text, "MM/YYYY", "Jul-25",
+    "July 2025", or "d/m/yyyy" read in ``date_order`` ("dmy" or "mdy"); None if not a date.
+    A time of day is ignored."""
+    if isinstance(value, dt.datetime | dt.date):
+        return pd.Timestamp(value).normalize()
+    if isinstance(value, str):
+        return _parse_date_text(_TIME_OF_DAY.sub("", value.strip()), date_order)
+    number = parse_number(value)
+    if number is None or not 1 <= number <= MAX_EXCEL_SERIAL:
+        return None
+    if number.is_integer() and YEAR_RANGE[0] <= number <= YEAR_RANGE[1]:
+        return pd.Timestamp(year=int(number), month=1, day=1)
+    return EXCEL_EPOCH + pd.Timedelta(days=math.floor(number))
+
+
+YEAR_RANGE = (1900, 2100)
+_TIME_OF_DAY = re.compile(r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]m)?)$", re.IGNORECASE)
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
+    )
+}
+
+
+def _parse_date_text(text: str, date_order: str) -> pd.Timestamp | None:
+    parts = [int(p) for p in re.findall(r"\d+", text)]
+    month_name = re.fullmatch(r"([a-z]{3})[a-z]*\.?[ \-/']*(\d{2}|\d{4})", text.lower())
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return parse_excel_date(float(text), date_order)
+    if month_name and month_name.group(1) in _MONTHS:
+        year = int(month_name.group(2))
+        month, year, day = _MONTHS[month_name.group(1)], year + 2000 if year < 100 else year, 1
+    elif re.fullmatch(r"\d{4}-\d{1,2}(?:-\d{1,2})?", text):
+        year, month, day = (parts + [1])[:3]
+    elif re.fullmatch(r"\d{1,2}[/.-]\d{4}", text):
+        month, year, day = parts[0], parts[1], 1
+    elif re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", text):
+        first, second, year = parts
+        day, month = (first, second) if date_order == "dmy" else (second, first)
+    else:
+        return None
+    try:
+        return pd.Timestamp(year=year, month=month, day=day)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One column parsed: values (unknown where unusable), and per row the reason and severity
+    of any problem (None where the value was fine)."""
+
+    values: pd.Series
+    reasons: pd.Series
+    severity: pd.Series
+
+    @property
+    def problems(self) -> pd.Series:
+        return self.reasons.notna()
+
+
+# What a per-value parser returns: (value or None, reason or None, severity or None).
+Outcome = tuple[object, str | None, str | None]
+
+
+def parse_by_unique(raw: pd.Series, parse_one: Callable[[object], Outcome]) -> Parsed:
+    """Apply ``parse_one`` to each distinct non-missing value of ``raw`` and spread the results."""
+    present = raw[raw.notna()]
+    outcomes = {value: parse_one(value) for value in pd.unique(present)}
+    return _spread(raw, present, outcomes)
+
+
+def _spread(raw: pd.Series, present: pd.Series, outcomes: Mapping[Hashable, Outcome]) -> Parsed:
+    def column(position: int) -> pd.Series:
+        lookup = {value: outcome[position] for value, outcome in outcomes.items()}
+        spread = present.map(lookup) if len(present) else present.astype(object)
+        return spread.astype(object).reindex(raw.index).where(lambda s: s.notna(), None)
+
+    return Parsed(values=column(0), reasons=column(1), severity=column(2))
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def lookup_value_map(key: str, value_map: Mapping[str, object]) -> tuple[bool, object]:
+    """Look ``key`` (already normalised) up in a value map: exact keys first, then glob
+    patterns ("pre deployment*") in the order the profile lists them."""
+    if key in value_map:
+        return True, value_map[key]
+    for pattern, target in value_map.items():
+        if any(ch in pattern for ch in "*?[") and fnmatch.fnmatchcase(key, pattern):
+            return True, target
+    return False, None
+
+
+def as_text(raw: pd.Series) -> pd.Series:
+    """Cell values as display text: 34.0 → "34", dates → ISO, strings unchanged; missing → NA."""
+    if isinstance(raw.dtype, pd.StringDtype):
+        return raw.astype("string")
+    texts = raw.astype(object)
+    is_text = texts.map(type).eq(str)
+    if is_text.all():
+        return texts.astype("string")
+    # Only the cells that are not already text (numbers, dates) go through cell_text.
+    others = raw[~is_text]
+    texts[~is_text] = parse_by_unique(others, lambda value: (cell_text(value), None, None)).values
+    return texts.astype("string")
+
+
+def cell_text(value: object) -> str:
+    """One cell as the text a user would see (integral floats without ".0")."""
+    if isinstance(value, bool | np.bool_):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date().isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+# --- per-kind column parsers -------------------------------------------------------------
+
+UNKNOWN_MARK = "marked as unknown or not applicable; treated as unknown"
+
+
+@dataclass(frozen=True)
+class NumberRule:
+    """A check on parsed numbers: rows where ``fails`` is true become unknown with ``reason``."""
+
+    fails: Callable[[np.ndarray], np.ndarray]
+    reason: str
+
+
+def parse_scores(raw: pd.Series, value_map: Mapping[str, object], percent_scores: bool = False) -> Parsed:
+    """A 1–5 column. "4 - mostly" → 4; words through the profile's value map ("High" → 4);
+    "n/a" → unknown (info); 0, 6 and 3.5 → unknown (warning): a gate at 4 must not pass on
+    a 3.5 rounded up, nor fail on it rounded down, so nothing is rounded."""
+
+    def score_from_text(value: object) -> Outcome:
+        key = normalize_key(value)
+        found, target = lookup_value_map(key, value_map)
+        if found:
+            return (None, None, None) if target == "" else (float(target), None, None)  # type: ignore[arg-type]
+        if key in NOT_APPLICABLE:
+            return None, UNKNOWN_MARK, INFO
+        if key.endswith("%"):
+            return _score_from_percent(key, percent_scores)
+        leading = _LEADING_SCORE.match(key)
+        number = parse_number(leading.group(1) if leading else key)
+        if number is None:
+            return None, "not a 1–5 score; set to unknown", WARNING
+        return number, None, None
+
+    rules = (
+        NumberRule(lambda x: (x < 1) | (x > 5), "outside the 1–5 scale; set to unknown"),
+        NumberRule(
+            lambda x: x != np.floor(x), "not a whole number from 1 to 5; set to unknown (not rounded)"
+        ),
+    )
+    return parse_numbers(raw, score_from_text, rules)
+
+
+def _score_from_percent(key: str, percent_scores: bool) -> Outcome:
+    fraction = parse_number(key)
+    if not percent_scores or fraction is None or not 0 <= fraction <= 1:
+        return None, "a percentage is not a 1–5 score (this mapping does not convert percentages)", WARNING
+    # Five equal bands: 0–19% → 1 … 80–100% → 5.
+    return float(min(5, 1 + math.floor(fraction * 5))), None, None
+
+
+def parse_quantities(raw: pd.Series, minimum: float, whole: bool) -> Parsed:
+    """A count or an amount: thousands separators, currency signs, 2k; unknown below ``minimum``
+    and, for counts (``whole``), when not a whole number."""
+
+    def quantity_from_text(value: object) -> Outcome:
+        if normalize_key(value) in NOT_APPLICABLE:
+            return None, UNKNOWN_MARK, INFO
+        number = parse_number(value)
+        return (number, None, None) if number is not None else (None, "not a number; set to unknown", WARNING)
+
+    minimum_text = f"{minimum:g}"
+    rules = [NumberRule(lambda x: x < minimum, f"below the minimum of {minimum_text}; set to unknown")]
+    if whole:
+        rules.append(NumberRule(lambda x: x != np.floor(x), "not a whole number; set to unknown"))
+    return parse_numbers(raw, quantity_from_text, tuple(rules))
+
+
+def parse_numbers(
+    raw: pd.Series, from_text: Callable[[object], Outcome], rules: tuple[NumberRule, ...]
+) -> Parsed:
+    """Numbers vectorised; only the cells that are not plain numbers go through ``from_text``."""
+    numbers = _coerce_numbers(raw)
+    leftover = raw.notna() & numbers.isna()
+    reasons = pd.Series(None, index=raw.index, dtype=object)
+    severity = pd.Series(None, index=raw.index, dtype=object)
+    if leftover.any():
+        parsed = parse_by_unique(raw[leftover], from_text)
+        numbers[leftover] = pd.to_numeric(parsed.values, errors="coerce").astype("float64")
+        reasons[leftover], severity[leftover] = parsed.reasons, parsed.severity
+    values = numbers.to_numpy(dtype="float64", copy=True)
+    for rule in rules:
+        with np.errstate(invalid="ignore"):
+            failing = ~np.isnan(values) & rule.fails(values)
+        reasons[failing] = rule.reason
+        severity[failing] = WARNING
+        values[failing] = np.nan
+    return Parsed(values=pd.Series(values, index=raw.index), reasons=reasons, severity=severity)
+
+
+def _coerce_numbers(raw: pd.Series) -> pd.Series:
+    if raw.dtype.kind in "fiu":
+        numbers = raw.astype("float64")
+    else:
+        # Booleans and text are never numbers here; text goes through the per-value parser.
+        plain = raw.where(raw.map(type).isin((int, float)), None) if raw.dtype == object else raw
+        try:
+            numbers = pd.to_numeric(plain, errors="coerce").astype("float64")
+        except (TypeError, ValueError):
+            numbers = pd.Series(np.nan, index=raw.index)
+    return numbers.where(np.isfinite(numbers))
+
+
+def parse_enum(
+    raw: pd.Series, allowed: tuple[str, ...], value_map: Mapping[str, object], label: str
+) -> Parsed:
+    """An enumerated field: the canonical values (any case, spaces for underscores), then the
+    profile's value map (exact answers, then patterns); anything else → unknown (warning)."""
+    canonical = {normalize_key(value): value for value in allowed}
+    allowed_text = ", ".join(allowed)
+
+    def one(value: object) -> Outcome:
+        key = normalize_key(value)
+        found, target = lookup_value_map(key, value_map)
+        if found:
+            return (None, None, None) if target == "" else (target, None, None)
+        if key in canonical:
+            return canonical[key], None, None
+        if key in NOT_APPLICABLE:
+            return None, UNKNOWN_MARK, INFO
+        return None, f"not a recognised {label.lower()} (allowed: {allowed_text}); set to unknown", WARNING
+
+    parsed = parse_by_unique(raw, one)
+    return Parsed(parsed.values.astype("string"), parsed.reasons, parsed.severity)
+
+
+def parse_dates(raw: pd.Series, date_order: str) -> Parsed:
+    """A date column (dates, Excel serial numbers, "03/2025", ISO text) → datetime64."""
+
+    def one(value: object) -> Outcome:
+        if isinstance(value, str) and normalize_key(value) in NOT_APPLICABLE:
+            return None, UNKNOWN_MARK, INFO
+        stamp = parse_excel_date(value, date_order)
+        return (stamp, None, None) if stamp is not None else (None, "not a date; set to unknown", WARNING)
+
+    parsed = parse_by_unique(raw, one)
+    return Parsed(pd.to_datetime(parsed.values), parsed.reasons, parsed.severity)

@@ -1,0 +1,235 @@
+"""From a mapped table to pilots: normalise every field, derive what the profile derives,
+reject the rows that cannot be used (keeping their original values), and report the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kairo_scoring.intake.derive import (
+    PLACEHOLDER_REASON,
+    blank_placeholder_ids,
+    derive,
+    derive_pilot_ids,
+    duplicate_keys,
+)
+from kairo_scoring.intake.issues import ERROR, IssueLog
+from kairo_scoring.intake.mapping import MappingProfile
+from kairo_scoring.intake.normalize import (
+    INFO,
+    WARNING,
+    Parsed,
+    as_text,
+    cell_text,
+    parse_dates,
+    parse_enum,
+    parse_quantities,
+    parse_scores,
+)
+from kairo_scoring.intake.table import SourceTable
+from kairo_scoring.schema import FIELDS, Field, conform
+
+NO_NAME = "no name: a pilot needs a name"
+REQUIRED = ("pilot_id", "name")
+
+
+@dataclass(frozen=True)
+class Validated:
+    """The rows split into usable pilots and rejected rows, and what was derived or missing."""
+
+    pilots: pd.DataFrame
+    rejected: pd.DataFrame
+    derived_id: bool
+    missing_inputs: tuple[str, ...]
+
+
+def normalise_field(spec: Field, raw: pd.Series, profile: MappingProfile) -> Parsed:
+    """One canonical field's source column, normalised by the field's kind."""
+    if spec.kind == "enum":
+        return parse_enum(raw, spec.allowed, profile.value_map(spec.name), spec.label)
+    if spec.kind == "score":
+        return parse_scores(raw, profile.value_map(spec.name), profile.percent_scores)
+    if spec.is_numeric:
+        return parse_quantities(raw, spec.minimum or 0, whole=spec.kind == "count")
+    texts = as_text(raw)
+    empty = pd.Series(None, index=raw.index, dtype=object)
+    return Parsed(texts, empty, empty)
+
+
+def validate(
+    table: SourceTable,
+    profile: MappingProfile,
+    plan: Mapping[str, str],
+    derived_fields: Mapping[str, str],
+    log: IssueLog,
+) -> Validated:
+    """Normalise, derive, identify and de-duplicate; every problem goes to ``log``."""
+    values = _mapped_values(table, profile, plan, log)
+    values.update(_derived_values(table, profile, plan, derived_fields, log))
+    extras = _extra_values(table, profile, plan, log)
+    names = values["name"]
+    units = values.get("business_unit", pd.Series(pd.NA, index=names.index, dtype="string"))
+    reject_reason = pd.Series(pd.NA, index=names.index, dtype="string")
+    name_column = plan["name"]
+    no_name = names.isna()
+    reject_reason[no_name] = NO_NAME
+    log.add(names.index[no_name], name_column, table.original.loc[no_name, name_column], NO_NAME, ERROR)
+    id_column = _id_column(profile, plan)
+    ids = values.get("pilot_id", pd.Series(pd.NA, index=names.index, dtype="string"))
+    _reject_duplicate_ids(ids, reject_reason, id_column, log)
+    usable = reject_reason.isna()
+    derived_id = _fill_missing_ids(ids, names, units, usable, table.original, id_column, log)
+    values["pilot_id"] = ids
+    _report_likely_duplicates(duplicate_keys(names, units)[usable], names, name_column, log)
+    frame = pd.DataFrame({**values, "source_row": names.index.to_numpy(), **extras}, index=names.index)
+    pilots = conform(frame[usable]).reset_index(drop=True)
+    missing = tuple(f.name for f in FIELDS if f.name not in REQUIRED and pilots[f.name].isna().all())
+    return Validated(pilots, _rejected(table, reject_reason), derived_id, missing)
+
+
+def _mapped_values(
+    table: SourceTable, profile: MappingProfile, plan: Mapping[str, str], log: IssueLog
+) -> dict[str, pd.Series]:
+    values = {}
+    for spec in FIELDS:
+        column = plan.get(spec.name)
+        if column is None:
+            continue
+        parsed = normalise_field(spec, table.cells[column], profile)
+        log.add_parsed(column, parsed, table.original[column])
+        values[spec.name] = parsed.values
+    if "pilot_id" in values:
+        values["pilot_id"], placeholder = blank_placeholder_ids(values["pilot_id"])
+        column = plan["pilot_id"]
+        log.add(
+            placeholder.index[placeholder],
+            column,
+            table.original.loc[placeholder, column],
+            PLACEHOLDER_REASON,
+            INFO,
+        )
+    return values
+
+
+def _derived_values(
+    table: SourceTable,
+    profile: MappingProfile,
+    plan: Mapping[str, str],
+    derived_fields: Mapping[str, str],
+    log: IssueLog,
+) -> dict[str, pd.Series]:
+    values = {}
+    for derivation in profile.derived:
+        if derivation.field not in derived_fields:
+            continue
+        inputs = {name: table.cells[plan[name]] for name in derivation.inputs if name in plan}
+        derived = derive(derivation, inputs, profile)
+        for input_name, parsed in derived.input_problems.items():
+            log.add_parsed(plan[input_name], parsed, table.original[plan[input_name]])
+        values[derivation.field] = derived.values
+    return values
+
+
+def _extra_values(
+    table: SourceTable, profile: MappingProfile, plan: Mapping[str, str], log: IssueLog
+) -> dict[str, pd.Series]:
+    extras = {}
+    for name, kind in profile.extras.items():
+        column = plan.get(name)
+        if column is None:
+            continue
+        raw = table.cells[column]
+        if kind == "date":
+            parsed = parse_dates(raw, profile.date_order)
+            log.add_parsed(column, parsed, table.original[column])
+            extras[name] = parsed.values
+        else:
+            extras[name] = as_text(raw)
+    return extras
+
+
+def _id_column(profile: MappingProfile, plan: Mapping[str, str]) -> str:
+    if "pilot_id" in plan:
+        return plan["pilot_id"]
+    local_ids = [d.inputs[-1] for d in profile.derived if d.field == "pilot_id" and d.inputs[-1] in plan]
+    return plan[local_ids[0]] if local_ids else ""
+
+
+def _reject_duplicate_ids(ids: pd.Series, reject_reason: pd.Series, id_column: str, log: IssueLog) -> None:
+    """The first row with an ID keeps it; later usable rows with the same ID (ignoring case)
+    are rejected, with their original values, so nothing is silently merged."""
+    candidates = ids[reject_reason.isna() & ids.notna()]
+    folded = candidates.str.casefold()
+    later = folded.duplicated(keep="first")
+    if not later.any():
+        return
+    first_row = pd.Series(folded.index[~later], index=folded[~later].to_numpy())
+    rows = folded.index[later]
+    reasons = (
+        "duplicate pilot ID '" + candidates[later] + "': row " + folded[later].map(first_row).astype(str)
+    )
+    reasons = reasons + " has it first"
+    reject_reason[rows] = reasons
+    log.add(rows, id_column, candidates[later], reasons.tolist(), ERROR)
+
+
+def _fill_missing_ids(
+    ids: pd.Series,
+    names: pd.Series,
+    units: pd.Series,
+    usable: pd.Series,
+    table_original: pd.DataFrame,
+    id_column: str,
+    log: IssueLog,
+) -> bool:
+    missing = usable & ids.isna()
+    if not missing.any():
+        return False
+    taken = set(ids[usable & ids.notna()].str.casefold())
+    ids[missing] = derive_pilot_ids(duplicate_keys(names[missing], units[missing]), taken)
+    if id_column:
+        empty_cell = missing & table_original[id_column].map(_blank).astype(bool)
+        reasons = "no pilot ID: derived '" + ids[empty_cell] + "' from name and business unit"
+        log.add(ids.index[empty_cell], id_column, [""] * int(empty_cell.sum()), reasons.tolist(), INFO)
+    else:
+        log.add_one(
+            None,
+            "",
+            "",
+            f"the file has no pilot ID column: stable IDs were derived from name and business unit for all "
+            f"{int(missing.sum())} rows (the same rows get the same IDs on every import)",
+            INFO,
+        )
+    return True
+
+
+def _report_likely_duplicates(keys: pd.Series, names: pd.Series, name_column: str, log: IssueLog) -> None:
+    later = keys.duplicated(keep="first")
+    if not later.any():
+        return
+    first_row = pd.Series(keys.index[~later], index=keys[~later].to_numpy())
+    rows = keys.index[later]
+    reasons = (
+        "likely duplicate of row " + keys[later].map(first_row).astype(str) + ": same name and business unit"
+    )
+    log.add(rows, name_column, names[rows], reasons.tolist(), WARNING)
+
+
+def _rejected(table: SourceTable, reject_reason: pd.Series) -> pd.DataFrame:
+    """Rejected rows with every original value as text, their row number and the reason."""
+    rows = reject_reason.notna()
+    original = table.original[rows]
+    rejected = original.map(lambda cell: None if _blank(cell) else cell_text(cell)).astype("string")
+    rejected["source_row"] = original.index.to_numpy(dtype="int64")
+    rejected["reject_reason"] = reject_reason[rows]
+    return rejected.reset_index(drop=True)
+
+
+def _blank(cell: object) -> bool:
+    return (
+        cell is None
+        or (isinstance(cell, float) and cell != cell)
+        or (isinstance(cell, str) and not cell.strip())
+    )
