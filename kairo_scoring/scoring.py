@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -211,6 +212,12 @@ def _check(gate: Gate, row: pd.Series, status: int) -> GateCheck:
     return GateCheck(gate.option, gate.describe(), gate.field, current, required, text)
 
 
+# Above this many pilots the numeric scores are computed on a second thread while the
+# decisions and their text are built: numpy releases the GIL, so the two overlap.
+PARALLEL_FROM = 50_000
+_numeric_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kairo-scores")
+
+
 def score(pilots: pd.DataFrame, profile: Profile | str | None = None) -> ScoredPortfolio:
     """Score every pilot of a portfolio with `profile` (the default profile when None).
 
@@ -222,35 +229,56 @@ def score(pilots: pd.DataFrame, profile: Profile | str | None = None) -> ScoredP
     frame = conform(pilots)
     n = len(frame)
     inputs = engine.read_inputs(frame)
-    dims = engine.dimension_scores(inputs, profile)
-
-    gates = profile.gates
-    levels = np.array([g.level for g in gates], dtype=np.int8)
-    status = np.empty((len(gates), n), np.int8)  # gate-major: each gate's row is contiguous
-    for j, gate in enumerate(gates):
+    levels = np.array([g.level for g in profile.gates], dtype=np.int8)
+    status = np.empty((len(profile.gates), n), np.int8)  # gate-major: each gate's row is contiguous
+    for j, gate in enumerate(profile.gates):
         status[j] = engine.gate_status(gate, inputs)
+    demand_bounds = engine.demand_bounds(inputs, profile)
+
+    if n >= PARALLEL_FROM:
+        numeric = _numeric_pool.submit(_numeric_scores, inputs, profile, status, demand_bounds)
+        decisions = _decisions(inputs, profile, status, levels, demand_bounds)
+        added = {**numeric.result(), **decisions}
+    else:
+        added = {
+            **_numeric_scores(inputs, profile, status, demand_bounds),
+            **_decisions(inputs, profile, status, levels, demand_bounds),
+        }
+    added["profile"] = pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[profile.name])
+    added["profile_version"] = np.full(n, profile.version, np.int32)
+    added["profile_hash"] = pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[profile.content_hash])
+    ordered = {c: added[c] for c in (*(dimension_column(d) for d in profile.dimensions), *DECISION_COLUMNS)}
+    # copy=False: the new arrays are ours; consolidating them into one block would copy ~100 MB per million pilots.
+    table = pd.concat([frame, pd.DataFrame(ordered, index=frame.index, copy=False)], axis=1)
+    return ScoredPortfolio(table, status.T, profile)
+
+
+def _numeric_scores(inputs: engine.Inputs, profile: Profile, status: np.ndarray, demand_bounds) -> dict:
+    """Dimension scores, readiness, completeness and the three fits."""
+    dims = engine.dimension_scores(inputs, profile)
+    out: dict[str, object] = {dimension_column(dim): values for dim, values in dims.items()}
+    out["readiness"] = engine.readiness(dims, profile)
+    out["completeness"] = inputs.known_inputs * (100.0 / len(SCORING_INPUTS))
+    out.update(_fits(inputs, profile, status, demand_bounds))
+    return out
+
+
+def _decisions(
+    inputs: engine.Inputs, profile: Profile, status: np.ndarray, levels: np.ndarray, demand_bounds
+) -> dict:
+    """Demand, supply, recommended, target, verdict, and the text that explains them."""
+    n, gates = inputs.size, profile.gates
+    d_lo, d_hi = demand_bounds
     s_lo, s_hi = engine.supply_bounds(status, levels)
-    d_lo, d_hi = engine.demand_bounds(inputs, profile)
     current_known = ~np.isnan(inputs.current)
     current = np.where(current_known, inputs.current, 0).astype(np.int8)
     c_hi = np.where(current_known, current, 3).astype(np.int8)
     verdict = engine.decide_verdicts(
         engine.verdict_table(profile), ((current, c_hi), (d_lo, d_hi), (s_lo, s_hi))
     )
-
     demand = np.where(d_lo == d_hi, d_lo, -1)
     r_lo, r_hi = np.minimum(d_lo, s_lo), np.minimum(d_hi, s_lo)
     recommended = np.where(r_lo == r_hi, r_lo, -1)
-
-    added: dict[str, object] = {dimension_column(dim): values for dim, values in dims.items()}
-    added["readiness"] = engine.readiness(dims, profile)
-    added["completeness"] = inputs.known_inputs * (100.0 / len(SCORING_INPUTS))
-    added.update(_fits(inputs, profile, status, (d_lo, d_hi)))
-    added["demand"] = option_names(demand, zero=None)
-    added["supply_level"] = s_lo
-    added["recommended"] = option_names(recommended, zero="not_ready")
-    added["target"] = option_names(demand, zero=None)
-    added["verdict"] = pd.Categorical.from_codes(verdict, categories=list(VERDICTS))
 
     # What stands between the pilot and where it should be: the gates of the levels above
     # supply, up to the target (or up to the current mode when it runs heavier than that).
@@ -279,15 +307,16 @@ def score(pilots: pd.DataFrame, profile: Profile | str | None = None) -> ScoredP
         more=np.clip(blocking.sum(axis=0) - 1, 0, 63),
         missing=missing,
     )
-    added["next_step"] = categorical_from_keys(step_keys, lambda k: next_step_text(k, profile))
-    added["blockers"] = blocker_column(failed, unknown, profile)
-    added["missing_fields"] = categorical_from_keys(missing, fields_text)
-    added["profile"] = pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[profile.name])
-    added["profile_version"] = np.full(n, profile.version, np.int32)
-    added["profile_hash"] = pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[profile.content_hash])
-    # copy=False: the new arrays are ours; consolidating them into one block would copy ~100 MB per million pilots.
-    table = pd.concat([frame, pd.DataFrame(added, index=frame.index, copy=False)], axis=1)
-    return ScoredPortfolio(table, status.T, profile)
+    return {
+        "demand": option_names(demand, zero=None),
+        "supply_level": s_lo,
+        "recommended": option_names(recommended, zero="not_ready"),
+        "target": option_names(demand, zero=None),
+        "verdict": pd.Categorical.from_codes(verdict, categories=list(VERDICTS)),
+        "next_step": categorical_from_keys(step_keys, lambda k: next_step_text(k, profile)),
+        "blockers": blocker_column(failed, unknown, profile),
+        "missing_fields": categorical_from_keys(missing, fields_text),
+    }
 
 
 def _fits(
