@@ -1,0 +1,170 @@
+"""The printable one-page summary: a self-contained HTML file with the charts embedded.
+
+plotly.js is inlined once (no CDN, works offline); every string that may come from a user
+(portfolio, snapshot, filters, pilot names, owners) is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from kairo_scoring.portfolio import blocker_summary, headline, top_blockers, verdict_counts
+from kairo_scoring.schema import OPTION_LABELS, VERDICT_COLOURS, VERDICT_LABELS
+from kairo_scoring.scoring import ScoredPortfolio
+
+ACTION_VERDICTS = ("at_risk", "promote", "build_readiness", "needs_data")
+STYLE = """
+body { font-family: 'Segoe UI', Roboto, Helvetica, Arial, sans-serif; color: #1F2A37; margin: 2rem auto;
+       max-width: 1100px; padding: 0 1.5rem; }
+h1 { font-size: 1.7rem; margin-bottom: 0.2rem; } h2 { font-size: 1.2rem; margin-top: 1.8rem; }
+.meta { color: #6B7280; font-size: 0.9rem; }
+.figures { display: grid; grid-template-columns: repeat(4, 1fr); gap: 0.8rem; margin: 1.2rem 0; }
+.figure { border: 1px solid #E5E7EB; border-radius: 8px; padding: 0.7rem 0.9rem; }
+.figure .value { font-size: 1.6rem; font-weight: 600; } .figure .label { color: #6B7280; font-size: 0.85rem; }
+table { border-collapse: collapse; width: 100%; font-size: 0.85rem; margin-top: 0.5rem; }
+th, td { border-bottom: 1px solid #E5E7EB; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
+th { background: #F3F6FA; } td.num { text-align: right; }
+.chip { display: inline-block; width: 0.7rem; height: 0.7rem; border-radius: 2px; margin-right: 0.35rem; }
+.chart { break-inside: avoid; page-break-inside: avoid; margin-top: 0.8rem; }
+@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } .chart { break-inside: avoid; } }
+"""
+
+
+def _e(value: Any) -> str:
+    """HTML-escape any value shown in the report."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    return html.escape(str(value), quote=True)
+
+
+def _money(value: float) -> str:
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:,.1f}{suffix}"
+    return f"{value:,.0f}"
+
+
+def _table(frame: pd.DataFrame, numeric: Sequence[str] = ()) -> str:
+    head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = []
+        for column, value in zip(frame.columns, record, strict=True):
+            css = ' class="num"' if column in numeric else ""
+            cells.append(f"<td{css}>{_e(value)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _figures_html(figures: Sequence[tuple[str, Any]]) -> str:
+    parts = []
+    for i, (title, figure) in enumerate(figures):
+        div = figure.to_html(
+            full_html=False,
+            include_plotlyjs=i == 0,  # plotly.js inlined once, before the first chart
+            include_mathjax=False,
+            config={"displaylogo": False, "responsive": True, "staticPlot": False},
+        )
+        parts.append(f'<section class="chart"><h2>{_e(title)}</h2>{div}</section>')
+    return "".join(parts)
+
+
+def summary_html(
+    scored: ScoredPortfolio,
+    *,
+    figures: Sequence[tuple[str, Any]] = (),
+    portfolio: str = "",
+    snapshot: str = "",
+    filters: str = "",
+    anonymised: bool = False,
+    generated_at: datetime | None = None,
+    top_pilots: int = 15,
+) -> str:
+    """A complete HTML document summarising a scored portfolio, figures embedded inline.
+
+    `figures` are (title, plotly Figure) pairs; plotly.js is included once, inline.
+    """
+    table = scored.table
+    figures_head = headline(table)
+    when = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    counts = verdict_counts(table)
+    verdict_rows = "".join(
+        f'<tr><td><span class="chip" style="background:{VERDICT_COLOURS[v]}"></span>{_e(label)}</td>'
+        f'<td class="num">{p:,}</td><td class="num">{_e(_money(val))}</td></tr>'
+        for v, label, p, val in counts[["verdict", "label", "pilots", "monthly_value"]].itertuples(
+            index=False
+        )
+    )
+    shares = "".join(
+        f"<tr><td>{_e(OPTION_LABELS.get(option, option.replace('_', ' ').capitalize()))}</td>"
+        f'<td class="num">{share:.0%}</td></tr>'
+        for option, share in figures_head.option_share.items()
+    )
+    blockers = top_blockers(blocker_summary(scored), n=8)
+    blocker_table = _table(
+        pd.DataFrame(
+            {
+                "Gate": blockers["label"],
+                "Pilots blocked": blockers["pilots_blocked"],
+                "Monthly value blocked": [_money(v) for v in blockers["value_blocked"]],
+            }
+        ),
+        numeric=("Pilots blocked", "Monthly value blocked"),
+    )
+    action = table[table["verdict"].astype(object).isin(ACTION_VERDICTS)]
+    action = action.sort_values("monthly_value", ascending=False, na_position="last").head(top_pilots)
+    action_table = _table(
+        pd.DataFrame(
+            {
+                "Pilot": action["name"].astype(object),
+                "Owner": action["owner"].astype(object),
+                "Verdict": action["verdict"].astype(object).map(VERDICT_LABELS),
+                "Monthly value": [_money(v) if v == v else "—" for v in action["monthly_value"]],
+                "Next step": action["next_step"].astype(object),
+            }
+        ),
+        numeric=("Monthly value",),
+    )
+    meta = [
+        f"Profile {_e(scored.profile.label)} ({_e(scored.profile.content_hash)})",
+        f"generated {_e(when)}",
+    ]
+    if snapshot:
+        meta.insert(0, f"snapshot {_e(snapshot)}")
+    if filters:
+        meta.append(f"filtered: {_e(filters)}")
+    if anonymised:
+        meta.append("names and owners anonymised")
+    title = f"Portfolio triage: {_e(portfolio)}" if portfolio else "Portfolio triage"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title><style>{STYLE}</style></head>
+<body>
+<h1>{title}</h1>
+<p class="meta">{" · ".join(meta)}</p>
+<div class="figures">
+<div class="figure"><div class="value">{figures_head.pilots:,}</div><div class="label">Pilots</div></div>
+<div class="figure"><div class="value">{figures_head.ready_to_promote:,}</div><div class="label">Ready to promote</div></div>
+<div class="figure"><div class="value">{figures_head.at_risk:,}</div><div class="label">At risk</div></div>
+<div class="figure"><div class="value">{_e(_money(figures_head.value_at_stake))}</div>
+<div class="label">Value at stake a month (of {_e(_money(figures_head.total_value))})</div></div>
+</div>
+<h2>Verdicts</h2>
+<table><thead><tr><th>Verdict</th><th>Pilots</th><th>Monthly value</th></tr></thead><tbody>{verdict_rows}</tbody></table>
+<h2>Recommended option now</h2>
+<table><thead><tr><th>Option</th><th>Share of pilots</th></tr></thead><tbody>{shares}</tbody></table>
+<h2>What blocks the most pilots</h2>
+{blocker_table}
+<h2>Pilots to act on first (by monthly value)</h2>
+{action_table}
+{_figures_html(figures)}
+</body></html>
+"""
+
+
+__all__ = ["summary_html"]

@@ -1,0 +1,212 @@
+"""Intake: upload a register as it is, check what was detected and mapped, fix, save as a snapshot."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from kairo_scoring import FIELDS, IntakeError, ProfileError, StoreError, export_csv
+from kairo_scoring.intake import list_mappings
+from ui import loaders
+from ui.sidebar import current_view
+from ui.state import PORTFOLIO_KEY, flash
+from ui.tables import ISSUE_CONFIG, table_height
+from ui.text import md_escape
+
+AUTO = "Detect automatically"
+NOT_MAPPED = "(not mapped)"
+
+view = current_view()
+st.title("Intake")
+st.caption(
+    "Upload the register you already keep (xlsx, xlsm or csv), with your own headers and layout. "
+    "Every row is accounted for: accepted, or rejected with the reason."
+)
+st.download_button(
+    "Download the blank register template",
+    data=loaders.template_bytes,
+    file_name="kairo_register_template.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/table_view:",
+    on_click="ignore",
+)
+if view.presenting:
+    st.info("Intake is hidden in presentation mode.", icon=":material/slideshow:")
+    st.stop()
+
+upload = st.file_uploader("Portfolio register", type=["xlsx", "xlsm", "csv"], key="register_upload")
+if upload is None:
+    st.stop()
+data = upload.getvalue()
+digest = hashlib.sha256(data).hexdigest()
+
+stored_mappings = view.store.mappings()
+stored_names = [f"saved: {n}" for n in stored_mappings["name"]] if len(stored_mappings) else []
+options_col, sheet_col = st.columns(2)
+mapping_choice = options_col.selectbox(
+    "Mapping profile",
+    [AUTO, *list_mappings(), *stored_names],
+    key="intake_mapping",
+    help="How your headers and answers map to Kairo's fields; us-federal-2025 reads the US federal AI inventory.",
+)
+mapping_name = None if mapping_choice == AUTO else mapping_choice
+mapping_toml = None
+if mapping_choice.startswith("saved: "):
+    mapping_name, mapping_toml = None, view.store.load_mapping_text(mapping_choice.removeprefix("saved: "))
+
+
+def read(sheet: str | None, overrides: dict[str, str]):
+    return loaders.read_upload(
+        digest, data, upload.name, mapping_name, mapping_toml, sheet, tuple(sorted(overrides.items()))
+    )
+
+
+try:
+    detected = read(None, {})
+    candidates = [c.name for c in detected.detection.candidate_sheets] if detected.detection else []
+    sheet = None
+    if len(candidates) > 1:
+        sheet = sheet_col.selectbox(
+            "Sheet", candidates, index=candidates.index(detected.sheet), key="intake_sheet"
+        )
+        if sheet == detected.sheet:
+            sheet = None
+    base = read(sheet, {}) if sheet else detected
+except (IntakeError, ProfileError) as exc:
+    st.error(f"This file cannot be read as a register: {md_escape(exc)}", icon=":material/error:")
+    st.stop()
+
+st.subheader("What was detected")
+cols = st.columns(5)
+cols[0].metric("Sheet", base.sheet or "(csv)")
+cols[1].metric("Header row", base.header_row if base.header_row is not None else "—")
+cols[2].metric("Mapping", base.mapping_name)
+cols[3].metric("Rows accepted", f"{len(base.pilots):,}")
+cols[4].metric("Rows rejected", f"{len(base.rejected):,}")
+if base.detection and len(base.detection.candidate_sheets) > 1:
+    with st.expander("Sheets considered"):
+        st.dataframe(pd.DataFrame([c.__dict__ for c in base.detection.candidate_sheets]), hide_index=True)
+
+st.subheader("Column mapping")
+headers = list(base.detection.headers) if base.detection else []
+mapping_frame = pd.DataFrame(
+    {
+        "field": [f.name for f in FIELDS],
+        "meaning": [f"{f.label}: {f.meaning}" for f in FIELDS],
+        "source_column": [base.column_mapping.get(f.name, NOT_MAPPED) for f in FIELDS],
+        "derived": [base.derived_fields.get(f.name, "") for f in FIELDS],
+    }
+)
+edited = st.data_editor(
+    mapping_frame,
+    key=f"mapping_editor::{digest}::{mapping_choice}::{sheet}",
+    hide_index=True,
+    width="stretch",
+    disabled=["field", "meaning", "derived"],
+    column_config={
+        "field": st.column_config.TextColumn("Kairo field"),
+        "meaning": st.column_config.TextColumn("Meaning", width="medium"),
+        "source_column": st.column_config.SelectboxColumn(
+            "Your column", options=[NOT_MAPPED, *headers], required=True, width="medium"
+        ),
+        "derived": st.column_config.TextColumn("Derived from", width="medium"),
+    },
+)
+overrides = {
+    row.field: ("" if row.source_column == NOT_MAPPED else row.source_column)
+    for row in edited.itertuples()
+    if row.source_column != mapping_frame.loc[row.Index, "source_column"]
+}
+try:
+    result = read(sheet, overrides) if overrides else base
+except (IntakeError, ProfileError) as exc:
+    st.error(f"That mapping cannot be used: {md_escape(exc)}", icon=":material/error:")
+    st.stop()
+if overrides:
+    st.caption(f"{len(overrides)} column(s) mapped by hand.")
+if result.missing_inputs:
+    st.warning(
+        "The source does not provide these scoring inputs, so they stay unknown: "
+        + md_escape(", ".join(result.missing_inputs)),
+        icon=":material/help:",
+    )
+if result.unmapped_columns:
+    with st.expander(f"{len(result.unmapped_columns)} source columns not used"):
+        st.dataframe(pd.DataFrame({"column": list(result.unmapped_columns)}), hide_index=True)
+
+st.subheader("Preview")
+st.dataframe(
+    result.pilots.head(200),
+    hide_index=True,
+    width="stretch",
+    height=table_height(min(len(result.pilots), 200), limit=320),
+)
+
+st.subheader("Validation report")
+issues = result.issues
+severity = issues["severity"].value_counts()
+cols = st.columns(3)
+cols[0].metric("Errors (row rejected)", int(severity.get("error", 0)))
+cols[1].metric("Warnings (value set to unknown)", int(severity.get("warning", 0)))
+cols[2].metric("Notes", int(severity.get("info", 0)))
+if issues.empty:
+    st.success("No problem found.", icon=":material/check_circle:")
+else:
+    st.dataframe(
+        issues, column_config=ISSUE_CONFIG, hide_index=True, width="stretch", height=320, key="issues_table"
+    )
+if len(result.rejected):
+    st.download_button(
+        f"Download the {len(result.rejected):,} rejected rows (csv)",
+        data=export_csv(result.rejected),
+        file_name=f"rejected_{upload.name.rsplit('.', 1)[0]}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+st.subheader("Save as a snapshot")
+
+
+def save_snapshot(intake_result) -> None:
+    name = str(st.session_state.get("intake_portfolio") or "").strip()
+    try:
+        info = view.store.import_snapshot(
+            intake_result,
+            portfolio=name,
+            profile_name=view.profile.name,
+            profile_version=view.profile.version,
+            profile_hash=view.profile.content_hash,
+        )
+    except StoreError as exc:
+        st.session_state["intake_error"] = str(exc)
+        return
+    st.session_state[PORTFOLIO_KEY] = info.portfolio
+    st.session_state["snapshot_id"] = None
+    flash(
+        f"Saved snapshot #{info.snapshot_id} of {md_escape(info.portfolio)} ({info.pilots:,} pilots)."
+        if info.is_new
+        else f"This file was already imported as snapshot #{info.snapshot_id}; nothing new was stored."
+    )
+
+
+st.text_input(
+    "Portfolio",
+    value=upload.name.rsplit(".", 1)[0].replace("_", " ").strip() or "New portfolio",
+    key="intake_portfolio",
+    max_chars=120,
+    help="A new name starts a portfolio; an existing name adds a snapshot to it (for quarterly reviews).",
+)
+st.button(
+    "Save snapshot",
+    type="primary",
+    icon=":material/save:",
+    on_click=save_snapshot,
+    args=(result,),
+    disabled=result.pilots.empty,
+)
+error = st.session_state.pop("intake_error", None)
+if error:
+    st.error(md_escape(error), icon=":material/error:")

@@ -1,0 +1,129 @@
+"""Portfolio: how many pilots are ready for what, where the value is, and what blocks the rest."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kairo_scoring.portfolio import (
+    POINT_LIMIT,
+    blocker_summary,
+    demand_supply_grid,
+    headline,
+    mode_flows,
+    pilot_table,
+    placement_points,
+    top_blockers,
+    verdict_counts,
+)
+from ui import charts
+from ui.format import money
+from ui.sidebar import current_view
+from ui.tables import PILOT_TABLE_CONFIG
+from ui.widgets import chart, context_line, empty_notice, go_to_pilot, selected_point_id
+
+TABLE_LIMIT = 2_000
+
+view = current_view()
+st.title("Portfolio")
+context_line(view)
+if empty_notice(view):
+    st.stop()
+table = view.scored.table
+
+figures = headline(table)
+cols = st.columns(4)
+cols[0].metric("Pilots", f"{figures.pilots:,}", help="Pilots in view (after the sidebar filters)")
+cols[1].metric("Ready to promote", f"{figures.ready_to_promote:,}", help="Verdict promote: can move up now")
+cols[2].metric("At risk", f"{figures.at_risk:,}", help="Run heavier than they can govern: fix controls first")
+cols[3].metric(
+    "Value at stake a month",
+    money(figures.value_at_stake),
+    help="Monthly value of pilots at risk, blocked (build readiness), not ready or needing data, "
+    f"out of {money(figures.total_value)} in view.",
+)
+st.caption("Recommended option now, share of pilots")
+shares = st.columns(5)
+for col, (option, title) in zip(
+    shares,
+    (
+        ("not_ready", "Not ready"),
+        ("assisted_desktop", "Assisted desktop"),
+        ("shared_workspace", "Shared workspace"),
+        ("api_pipeline", "API pipeline"),
+        ("undecided", "Undecided"),
+    ),
+    strict=True,
+):
+    col.metric(title, f"{figures.option_share[option]:.0%}")
+
+st.subheader("Where the portfolio sits")
+placement = placement_points(table)
+grid = demand_supply_grid(table)
+if placement.sampled:
+    st.caption(
+        f":material/info: Showing a stable sample of {POINT_LIMIT:,} of {placement.total:,} pilots as points; "
+        "the counts and values in each cell cover every pilot."
+    )
+picture = st.segmented_control(
+    "Picture", ["Needs vs can govern", "Fit triangle"], default="Needs vs can govern", key="placement_picture"
+)
+if picture == "Fit triangle":
+    event = chart(charts.fit_triangle(placement), key="triangle_chart", selectable=True)
+    st.caption(
+        "The three fit scores (0–100) of each pilot, normalised to a triangle: a pilot near a corner fits "
+        "that option best. Fits are often close to each other, which crowds the middle: the grid view "
+        "is usually easier to read. Click a dot to open the pilot."
+    )
+else:
+    event = chart(charts.placement_grid(placement, grid), key="placement_chart", selectable=True)
+    st.caption(
+        "Each dot is a pilot, placed by what its workflow needs (rows) and what the organisation can govern "
+        "for it today (columns); dot size follows monthly value. The recommendation is the lighter of the two. "
+        "Green cells are right-sized, orange cells need readiness built first, blue cells have headroom. "
+        "We lead with this grid rather than the fit triangle because it shows the two facts the decision "
+        "rests on. Click a dot to open the pilot."
+    )
+clicked = selected_point_id(event)
+if clicked:
+    go_to_pilot(clicked)
+
+st.subheader("From where pilots run today to where they should go")
+measure = st.segmented_control(
+    "Width of the flows", ["Pilots", "Monthly value"], default="Pilots", key="flow_measure"
+)
+flows = mode_flows(table)
+chart(charts.flow_sankey(flows, measure="monthly_value" if measure == "Monthly value" else "pilots"))
+
+left, right = st.columns([2, 3])
+with left:
+    st.subheader("Verdicts")
+    chart(charts.verdict_bars(verdict_counts(table)))
+with right:
+    st.subheader("What blocks the most")
+    summary = blocker_summary(view.scored)
+    by_pilots, by_value = st.tabs(["Most pilots", "Most value"])
+    with by_pilots:
+        chart(charts.blocker_bars(top_blockers(summary, "pilots_blocked"), by="pilots_blocked"))
+    with by_value:
+        chart(charts.blocker_bars(top_blockers(summary, "value_blocked"), by="value_blocked"))
+
+st.subheader("Pilots")
+rows, truncated = pilot_table(table, limit=TABLE_LIMIT)
+if truncated:
+    st.caption(
+        f":material/info: Showing the {TABLE_LIMIT:,} most valuable of {len(table):,} pilots; "
+        "narrow the filters or use the Export page for all of them."
+    )
+selection = st.dataframe(
+    rows,
+    column_config=PILOT_TABLE_CONFIG,
+    hide_index=True,
+    width="stretch",
+    height=420,
+    on_select="rerun",
+    selection_mode="single-row",
+    key="pilot_table",
+)
+st.caption("Select a row to open the pilot. Click a column header to sort.")
+if selection.selection.rows:
+    go_to_pilot(str(rows.iloc[selection.selection.rows[0]]["pilot_id"]))

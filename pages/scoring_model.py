@@ -1,0 +1,178 @@
+"""Scoring model: how scoring works, and the weights, thresholds and gates a consultant can change."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kairo_scoring import OPTIONS, RISK_LEVELS, VERDICT_LABELS, ProfileError, StoreError, default_profile
+from kairo_scoring.portfolio import (
+    gate_fields,
+    gate_ops,
+    gates_frame,
+    how_scoring_works,
+    next_profile_version,
+    profile_impact,
+    revise_profile,
+)
+from ui import loaders
+from ui.palette import option_label
+from ui.sidebar import current_view
+from ui.state import PROFILE_KEY, flash
+from ui.tables import CHANGE_CONFIG
+from ui.text import md_escape
+from ui.widgets import context_line
+
+view = current_view()
+st.title("Scoring model")
+context_line(view)
+profile = view.profile
+
+explain, edit = st.tabs(["How scoring works", "Edit the model"])
+with explain:
+    st.caption(f"Generated from profile {md_escape(profile.label)} (hash {profile.content_hash}).")
+    for section in how_scoring_works(profile):
+        st.markdown(f"#### {md_escape(section.title)}")
+        for paragraph in section.paragraphs:
+            st.markdown(md_escape(paragraph))
+
+with edit:
+    if view.presenting:
+        st.info("Editing is hidden in presentation mode.", icon=":material/slideshow:")
+        st.stop()
+    # The editor starts from the chosen profile, or from the shipped default after a reset.
+    base = default_profile() if st.session_state.get("editor_base") == "default" else profile
+    key = f"editor::{base.label}::{base.content_hash}::"
+
+    def reset_to_default() -> None:
+        for k in [k for k in st.session_state if str(k).startswith("editor::")]:
+            del st.session_state[k]
+        st.session_state["editor_base"] = "default"
+
+    st.caption(
+        f"Editing from {md_escape(base.label)}. Changes are previewed here and saved as a new version."
+    )
+    st.markdown("##### Dimension weights")
+    cols = st.columns(len(base.weights))
+    weights = {
+        dim: col.number_input(
+            dim.capitalize(), min_value=0.0, max_value=10.0, value=float(w), step=0.05, key=f"{key}w::{dim}"
+        )
+        for col, (dim, w) in zip(cols, base.weights.items(), strict=True)
+    }
+    st.markdown("##### Demand thresholds")
+    cols = st.columns(3)
+    demand = {
+        "api_pipeline_min_volume": cols[0].number_input(
+            "API pipeline from monthly volume",
+            min_value=0.0,
+            value=base.api_pipeline_min_volume,
+            step=100.0,
+            key=f"{key}d::api",
+        ),
+        "shared_workspace_min_volume": cols[1].number_input(
+            "Shared workspace from monthly volume",
+            min_value=0.0,
+            value=base.shared_workspace_min_volume,
+            step=50.0,
+            key=f"{key}d::wsv",
+        ),
+        "shared_workspace_min_users": cols[2].number_input(
+            "Shared workspace from users",
+            min_value=1.0,
+            value=base.shared_workspace_min_users,
+            step=1.0,
+            key=f"{key}d::wsu",
+        ),
+    }
+    st.markdown("##### Gates")
+    gates = st.data_editor(
+        gates_frame(base),
+        key=f"{key}gates",
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "option": st.column_config.SelectboxColumn(
+                "Option", options=list(OPTIONS), required=True, format_func=option_label
+            ),
+            "field": st.column_config.SelectboxColumn("Field", options=list(gate_fields()), required=True),
+            "op": st.column_config.SelectboxColumn("Comparison", options=list(gate_ops()), required=True),
+            "value": st.column_config.TextColumn(
+                "Value", help="1–5 for a field; a risk level for risk_level"
+            ),
+            "min_risk": st.column_config.SelectboxColumn("Only from risk", options=["", *RISK_LEVELS]),
+        },
+    )
+    name = st.text_input("Save as profile", value=base.name, max_chars=60, key=f"{key}name")
+    version = next_profile_version(view.store.profiles(), name.strip() or base.name)
+    try:
+        candidate = revise_profile(
+            base, name=name.strip(), version=version, weights=weights, demand=demand, gates=gates
+        )
+    except ProfileError as exc:
+        st.error(f"This model cannot be used yet: {md_escape(exc)}", icon=":material/error:")
+        candidate = None
+
+    if candidate is not None:
+        st.markdown("##### Impact on the current portfolio")
+        if candidate.content_hash == profile.content_hash:
+            st.caption(f"Same decisions as {md_escape(profile.label)}: nothing would change.")
+        else:
+            after = loaders.scored_snapshot(
+                view.store_path,
+                view.snapshot.snapshot_id,
+                view.snapshot.content_hash,
+                candidate.to_toml(),
+                view.presenting,
+            )
+            impact = profile_impact(view.everything.table, after.table)
+            cols = st.columns(3)
+            cols[0].metric("Pilots rescored", f"{impact.pilots:,}")
+            cols[1].metric("Change recommendation", f"{impact.recommendation_changed:,}")
+            cols[2].metric("Change verdict", f"{impact.verdict_changed:,}")
+            if impact.any_change:
+                changes = impact.changes.copy()
+                for column in ("verdict_before", "verdict_after"):
+                    changes[column] = changes[column].map(VERDICT_LABELS)
+                for column in ("recommended_before", "recommended_after"):
+                    changes[column] = changes[column].map(option_label)
+                st.dataframe(
+                    changes,
+                    hide_index=True,
+                    width="stretch",
+                    height=300,
+                    key="impact_table",
+                    column_config={
+                        **CHANGE_CONFIG,
+                        "recommended_before": "Recommended before",
+                        "recommended_after": "Recommended after",
+                        "verdict_before": "Verdict before",
+                        "verdict_after": "Verdict after",
+                    },
+                )
+
+        def save_profile(new_profile=candidate) -> None:
+            try:
+                view.store.save_profile(
+                    new_profile.name, new_profile.version, new_profile.to_toml(), new_profile.content_hash
+                )
+            except StoreError as exc:
+                st.session_state["profile_error"] = str(exc)
+                return
+            st.session_state[PROFILE_KEY] = new_profile.label
+            st.session_state.pop("editor_base", None)
+            flash(f"Saved profile {md_escape(new_profile.label)}; the portfolio is now scored with it.")
+
+        st.button(
+            f"Save as {candidate.label}",
+            type="primary",
+            icon=":material/save:",
+            on_click=save_profile,
+            disabled=candidate.content_hash == profile.content_hash and candidate.name == profile.name,
+        )
+    st.button(
+        "Reset the editor to the default model", on_click=reset_to_default, icon=":material/restart_alt:"
+    )
+    error = st.session_state.pop("profile_error", None)
+    if error:
+        st.error(md_escape(error), icon=":material/error:")

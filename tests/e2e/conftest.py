@@ -1,0 +1,130 @@
+"""Browser tests: `streamlit run app.py` on a free port with a temporary store, driven by the
+system Chromium through pytest-playwright. Everything skips when Chromium is absent."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+STARTUP_TIMEOUT = 60
+
+if not CHROMIUM.exists():
+    pytest.skip(f"browser tests need the system Chromium at {CHROMIUM}", allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = STARTUP_TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not become healthy within {timeout}s")
+
+
+def start_app(store: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    """Start the app on a free port with its own store; returns the process and base URL."""
+    port = free_port()
+    env = {**os.environ, "KAIRO_STORE": str(store), "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
+            "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process)
+    except Exception:
+        stop_app(process)
+        raise
+    return process, url
+
+
+def stop_app(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("e2e")
+    process, url = start_app(folder / "kairo.duckdb", folder / "streamlit.log")
+    yield url
+    stop_app(process)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": CHROMIUM_ARGS,
+        "headless": True,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1440, "height": 900}, "accept_downloads": True}
+
+
+@pytest.fixture
+def screenshot():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        """The page at 1440×900 as a user first sees it, plus `<name>_full.png` with all of it
+        (Streamlit scrolls inside its main container, so the viewport is stretched for that)."""
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path))
+        height = page.evaluate(
+            "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], section.main')]"
+            ".map(e => e.scrollHeight), 900)"
+        )
+        page.set_viewport_size({"width": 1440, "height": min(int(height) + 40, 8000)})
+        page.wait_for_timeout(800)  # charts re-layout to the new size
+        page.screenshot(path=str(SCREENSHOTS / f"{name}_full.png"))
+        page.set_viewport_size({"width": 1440, "height": 900})
+        return path
+
+    return take

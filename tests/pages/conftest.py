@@ -1,0 +1,38 @@
+"""AppTest fixtures: the real app.py against a private, temporary store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parents[2]
+APP = str(REPO / "app.py")
+TIMEOUT = 60
+
+
+@pytest.fixture
+def store_path(tmp_path, monkeypatch) -> Path:
+    """A fresh store for this test only: the app never touches data/kairo.duckdb."""
+    path = tmp_path / "kairo.duckdb"
+    monkeypatch.setenv("KAIRO_STORE", str(path))
+    return path
+
+
+@pytest.fixture
+def app(store_path) -> AppTest:
+    """The app, run once on its default page (the Portfolio page)."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]

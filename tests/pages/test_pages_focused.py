@@ -1,0 +1,154 @@
+"""Focused AppTests: upload, filter, open a pilot, what-if, save a profile, compare snapshots."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kairo_scoring import PortfolioStore
+from tests.pages.conftest import metrics, no_errors
+
+MESSY_CSV = (
+    b"Pilot register Q3 (draft),,,,,,\n"
+    b"Pilot name,Unit,Owner,Process maturity,Controls,Monthly volume,Risk\n"
+    b"Invoice bot,Finance,Ann,4 - mostly,High,1200,Medium\n"
+    b",HR,Bob,3,2,50,low\n"
+    b"Contract review,Legal,Cat,six,3,abc,extreme\n"
+    b'"=HYPERLINK(""http://x"")",Legal,Dan,2,2,10,low\n'
+)
+
+
+def test_messy_upload_shows_the_validation_report_and_saves_a_snapshot(app, store_path):
+    app.switch_page("pages/intake.py")
+    app.run()
+    app.file_uploader(key="register_upload").upload("messy register.csv", MESSY_CSV, "text/csv")
+    app.run()
+    no_errors(app)
+    shown = metrics(app)
+    assert shown["Header row"] == "2"  # the title line above the header was skipped
+    assert shown["Rows accepted"] == "3"
+    assert shown["Rows rejected"] == "1"
+    assert shown["Errors (row rejected)"] == "1"
+    assert shown["Warnings (value set to unknown)"] == "3"
+    report = next(d.value for d in app.dataframe if list(d.value.columns[:3]) == ["sheet", "row", "column"])
+    problems = {(int(r.row), r.column, r.severity) for r in report.dropna(subset=["row"]).itertuples()}
+    assert problems == {
+        (4, "Pilot name", "error"),
+        (5, "Process maturity", "warning"),
+        (5, "Risk", "warning"),
+        (5, "Monthly volume", "warning"),
+    }
+    assert any("rejected rows" in b.label for b in app.get("download_button"))
+
+    app.text_input(key="intake_portfolio").set_value("Messy register")
+    app.run()
+    next(b for b in app.button if b.label == "Save snapshot").click()
+    app.run()
+    no_errors(app)
+    assert app.session_state["portfolio"] == "Messy register"
+    assert any("Saved snapshot" in s.value for s in app.success)
+    with PortfolioStore(store_path) as store:
+        assert store.snapshots("Messy register")["pilots"].tolist() == [3]
+
+
+def test_a_filter_changes_the_counts(app):
+    before = metrics(app)
+    assert before["Pilots"] == "80"
+    app.sidebar.multiselect(key="stage").set_value(["production"])
+    app.run()
+    no_errors(app)
+    after = metrics(app)
+    assert after["Pilots"] == "57"
+    app.sidebar.multiselect(key="verdict").set_value(["promote"])
+    app.run()
+    assert metrics(app)["Pilots"] == "7"
+    assert metrics(app)["Ready to promote"] == "7"
+    assert metrics(app)["At risk"] == "0"
+    assert len(app.dataframe[0].value) == 7
+
+
+def test_selecting_a_row_opens_the_pilot(app):
+    table = app.dataframe[0].value
+    first = table.iloc[0]
+    app.session_state["pilot_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    app.run()
+    no_errors(app)
+    assert [t.value for t in app.title] == ["Pilot"]
+    assert app.session_state["pilot_id"] == first["pilot_id"]
+    assert app.selectbox(key="pilot_pick").value == first["pilot_id"]
+    assert {"Readiness", "Completeness", "Runs today as", "Recommended now", "Target"} <= set(metrics(app))
+
+
+def test_a_what_if_flips_the_verdict_without_changing_stored_data(store_path):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.pages.conftest import APP, TIMEOUT
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["pilot"] = "KP-003"  # a shared link to "Credit decision drafts without audit trail"
+    at.run()
+    at.switch_page("pages/pilot.py")
+    at.run()
+    no_errors(at)
+    assert "Credit decision drafts" in at.header[0].value
+    assert any("At risk" in m.value for m in at.markdown)  # the verdict badge
+    at.selectbox(key="whatif::KP-003::controls").set_value(5)
+    at.selectbox(key="whatif::KP-003::exception_governance").set_value(5)
+    at.run()
+    no_errors(at)
+    shown = metrics(at)
+    assert shown["Verdict as recorded"] == "At risk"
+    assert shown["Verdict in the what-if"] == "Hold"
+    changed = at.dataframe[-1].value
+    assert {"controls", "exception_governance", "verdict"} <= set(changed["what"])
+    with PortfolioStore(store_path) as store:
+        latest = store.latest_snapshot_id("Sample portfolio")
+        stored = store.load_pilots(latest).set_index("pilot_id")
+    assert stored.loc["KP-003", "controls"] == 2
+
+
+def test_saving_a_profile_version_shows_its_impact_first(app, store_path):
+    app.switch_page("pages/scoring_model.py")
+    app.run()
+    no_errors(app)
+    # "How scoring works" is generated from the profile: the default demand threshold is in it.
+    assert any("at least 2,000" in m.value for m in app.markdown)
+    key = next(n.key for n in app.number_input if n.key.endswith("d::api"))
+    app.number_input(key=key).set_value(500.0)
+    app.run()
+    no_errors(app)
+    shown = metrics(app)
+    assert shown["Pilots rescored"] == "80"
+    assert int(shown["Change recommendation"]) > 0 or int(shown["Change verdict"]) > 0
+    impact = next(d.value for d in app.dataframe if "verdict_before" in d.value.columns)
+    assert len(impact) >= max(int(shown["Change recommendation"]), int(shown["Change verdict"]))
+    save = next(b for b in app.button if b.label.startswith("Save as default v2"))
+    save.click()
+    app.run()
+    no_errors(app)
+    assert app.session_state["profile"] == "default v2"
+    with PortfolioStore(store_path) as store:
+        profiles = store.profiles()
+    assert sorted(profiles["version"].tolist()) == [1, 2]
+    assert "api_pipeline_min_volume = 500" in PortfolioStore(store_path).load_profile_text("default", 2)
+
+
+def test_history_compares_the_two_sample_snapshots(app):
+    app.switch_page("pages/history.py")
+    app.run()
+    no_errors(app)
+    shown = metrics(app)
+    # the previous quarter lacks the last 6 pilots and had 3 since removed from the register
+    assert shown["Added"] == "6"
+    assert shown["Removed"] == "3"
+    assert int(shown["Promoted"]) > 0
+    all_pilots = app.dataframe[-1].value
+    assert isinstance(all_pilots, pd.DataFrame)
+    assert set(all_pilots["movement"]) <= {
+        "promoted",
+        "slipped",
+        "added",
+        "removed",
+        "unchanged",
+        "undecided",
+    }
+    assert len(all_pilots) == 83

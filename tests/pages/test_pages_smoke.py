@@ -1,0 +1,37 @@
+"""Every page runs with the bundled sample portfolio, without an exception, showing its main elements."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.pages.conftest import metrics, no_errors
+
+PAGES = {
+    "pages/portfolio.py": dict(
+        title="Portfolio", metrics={"Pilots", "Ready to promote", "At risk"}, charts=3, tables=1
+    ),
+    "pages/pilot.py": dict(
+        title="Pilot", metrics={"Readiness", "Completeness", "Recommended now"}, charts=2, tables=3
+    ),
+    "pages/intake.py": dict(title="Intake", metrics=set(), charts=0, tables=0),
+    "pages/scoring_model.py": dict(title="Scoring model", metrics=set(), charts=0, tables=1),
+    "pages/history.py": dict(
+        title="History", metrics={"Promoted", "Slipped", "Added", "Removed"}, charts=2, tables=1
+    ),
+    "pages/export.py": dict(title="Export", metrics=set(), charts=0, tables=1),
+}
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_renders_with_the_sample(app, page):
+    expected = PAGES[page]
+    app.switch_page(page)
+    app.run()
+    no_errors(app)
+    assert [t.value for t in app.title] == [expected["title"]]
+    assert expected["metrics"] <= set(metrics(app))
+    assert len(app.get("plotly_chart")) >= expected["charts"]
+    assert len(app.dataframe) >= expected["tables"]
+    # the shared sidebar is there on every page
+    assert {s.key for s in app.sidebar.selectbox} >= {"portfolio", "snapshot_pick", "profile"}
+    assert {m.key for m in app.sidebar.multiselect} == {"bu", "owner", "stage", "verdict", "risk"}

@@ -1,0 +1,488 @@
+"""Plotly chart builders: data from `kairo_scoring.portfolio` in, a figure out.
+
+Every chart uses the palette in `ui.palette`, has axis titles, a legend where colour
+carries meaning, and hover text in words. No Streamlit here, so the HTML report can
+embed the same figures.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from kairo_scoring.portfolio import Placement, field_label, flow_node_names
+from ui.format import money
+from ui.palette import (
+    DEMAND_LABELS,
+    GRID,
+    INK,
+    MUTED,
+    OPTION_COLOUR,
+    SEQUENTIAL,
+    STATUS_COLOUR,
+    SUPPLY_LABELS,
+    VERDICT_COLOUR,
+    VERDICTS,
+    option_label,
+    verdict_label,
+)
+
+FONT = dict(family="Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif", size=13, color=INK)
+AXIS = dict(gridcolor=GRID, linecolor="#9CA3AF", zerolinecolor=GRID, automargin=True, title=dict(standoff=12))
+
+
+def _axis(**overrides) -> dict:
+    out = {**AXIS, **overrides}
+    if isinstance(out.get("title"), str):
+        out["title"] = dict(text=out["title"], standoff=12)
+    return out
+
+
+def _figure(data: list[dict], layout: dict, *, height: int, legend: bool = True) -> go.Figure:
+    """A figure from plain trace and layout dicts, styled alike.
+
+    Built without plotly's per-property validation (it costs ~50 ms a chart, too slow for a
+    10,000-pilot rerun); tests/pages/test_pages_charts.py validates every chart instead.
+    """
+    base = dict(
+        font=FONT,
+        height=height,
+        margin=dict(l=10, r=10, t=40, b=10),
+        showlegend=legend,
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        hoverlabel=dict(font=dict(size=13), bgcolor="white"),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        colorway=list(VERDICT_COLOUR.values()),
+    )
+    return go.Figure(data=data, layout={**base, **layout}, _validate=False)
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    value = hex_colour.lstrip("#")
+    r, g, b = (int(value[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+# --- the portfolio across the three options ---------------------------------------------
+def placement_grid(placement: Placement, grid: pd.DataFrame, *, height: int = 560) -> go.Figure:
+    """Every pilot in the cell of (what it can govern, what it needs), coloured by verdict.
+
+    Cells on the diagonal are right-sized; above it the workflow needs more than the
+    organisation can govern yet (build readiness); below it there is headroom.
+    """
+    shapes = []
+    for supply in range(4):
+        for demand in range(4):
+            if demand == 0:
+                fill = "#F7F7F7"
+            elif supply == demand:
+                fill = "#E8F5EE"
+            elif supply > demand:
+                fill = "#EEF3FA"
+            else:
+                fill = "#FDF1E2"
+            shapes.append(
+                dict(
+                    type="rect",
+                    xref="x",
+                    yref="y",
+                    x0=supply - 0.5,
+                    x1=supply + 0.5,
+                    y0=demand - 0.5,
+                    y1=demand + 0.5,
+                    line=dict(color="white", width=3),
+                    fillcolor=fill,
+                    layer="below",
+                )
+            )
+    points = placement.points
+    sizes = _value_sizes(points["monthly_value"].to_numpy(dtype=float))
+    verdicts = points["verdict"].to_numpy()
+    data = []
+    for verdict in VERDICTS:
+        rows = verdicts == verdict
+        if not rows.any():
+            continue
+        sub = points[rows]
+        data.append(
+            dict(
+                type="scatter",  # SVG: crisp in print and screenshots; at most POINT_LIMIT points
+                x=sub["x"].round(4).tolist(),
+                y=sub["y"].round(4).tolist(),
+                mode="markers",
+                name=verdict_label(verdict),
+                marker=dict(
+                    color=VERDICT_COLOUR[verdict],
+                    size=sizes[rows].round(1).tolist(),
+                    line=dict(color="white", width=0.6),
+                    opacity=0.9,
+                ),
+                customdata=list(
+                    zip(
+                        sub["pilot_id"],
+                        sub["name"],
+                        sub["readiness"].round(0).fillna(-1).astype(int).astype(str).replace("-1", "unknown"),
+                        [money(v) for v in sub["monthly_value"]],
+                        strict=True,
+                    )
+                ),
+                hovertemplate=(
+                    "<b>%{customdata[1]}</b><br>%{customdata[0]} · "
+                    + verdict_label(verdict)
+                    + "<br>Readiness %{customdata[2]}<br>Monthly value %{customdata[3]}<extra></extra>"
+                ),
+            )
+        )
+    annotations = [
+        dict(
+            x=int(cell.supply_level) + 0.47,
+            y=int(cell.demand) + 0.47,
+            xref="x",
+            yref="y",
+            text=f"<b>{int(cell.pilots):,}</b> · {money(cell.monthly_value)}",
+            showarrow=False,
+            xanchor="right",
+            yanchor="top",
+            font=dict(size=11, color=MUTED),
+        )
+        for cell in grid.itertuples()
+        if cell.pilots
+    ]
+    layout = dict(
+        shapes=shapes,
+        annotations=annotations,
+        xaxis=_axis(
+            title="What the organisation can govern today (supply) →",
+            tickvals=list(range(4)),
+            ticktext=list(SUPPLY_LABELS),
+            range=[-0.5, 3.5],
+            showgrid=False,
+            zeroline=False,
+            fixedrange=True,
+        ),
+        yaxis=_axis(
+            title="What the workflow needs (demand) →",
+            tickvals=list(range(4)),
+            ticktext=list(DEMAND_LABELS),
+            range=[-0.5, 3.5],
+            showgrid=False,
+            zeroline=False,
+            fixedrange=True,
+        ),
+        clickmode="event+select",
+        dragmode=False,
+    )
+    return _figure(data, layout, height=height)
+
+
+def _value_sizes(values: np.ndarray) -> np.ndarray:
+    """Marker sizes 7..18 by the square root of monthly value (unknown value: the smallest)."""
+    clean = np.nan_to_num(values, nan=0.0).clip(min=0)
+    top = clean.max() if clean.size and clean.max() > 0 else 1.0
+    return 7 + 11 * np.sqrt(clean / top)
+
+
+def fit_triangle(placement: Placement, *, height: int = 560) -> go.Figure:
+    """The three fit scores as a ternary plot, coloured by verdict."""
+    points = placement.points
+    data = []
+    for verdict in VERDICTS:
+        sub = points[points["verdict"] == verdict]
+        if sub.empty:
+            continue
+        data.append(
+            dict(
+                type="scatterternary",
+                a=sub["fit_assisted"].round(2).tolist(),
+                b=sub["fit_workspace"].round(2).tolist(),
+                c=sub["fit_pipeline"].round(2).tolist(),
+                mode="markers",
+                name=verdict_label(verdict),
+                marker=dict(color=VERDICT_COLOUR[verdict], size=8, line=dict(color="white", width=0.5)),
+                customdata=list(zip(sub["pilot_id"], sub["name"], strict=True)),
+                hovertemplate=(
+                    "<b>%{customdata[1]}</b><br>%{customdata[0]}<br>Fit: assisted %{a:.0f}, "
+                    "workspace %{b:.0f}, pipeline %{c:.0f}<extra></extra>"
+                ),
+            )
+        )
+    axis = dict(linewidth=1, ticks="outside", gridcolor=GRID, showticklabels=False)
+    layout = dict(
+        ternary=dict(
+            sum=1,
+            aaxis=dict(title=dict(text="Assisted desktop fit"), **axis),
+            baxis=dict(title=dict(text="Shared workspace fit"), **axis),
+            caxis=dict(title=dict(text="API pipeline fit"), **axis),
+            bgcolor="white",
+        ),
+        margin=dict(l=60, r=60, t=70, b=40),
+    )
+    return _figure(data, layout, height=height)
+
+
+def flow_sankey(flows: pd.DataFrame, *, measure: str = "pilots", height: int = 460) -> go.Figure:
+    """Today's mode → recommended now → target, link width in pilots (or monthly value)."""
+    stages = (("today", "Today"), ("now", "Now"), ("target", "Target"))
+    index: dict[tuple[str, str], int] = {}
+    labels, colours, xs = [], [], []
+    for position, (stage, title) in enumerate(stages):
+        for name in flow_node_names(stage):
+            index[(stage, name)] = len(labels)
+            labels.append(f"{title}: {option_label(name)}")
+            colours.append(OPTION_COLOUR.get(name, "#BBBBBB"))
+            xs.append((0.001, 0.5, 0.999)[position])
+    sources, targets, values, link_colours, hovers = [], [], [], [], []
+    for row in flows.itertuples():
+        src_stage, dst_stage = ("today", "now") if row.step == "today→now" else ("now", "target")
+        sources.append(index[(src_stage, row.source)])
+        targets.append(index[(dst_stage, row.target)])
+        values.append(float(getattr(row, measure)))
+        link_colours.append(_rgba(OPTION_COLOUR.get(row.target, "#BBBBBB"), 0.35))
+        hovers.append(f"{int(row.pilots):,} pilots · {money(row.monthly_value)} a month")
+    used = sorted(set(sources) | set(targets))
+    remap = {old: new for new, old in enumerate(used)}
+    data = [
+        dict(
+            type="sankey",
+            arrangement="snap",
+            valueformat=",.0f",
+            node=dict(
+                label=[labels[i] for i in used],
+                color=[colours[i] for i in used],
+                pad=14,
+                thickness=16,
+                line=dict(color="white", width=0.5),
+                hovertemplate="%{label}: %{value:,.0f}<extra></extra>",
+            ),
+            link=dict(
+                source=[remap[s] for s in sources],
+                target=[remap[t] for t in targets],
+                value=values,
+                color=link_colours,
+                customdata=hovers,
+                hovertemplate="%{source.label} → %{target.label}<br>%{customdata}<extra></extra>",
+            ),
+            textfont=dict(size=13, color=INK),
+        )
+    ]
+    return _figure(data, dict(margin=dict(l=10, r=10, t=20, b=10)), height=height, legend=False)
+
+
+def verdict_bars(counts: pd.DataFrame, *, height: int = 340) -> go.Figure:
+    """Pilots per verdict, one bar each in the verdict's colour."""
+    ordered = counts.iloc[::-1]
+    data = [
+        dict(
+            type="bar",
+            x=ordered["pilots"].tolist(),
+            y=ordered["label"].tolist(),
+            orientation="h",
+            marker=dict(color=[VERDICT_COLOUR[v] for v in ordered["verdict"]]),
+            text=[f"{v:,}" for v in ordered["pilots"]],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[money(v) for v in ordered["monthly_value"]],
+            hovertemplate="%{y}: %{x:,} pilots · %{customdata} a month<extra></extra>",
+        )
+    ]
+    layout = dict(xaxis=_axis(title="Pilots", rangemode="tozero"), yaxis=_axis(showgrid=False))
+    return _figure(data, layout, height=height, legend=False)
+
+
+def blocker_bars(top: pd.DataFrame, *, by: str = "pilots_blocked", height: int = 380) -> go.Figure:
+    """The gates that block most pilots (or most monthly value), coloured by option."""
+    ordered = top.iloc[::-1]
+    is_value = by == "value_blocked"
+    labels = (ordered["rule"] + " · " + ordered["option"].map(option_label)).tolist()
+    data = []
+    for option in dict.fromkeys(ordered["option"]):
+        rows = (ordered["option"] == option).to_numpy()
+        sub = ordered[rows]
+        data.append(
+            dict(
+                type="bar",
+                x=sub[by].tolist(),
+                y=[label for label, keep in zip(labels, rows, strict=True) if keep],
+                orientation="h",
+                name=option_label(option),
+                marker=dict(color=OPTION_COLOUR[option]),
+                text=[money(v) if is_value else f"{int(v):,}" for v in sub[by]],
+                textposition="outside",
+                cliponaxis=False,
+                customdata=list(
+                    zip(
+                        sub["pilots_blocked"].astype(int),
+                        sub["pilots_unknown"].astype(int),
+                        [money(v) for v in sub["value_blocked"]],
+                        strict=True,
+                    )
+                ),
+                hovertemplate=(
+                    "%{y}<br>%{customdata[0]} pilots blocked (%{customdata[1]} only because the value is "
+                    "unknown)<br>%{customdata[2]} a month<extra></extra>"
+                ),
+            )
+        )
+    layout = dict(
+        barmode="overlay",
+        xaxis=_axis(title="Monthly value blocked" if is_value else "Pilots blocked", rangemode="tozero"),
+        yaxis=_axis(showgrid=False, categoryorder="array", categoryarray=labels),
+    )
+    return _figure(data, layout, height=height)
+
+
+# --- one pilot ---------------------------------------------------------------------------
+def dimension_radar(
+    scores: dict[str, float | None], *, compare: dict[str, float | None] | None = None, height: int = 340
+) -> go.Figure:
+    """Dimension scores (0–100) on a radar; a what-if overlay when `compare` is given."""
+    names = list(scores)
+    theta = [*(n.capitalize() for n in names), names[0].capitalize()]
+
+    def trace(values: dict[str, float | None], label: str, colour: str, dash: str = "solid") -> dict:
+        r = [0.0 if values[n] is None else round(float(values[n]), 2) for n in names]
+        return dict(
+            type="scatterpolar",
+            r=[*r, r[0]],
+            theta=theta,
+            name=label,
+            fill="toself",
+            fillcolor=_rgba(colour, 0.15),
+            line=dict(color=colour, dash=dash),
+            hovertemplate="%{theta}: %{r:.0f}<extra>" + label + "</extra>",
+        )
+
+    data = [trace(scores, "As recorded", "#0F4C81")]
+    if compare is not None:
+        data.append(trace(compare, "What-if", "#D55E00", "dash"))
+    layout = dict(
+        polar=dict(
+            radialaxis=dict(range=[0, 100], tickvals=[25, 50, 75, 100], gridcolor=GRID),
+            angularaxis=dict(gridcolor=GRID),
+            bgcolor="white",
+        ),
+        margin=dict(l=50, r=50, t=40, b=30),
+    )
+    return _figure(data, layout, height=height, legend=compare is not None)
+
+
+def contribution_bars(contributions: pd.DataFrame, *, height: int = 340) -> go.Figure:
+    """Points each field adds to readiness; unknown fields shown as 'unknown'."""
+    rows = contributions[contributions["score"] == "readiness"].iloc[::-1]
+    labels = [field_label(f) for f in rows["field"]]
+    known = ~np.isnan(rows["value"].to_numpy(dtype=float))
+    data = [
+        dict(
+            type="bar",
+            x=rows["contribution"].round(2).tolist(),
+            y=labels,
+            orientation="h",
+            marker=dict(color=["#0F4C81" if k else "#BBBBBB" for k in known]),
+            text=[
+                f"{c:.1f} pts (answer {v:.0f})" if k else "unknown"
+                for v, c, k in zip(rows["value"], rows["contribution"], known, strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=rows["dimension"].tolist(),
+            hovertemplate="%{y} (%{customdata}): %{x:.1f} points of readiness<extra></extra>",
+        )
+    ]
+    layout = dict(
+        xaxis=_axis(title="Points of readiness", rangemode="tozero"),
+        yaxis=_axis(showgrid=False),
+        margin=dict(l=10, r=110, t=20, b=10),
+    )
+    return _figure(data, layout, height=height, legend=False)
+
+
+# --- history -----------------------------------------------------------------------------
+def readiness_delta_histogram(deltas: pd.Series, *, height: int = 320) -> go.Figure:
+    """How readiness moved between two snapshots (after minus before), in 5-point bins."""
+    values = deltas.to_numpy(dtype=float).clip(-50, 50)
+    edges = np.arange(-52.5, 57.5, 5)
+    counts, _ = np.histogram(values, bins=edges)
+    centres = (edges[:-1] + edges[1:]) / 2
+    colours = ["#D55E00" if c < 0 else ("#009E73" if c > 0 else "#BBBBBB") for c in centres]
+    data = [
+        dict(
+            type="bar",
+            x=centres.tolist(),
+            y=counts.tolist(),
+            width=4.4,
+            marker=dict(color=colours),
+            hovertemplate="%{x:+.0f} points: %{y} pilots<extra></extra>",
+        )
+    ]
+    layout = dict(
+        xaxis=_axis(title="Change in readiness (points, after − before)", zeroline=True, zerolinecolor=MUTED),
+        yaxis=_axis(title="Pilots", rangemode="tozero"),
+    )
+    return _figure(data, layout, height=height, legend=False)
+
+
+def verdict_trend_chart(trend: pd.DataFrame, *, height: int = 360) -> go.Figure:
+    """Pilots per verdict in each snapshot, stacked."""
+    data = []
+    for verdict in VERDICTS:
+        sub = trend[trend["verdict"] == verdict]
+        data.append(
+            dict(
+                type="bar",
+                x=sub["snapshot"].tolist(),
+                y=sub["pilots"].tolist(),
+                name=verdict_label(verdict),
+                marker=dict(color=VERDICT_COLOUR[verdict]),
+                hovertemplate="%{x}<br>" + verdict_label(verdict) + ": %{y}<extra></extra>",
+            )
+        )
+    layout = dict(
+        barmode="stack",
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, traceorder="normal"),
+        xaxis=_axis(title="Snapshot", type="category"),
+        yaxis=_axis(title="Pilots", rangemode="tozero"),
+    )
+    return _figure(data, layout, height=height)
+
+
+def grid_heatmap(grid: pd.DataFrame, *, height: int = 420) -> go.Figure:
+    """The demand × supply grid as a heatmap of pilot counts (for the printable summary)."""
+    pilots = grid.pivot(index="demand", columns="supply_level", values="pilots").reindex(
+        index=range(4), columns=range(4), fill_value=0
+    )
+    value = grid.pivot(index="demand", columns="supply_level", values="monthly_value").reindex(
+        index=range(4), columns=range(4), fill_value=0
+    )
+    text = [
+        [
+            f"{int(pilots.iloc[r, c]):,} pilots<br>{money(value.iloc[r, c])}" if pilots.iloc[r, c] else ""
+            for c in range(4)
+        ]
+        for r in range(4)
+    ]
+    data = [
+        dict(
+            type="heatmap",
+            z=pilots.to_numpy().tolist(),
+            x=list(SUPPLY_LABELS),
+            y=list(DEMAND_LABELS),
+            text=text,
+            texttemplate="%{text}",
+            colorscale=[[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
+            showscale=False,
+            hovertemplate="Needs %{y}, can govern %{x}: %{z} pilots<extra></extra>",
+            xgap=3,
+            ygap=3,
+        )
+    ]
+    layout = dict(
+        xaxis=_axis(title="What the organisation can govern today (supply)", showgrid=False),
+        yaxis=_axis(title="What the workflow needs (demand)", showgrid=False),
+    )
+    return _figure(data, layout, height=height, legend=False)
+
+
+def status_colour(status: str) -> str:
+    return STATUS_COLOUR.get(status, "#BBBBBB")

@@ -1,0 +1,119 @@
+"""Cached loaders: one per data source, keyed on content hashes.
+
+The store is the one `cache_resource` (a DuckDB connection shared by every session; the
+store opens a fresh cursor per unit of work). Everything else is `cache_data`, so each
+caller gets its own copy.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from kairo_scoring import (
+    PortfolioStore,
+    Profile,
+    ScoredPortfolio,
+    default_profile,
+    profile_from_toml,
+    score,
+)
+from kairo_scoring.intake import IntakeResult, mapping_from_toml, read_portfolio, write_template
+from kairo_scoring.portfolio import anonymise, ensure_default_profile, ensure_sample_portfolio, with_table
+from kairo_scoring.store import resolve_store_path
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+
+
+def store_key() -> str:
+    """The store this process uses ($KAIRO_STORE or data/kairo.duckdb), as a cache key."""
+    return str(resolve_store_path())
+
+
+@st.cache_resource(show_spinner="Opening the portfolio store…")
+def _open_store(path: str) -> PortfolioStore:
+    store = PortfolioStore(path)
+    ensure_default_profile(store)
+    ensure_sample_portfolio(store, DATA_DIR)
+    return store
+
+
+def get_store() -> PortfolioStore:
+    """The shared store, with the default profile and the bundled sample in it."""
+    return _open_store(store_key())
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def load_pilots(path: str, snapshot_id: int, content_hash: str) -> pd.DataFrame:
+    """A snapshot's pilots (keyed on the snapshot's content hash)."""
+    pilots = _open_store(path).load_pilots(snapshot_id)
+    return pilots.drop(columns=["source_row"], errors="ignore")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def load_rejected(path: str, snapshot_id: int, content_hash: str) -> pd.DataFrame:
+    return _open_store(path).load_rejected(snapshot_id)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def load_issues(path: str, snapshot_id: int, content_hash: str) -> pd.DataFrame:
+    return _open_store(path).load_issues(snapshot_id)
+
+
+@st.cache_data(max_entries=32, show_spinner="Loading the profile…")
+def parse_profile(toml_text: str) -> Profile:
+    return profile_from_toml(toml_text)
+
+
+def load_profile(name: str, version: int) -> Profile:
+    """A stored scoring profile (the shipped default when the store does not have it)."""
+    try:
+        return parse_profile(get_store().load_profile_text(name, version))
+    except Exception:  # noqa: BLE001 - a missing or unreadable profile falls back to the default
+        return default_profile()
+
+
+@st.cache_data(max_entries=24, show_spinner="Scoring the portfolio…")
+def scored_snapshot(
+    path: str, snapshot_id: int, content_hash: str, profile_toml: str, anonymised: bool
+) -> ScoredPortfolio:
+    """A snapshot scored with a profile (keyed on both contents); anonymised for presenting."""
+    scored = score(load_pilots(path, snapshot_id, content_hash), parse_profile(profile_toml))
+    return with_table(scored, anonymise(scored.table)) if anonymised else scored
+
+
+@st.cache_data(max_entries=24, show_spinner="Scoring…")
+def scored_frame(pilots_hash: str, _pilots: pd.DataFrame, profile_toml: str) -> ScoredPortfolio:
+    """Score an in-memory portfolio (an upload, a what-if base), keyed on its content hash."""
+    return score(_pilots, parse_profile(profile_toml))
+
+
+@st.cache_data(max_entries=8, show_spinner="Reading the file…")
+def read_upload(
+    content_hash: str,
+    _data: bytes,
+    filename: str,
+    mapping_name: str | None,
+    mapping_toml: str | None,
+    sheet: str | None,
+    overrides: tuple[tuple[str, str], ...],
+) -> IntakeResult:
+    """Read an upload through intake, keyed on the bytes' hash and the chosen options.
+
+    `mapping_toml` is a stored mapping's text (it wins over `mapping_name`).
+    """
+    mapping = mapping_from_toml(mapping_toml) if mapping_toml else mapping_name
+    return read_portfolio(
+        _data, filename=filename, mapping=mapping, sheet=sheet, column_overrides=dict(overrides) or None
+    )
+
+
+@st.cache_data(show_spinner=False)
+def template_bytes() -> bytes:
+    """The blank register template as xlsx bytes."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_template(Path(folder) / "kairo_register_template.xlsx")
+        return path.read_bytes()

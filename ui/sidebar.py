@@ -1,0 +1,191 @@
+"""The sidebar every page shares: portfolio, snapshot, scoring profile, filters, presentation mode.
+
+`render_sidebar()` draws the widgets and returns the `View` that pages render from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from kairo_scoring import PortfolioStore, Profile, ScoredPortfolio
+from kairo_scoring.portfolio import FILTER_FIELDS, SAMPLE_PORTFOLIO, PortfolioFilter, filter_choices, subset
+from ui import loaders
+from ui.palette import verdict_label
+from ui.state import FILTER_KEYS, PORTFOLIO_KEY, PRESENT_KEY, PROFILE_KEY, presenting
+
+FILTER_LABELS = {
+    "business_unit": "Business unit",
+    "owner": "Owner",
+    "stage": "Stage",
+    "verdict": "Verdict",
+    "risk_level": "Risk",
+}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    snapshot_id: int
+    content_hash: str
+    label: str
+    source_name: str
+    created_at: pd.Timestamp
+
+
+@dataclass(frozen=True)
+class View:
+    """What every page renders from: the chosen data, profile and filters, already scored."""
+
+    store: PortfolioStore
+    store_path: str
+    portfolio: str
+    snapshot: Snapshot
+    snapshots: tuple[Snapshot, ...]  # newest first
+    profile: Profile
+    profile_toml: str
+    everything: ScoredPortfolio  # the whole snapshot (anonymised when presenting)
+    scored: ScoredPortfolio  # after the filters
+    filters: PortfolioFilter
+    presenting: bool
+
+    def score_snapshot(self, snapshot: Snapshot) -> ScoredPortfolio:
+        """Another snapshot of this portfolio, scored with this profile and filtered alike."""
+        other = loaders.scored_snapshot(
+            self.store_path, snapshot.snapshot_id, snapshot.content_hash, self.profile_toml, self.presenting
+        )
+        return subset(other, self.filters.mask(other.table))
+
+
+def snapshot_label(row: pd.Series) -> str:
+    created = pd.Timestamp(row["created_at"]).strftime("%Y-%m-%d %H:%M")
+    return f"#{int(row['snapshot_id'])} · {created} · {int(row['pilots']):,} pilots"
+
+
+def _snapshots(store: PortfolioStore, portfolio: str) -> tuple[Snapshot, ...]:
+    frame = store.snapshots(portfolio)
+    return tuple(
+        Snapshot(
+            int(row["snapshot_id"]),
+            str(row["content_hash"]),
+            snapshot_label(row),
+            str(row["source_name"]),
+            pd.Timestamp(row["created_at"]),
+        )
+        for _, row in frame.iterrows()
+    )
+
+
+def profile_options(store: PortfolioStore) -> dict[str, tuple[str, int]]:
+    """'default v2' → (name, version); the shipped default first, then by name and version."""
+    stored = store.profiles()
+    pairs = sorted(
+        {(str(r["name"]), int(r["version"])) for _, r in stored.iterrows()},
+        key=lambda p: (p != ("default", 1), p[0].casefold(), p[1]),
+    )
+    return {f"{name} v{version}": (name, version) for name, version in pairs} or {
+        "default v1": ("default", 1)
+    }
+
+
+def _pick_snapshot(snapshots: tuple[Snapshot, ...]) -> Snapshot:
+    ids = [s.snapshot_id for s in snapshots]
+    wanted = st.session_state.get("snapshot_id")
+    if wanted not in ids:
+        st.session_state["snapshot_id"] = None
+        wanted = ids[0]
+    st.session_state["snapshot_pick"] = wanted
+    by_id = {s.snapshot_id: s for s in snapshots}
+
+    def chosen() -> None:
+        pick = st.session_state.get("snapshot_pick")
+        st.session_state["snapshot_id"] = None if pick == ids[0] else pick
+
+    picked = st.selectbox(
+        "Snapshot",
+        ids,
+        key="snapshot_pick",
+        format_func=lambda i: by_id[i].label + (" (latest)" if i == ids[0] else ""),
+        on_change=chosen,
+        help="Each import is a snapshot; the latest is shown unless you pick another.",
+    )
+    return by_id[picked]
+
+
+def render_sidebar() -> View:
+    """Draw the shared sidebar and return the scored, filtered view."""
+    store = loaders.get_store()
+    path = loaders.store_key()
+    with st.sidebar:
+        portfolios = store.portfolios()
+        names = sorted(
+            portfolios["portfolio"].astype(str), key=lambda n: (n != SAMPLE_PORTFOLIO, n.casefold())
+        )
+        if not names:
+            st.warning("The store holds no portfolio yet: import one on the Intake page.")
+            st.stop()
+        portfolio = st.selectbox(
+            "Portfolio", names, key=PORTFOLIO_KEY, bind="query-params", help="Portfolios in the store."
+        )
+        snapshots = _snapshots(store, portfolio)
+        snapshot = _pick_snapshot(snapshots)
+
+        options = profile_options(store)
+        label = st.selectbox(
+            "Scoring profile",
+            list(options),
+            key=PROFILE_KEY,
+            bind="query-params",
+            help="Weights, demand thresholds and gates; edit them on the Scoring model page.",
+        )
+        name, version = options[label]
+        toml_text = store.load_profile_text(name, version)
+        profile = loaders.parse_profile(toml_text)
+
+        present = st.toggle(
+            "Presentation mode",
+            key=PRESENT_KEY,
+            bind="query-params",
+            help="For workshops: names and owners become aliases, type is larger, editing is hidden.",
+        )
+        everything = loaders.scored_snapshot(
+            path, snapshot.snapshot_id, snapshot.content_hash, toml_text, present
+        )
+
+        choices = filter_choices(everything.table)
+        chosen: dict[str, tuple[str, ...]] = {}
+        with st.expander("Filters", expanded=True, icon=":material/filter_alt:"):
+            for field in FILTER_FIELDS:
+                chosen[field] = tuple(
+                    st.multiselect(
+                        FILTER_LABELS[field],
+                        choices[field],
+                        key=FILTER_KEYS[field],
+                        bind="query-params",
+                        format_func=verdict_label if field == "verdict" else str,
+                        placeholder="All",
+                    )
+                )
+        filters = PortfolioFilter(**chosen)
+        scored = subset(everything, filters.mask(everything.table))
+        if filters.active:
+            st.caption(f"{len(scored):,} of {len(everything):,} pilots match the filters.")
+    return View(
+        store=store,
+        store_path=path,
+        portfolio=portfolio,
+        snapshot=snapshot,
+        snapshots=snapshots,
+        profile=profile,
+        profile_toml=toml_text,
+        everything=everything,
+        scored=scored,
+        filters=filters,
+        presenting=presenting() or bool(present),
+    )
+
+
+def current_view() -> View:
+    """The view app.py built for this run."""
+    return st.session_state["_view"]

@@ -1,0 +1,65 @@
+"""Small reusable widgets: the context line under a title, chart display, pilot links."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui.sidebar import View
+from ui.state import open_pilot
+from ui.text import md_escape
+
+CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True}
+
+
+def context_line(view: View) -> None:
+    """'Sample portfolio · #2 · 2025-… · profile default v1 · filters …' (user text escaped)."""
+    parts = [
+        f"**{md_escape(view.portfolio)}**",
+        md_escape(view.snapshot.label),
+        f"profile {md_escape(view.profile.label)}",
+    ]
+    if view.filters.active:
+        parts.append(f"filtered: {md_escape(view.filters.describe())}")
+    if view.presenting:
+        parts.append("presentation mode")
+    st.caption(" · ".join(parts))
+
+
+def chart(fig: go.Figure, *, key: str | None = None, selectable: bool = False):
+    """Show a figure with our own template (not Streamlit's theme); selectable charts rerun on click."""
+    if selectable:
+        return st.plotly_chart(
+            fig, theme=None, key=key, on_select="rerun", selection_mode="points", config=CHART_CONFIG
+        )
+    return st.plotly_chart(fig, theme=None, key=key, config=CHART_CONFIG)
+
+
+def go_to_pilot(pilot_id: str) -> None:
+    """Open a pilot on the Pilot page."""
+    open_pilot(pilot_id)
+    st.switch_page("pages/pilot.py")
+
+
+def selected_point_id(event) -> str | None:
+    """The pilot_id (customdata[0]) of the clicked point in a plotly selection event."""
+    try:
+        points = event.selection.points
+    except AttributeError:
+        return None
+    for point in points or ():
+        data = point.get("customdata")
+        if data:
+            return str(data[0])
+    return None
+
+
+def empty_notice(view: View) -> bool:
+    """Say so and return True when the filters leave no pilot."""
+    if len(view.scored) == 0:
+        st.info(
+            "No pilot matches the filters. Clear some filters in the sidebar.",
+            icon=":material/filter_alt_off:",
+        )
+        return True
+    return False
