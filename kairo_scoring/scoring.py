@@ -10,7 +10,7 @@ import pandas as pd
 
 from kairo_scoring import engine
 from kairo_scoring.engine import FAILED, MET, UNKNOWN
-from kairo_scoring.profile import Gate, Profile, load_profile
+from kairo_scoring.profile import OP_SYMBOLS, Gate, Profile, load_profile
 from kairo_scoring.schema import (
     CANONICAL_COLUMNS,
     CURRENT_MODES,
@@ -208,7 +208,7 @@ def _check(gate: Gate, row: pd.Series, status: int) -> GateCheck:
     if gate.min_risk and risk in RISK_LEVELS and RISK_LEVELS.index(risk) < RISK_LEVELS.index(gate.min_risk):
         text = "not applicable"
     value = gate.value if isinstance(gate.value, str) else f"{gate.value:g}"
-    required = f"{gate.op} {value}" + (f" (risk ≥ {gate.min_risk})" if gate.min_risk else "")
+    required = f"{OP_SYMBOLS[gate.op]} {value}" + (f" (risk ≥ {gate.min_risk})" if gate.min_risk else "")
     return GateCheck(gate.option, gate.describe(), gate.field, current, required, text)
 
 

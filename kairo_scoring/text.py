@@ -143,8 +143,12 @@ def next_step_text(key: int, profile: Profile) -> str:
     if verdict == "needs_data":
         return f"Fill in {fields_text(k['missing'])}: the decision depends on them."
     if verdict == "at_risk":
-        fallback = f"step back to {option_phrase(supply)}" if supply else "pause it"
-        return f"Runs as {option_phrase(current)} but can govern only {option_phrase(supply)}: meet {blocking} first, or {fallback}."
+        if not supply:
+            return f"Runs as {option_phrase(current)} but cannot govern any option yet: meet {blocking} first, or pause it."
+        return (
+            f"Runs as {option_phrase(current)} but can govern only {option_phrase(supply)}: "
+            f"meet {blocking} first, or step back to {option_phrase(supply)}."
+        )
     if verdict == "not_ready":
         return f"Keep piloting: to run even as an assisted desktop workflow it needs {blocking}."
     if verdict == "simplify":

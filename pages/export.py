@@ -7,15 +7,16 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from kairo_scoring import export_csv, export_xlsx
-from kairo_scoring.portfolio import (
+from kairo_scoring import (
     blocker_summary,
     demand_supply_grid,
+    export_csv,
+    export_xlsx,
     mode_flows,
+    summary_html,
     top_blockers,
     verdict_counts,
 )
-from kairo_scoring.report import summary_html
 from ui import charts, loaders
 from ui.sidebar import current_view
 from ui.widgets import context_line

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kairo_scoring import VERDICT_LABELS
-from kairo_scoring.portfolio import compare_snapshots, verdict_trend
+from kairo_scoring import VERDICT_LABELS, compare_snapshots, verdict_trend
 from ui import charts
 from ui.palette import option_label
 from ui.sidebar import current_view

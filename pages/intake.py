@@ -7,8 +7,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from kairo_scoring import FIELDS, IntakeError, ProfileError, StoreError, export_csv
-from kairo_scoring.intake import list_mappings
+from kairo_scoring import FIELDS, IntakeError, ProfileError, StoreError, export_csv, list_mappings
 from ui import loaders
 from ui.sidebar import current_view
 from ui.state import PORTFOLIO_KEY, flash

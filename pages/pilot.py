@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kairo_scoring import OPTIONS, VERDICT_LABELS
-from kairo_scoring.portfolio import what_if
+from kairo_scoring import OPTIONS, VERDICT_LABELS, what_if
 from ui import charts
 from ui.format import money
 from ui.palette import option_label

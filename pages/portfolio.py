@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kairo_scoring.portfolio import (
+from kairo_scoring import (
     POINT_LIMIT,
     blocker_summary,
     demand_supply_grid,

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kairo_scoring import OPTIONS, RISK_LEVELS, VERDICT_LABELS, ProfileError, StoreError, default_profile
-from kairo_scoring.portfolio import (
+from kairo_scoring import (
+    OPTIONS,
+    RISK_LEVELS,
+    VERDICT_LABELS,
+    ProfileError,
+    StoreError,
+    default_profile,
     gate_fields,
     gate_ops,
     gates_frame,

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from kairo_scoring.portfolio import Placement, field_label, flow_node_names
+from kairo_scoring import Placement, field_label, flow_node_names
 from ui.format import money
 from ui.palette import (
     DEMAND_LABELS,

@@ -14,16 +14,22 @@ import pandas as pd
 import streamlit as st
 
 from kairo_scoring import (
+    IntakeResult,
     PortfolioStore,
     Profile,
     ScoredPortfolio,
+    anonymise,
     default_profile,
+    ensure_default_profile,
+    ensure_sample_portfolio,
+    mapping_from_toml,
     profile_from_toml,
+    read_portfolio,
+    resolve_store_path,
     score,
+    with_table,
+    write_template,
 )
-from kairo_scoring.intake import IntakeResult, mapping_from_toml, read_portfolio, write_template
-from kairo_scoring.portfolio import anonymise, ensure_default_profile, ensure_sample_portfolio, with_table
-from kairo_scoring.store import resolve_store_path
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 

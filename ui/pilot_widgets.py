@@ -8,8 +8,16 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kairo_scoring import CURRENT_MODES, RISK_LEVELS, SCORE_FIELDS, STAGES, PathStep
-from kairo_scoring.portfolio import EDITABLE_FIELDS, field_help, field_label
+from kairo_scoring import (
+    CURRENT_MODES,
+    EDITABLE_FIELDS,
+    RISK_LEVELS,
+    SCORE_FIELDS,
+    STAGES,
+    PathStep,
+    field_help,
+    field_label,
+)
 from ui.palette import STATUS_COLOUR, option_label
 from ui.text import md_escape
 

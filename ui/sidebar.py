@@ -10,8 +10,16 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from kairo_scoring import PortfolioStore, Profile, ScoredPortfolio
-from kairo_scoring.portfolio import FILTER_FIELDS, SAMPLE_PORTFOLIO, PortfolioFilter, filter_choices, subset
+from kairo_scoring import (
+    FILTER_FIELDS,
+    SAMPLE_PORTFOLIO,
+    PortfolioFilter,
+    PortfolioStore,
+    Profile,
+    ScoredPortfolio,
+    filter_choices,
+    subset,
+)
 from ui import loaders
 from ui.palette import verdict_label
 from ui.state import FILTER_KEYS, PORTFOLIO_KEY, PRESENT_KEY, PROFILE_KEY, presenting

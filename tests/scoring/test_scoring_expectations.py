@@ -134,6 +134,10 @@ def test_next_steps_are_actionable_sentences(scored):
         "Stay on a shared AI workspace; to reach an API workflow pipeline it needs "
         "process_maturity ≥ 4 (and 4 more gates)."
     )
+    assert table.loc["at_risk_desktop", "next_step"] == (
+        "Runs as an assisted desktop workflow but cannot govern any option yet: "
+        "meet value_evidence ≥ 3 first, or pause it."
+    )
     assert table.loc["at_risk_high", "next_step"] == (
         "Runs as an API workflow pipeline but can govern only a shared AI workspace: "
         "meet controls ≥ 5 when risk ≥ high first, or step back to a shared AI workspace."
@@ -207,11 +211,11 @@ def test_promotion_path_steps_and_blocking_gates(scored):
     ]
     assert path[0].ready
     assert [(g.field, g.current, g.required) for g in path[1].blocking] == [
-        ("process_maturity", 3, ">= 4"),
-        ("io_stability", 3, ">= 4"),
-        ("exception_governance", 3, ">= 4"),
-        ("controls", 3, ">= 4"),
-        ("ownership", 3, ">= 4"),
+        ("process_maturity", 3, "≥ 4"),
+        ("io_stability", 3, "≥ 4"),
+        ("exception_governance", 3, "≥ 4"),
+        ("controls", 3, "≥ 4"),
+        ("ownership", 3, "≥ 4"),
     ]
     at_risk = scored.promotion_path("at_risk_high")
     assert [(s.kind, [g.field for g in s.blocking]) for s in at_risk] == [("fix", ["controls"])]
