@@ -69,13 +69,28 @@ def bench_apptest(reruns: int) -> tuple[float, float, int]:
     return first, statistics.median(times), pilots
 
 
-def bench_browser(store: Path, loads: int) -> tuple[float, list[float]]:
+BASELINE_APP = """
+import plotly.graph_objects as go
+import streamlit as st
+
+st.title("Baseline")
+st.metric("Pilots", 1)
+st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, 2], mode="markers")))
+st.plotly_chart(go.Figure(go.Sankey(node={"label": ["a", "b"]}, link={"source": [0], "target": [1], "value": [1]})))
+st.dataframe({"a": [1, 2, 3]})
+"""
+
+
+def bench_browser(
+    store: Path, loads: int, app: Path | None = None, query: str = ""
+) -> tuple[float, list[float]]:
+    """Median first render of `app` (the Kairo app by default) over `loads` fresh pages."""
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(REPO / "tests" / "e2e"))
     from conftest import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app  # type: ignore[import-not-found]
 
-    process, url = start_app(store, store.parent / "streamlit.log")
+    process, url = start_app(store, store.parent / f"streamlit-{(app or REPO).stem}.log", app=app)
     times = []
     try:
         with sync_playwright() as p:
@@ -83,7 +98,7 @@ def bench_browser(store: Path, loads: int) -> tuple[float, list[float]]:
             for i in range(loads + 1):  # the first load warms the server's caches; not counted
                 page = browser.new_page(viewport={"width": 1440, "height": 900})
                 start = time.perf_counter()
-                page.goto(f"{url}/?portfolio={quote(PORTFOLIO)}", timeout=60_000)
+                page.goto(f"{url}/{query}", timeout=60_000)
                 page.locator(".js-plotly-plot .scatterlayer .point").first.wait_for(
                     state="attached", timeout=60_000
                 )
@@ -124,10 +139,18 @@ def main() -> int:
             if not Path("/usr/bin/chromium").exists():
                 print("Browser benchmark skipped: /usr/bin/chromium is absent")
             else:
-                median, times = bench_browser(browser_store, args.loads)
+                baseline_app = Path(folder) / "baseline_app.py"
+                baseline_app.write_text(BASELINE_APP)
+                base, base_times = bench_browser(browser_store, args.loads, app=baseline_app)
+                median, times = bench_browser(
+                    browser_store, args.loads, query=f"?portfolio={quote(PORTFOLIO)}"
+                )
                 shown = ", ".join(f"{t:.2f}" for t in times)
                 print(f"Portfolio page, {pilots:,} pilots (Chromium): median first render {median:.2f} s "
                       f"over {len(times)} loads [{shown}] (target ≤ 3 s)")  # fmt: skip
+                print(f"Baseline page (one metric, two small plotly charts, a table) in the same run: "
+                      f"median {base:.2f} s [{', '.join(f'{t:.2f}' for t in base_times)}]; "
+                      f"ratio {median / base:.2f}x")  # fmt: skip
     return 0
 
 

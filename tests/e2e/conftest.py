@@ -52,13 +52,13 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = STARTUP_T
     raise RuntimeError(f"streamlit did not become healthy within {timeout}s")
 
 
-def start_app(store: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    """Start the app on a free port with its own store; returns the process and base URL."""
+def start_app(store: Path, log: Path, app: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """Start the app (or another script) on a free port with its own store; returns the process and base URL."""
     port = free_port()
     env = {**os.environ, "KAIRO_STORE": str(store), "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
+            sys.executable, "-m", "streamlit", "run", str(app or REPO / "app.py"),
             "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
         ],
