@@ -10,6 +10,7 @@ from kairo_scoring.intake.mapping import (
     load_mapping,
     mapping_from_toml,
     mapping_to_toml,
+    mapping_with_columns,
 )
 from kairo_scoring.intake.normalize import (
     normalize_header,
@@ -35,6 +36,7 @@ __all__ = [
     "load_mapping",
     "mapping_from_toml",
     "mapping_to_toml",
+    "mapping_with_columns",
     "normalize_header",
     "normalize_key",
     "parse_excel_date",

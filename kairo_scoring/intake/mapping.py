@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -311,6 +311,39 @@ def apply_overrides(
             )
         plan[target] = source
     return plan
+
+
+def mapping_with_columns(
+    profile: MappingProfile, chosen: Mapping[str, str], *, name: str, description: str = ""
+) -> MappingProfile:
+    """A new mapping profile that reads a register the way the user mapped it.
+
+    `chosen` is target → source column as confirmed on the intake page (an empty source
+    unmaps the target). Each chosen column becomes the target's first alias, so the same
+    headers map the same way next time; the base profile's value maps and derivations are
+    kept, except a derivation of a field the user mapped directly.
+    """
+    if not name.strip():
+        raise ProfileError("name", "a saved mapping needs a name")
+    columns = {target: tuple(aliases) for target, aliases in profile.columns.items()}
+    for target, source in chosen.items():
+        rest = tuple(a for a in columns.get(target, ()) if normalize_header(a) != normalize_header(source))
+        if source:
+            columns[target] = (source, *rest)
+        else:
+            columns.pop(target, None)
+    direct = {target for target, source in chosen.items() if source and target in FIELD_BY_NAME}
+    derived = tuple(d for d in profile.derived if d.field not in direct)
+    revised = replace(
+        profile,
+        name=name.strip(),
+        version=1,
+        description=description or f"Saved from the intake page, based on '{profile.name}'.",
+        columns=columns,
+        derived=derived,
+    )
+    _check_profile(revised)
+    return revised
 
 
 def headers_matched(headers: Sequence[str], profile: MappingProfile) -> int:
