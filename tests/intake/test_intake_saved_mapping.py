@@ -22,9 +22,7 @@ def test_saved_mapping_reads_odd_headers_next_time_without_edits():
     first = read_portfolio(data, filename="q3.csv", column_overrides=chosen)
     assert list(first.pilots["controls"]) == [4.0, 2.0]
 
-    saved = mapping_with_columns(
-        load_mapping("canonical"), {"controls": "Ctrl maturity"}, name="Finance register"
-    )
+    saved = mapping_with_columns(load_mapping("canonical"), chosen, name="Finance register")
     reloaded = mapping_from_toml(mapping_to_toml(saved))
     assert reloaded == saved
     assert reloaded.columns["controls"][0] == "Ctrl maturity"
