@@ -233,16 +233,28 @@ def score(pilots: pd.DataFrame, profile: Profile | str | None = None) -> ScoredP
     status = np.empty((len(profile.gates), n), np.int8)  # gate-major: each gate's row is contiguous
     for j, gate in enumerate(profile.gates):
         status[j] = engine.gate_status(gate, inputs)
-    demand_bounds = engine.demand_bounds(inputs, profile)
+    bounds = _Bounds.of(inputs, profile, status, levels)
+    # What stands between a pilot and where it should be: the gates of the levels above
+    # supply, up to the target (or up to the current mode when it runs heavier than that).
+    top = np.maximum(bounds.d_hi, bounds.current)
+    in_range = (levels[:, None] > bounds.s_lo[None, :]) & (levels[:, None] <= top[None, :])
+    failed = (status == FAILED) & in_range
+    unknown = (status == UNKNOWN) & in_range
+
+    def numeric_and_blockers() -> dict:
+        return {
+            **_numeric_scores(inputs, profile, status, (bounds.d_lo, bounds.d_hi)),
+            "blockers": blocker_column(failed, unknown, profile),
+        }
 
     if n >= PARALLEL_FROM:
-        numeric = _numeric_pool.submit(_numeric_scores, inputs, profile, status, demand_bounds)
-        decisions = _decisions(inputs, profile, status, levels, demand_bounds)
-        added = {**numeric.result(), **decisions}
+        first_half = _numeric_pool.submit(numeric_and_blockers)
+        decisions = _decisions(inputs, profile, status, levels, bounds, failed | unknown)
+        added = {**first_half.result(), **decisions}
     else:
         added = {
-            **_numeric_scores(inputs, profile, status, demand_bounds),
-            **_decisions(inputs, profile, status, levels, demand_bounds),
+            **numeric_and_blockers(),
+            **_decisions(inputs, profile, status, levels, bounds, failed | unknown),
         }
     added["profile"] = pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[profile.name])
     added["profile_version"] = np.full(n, profile.version, np.int32)
@@ -251,6 +263,27 @@ def score(pilots: pd.DataFrame, profile: Profile | str | None = None) -> ScoredP
     # copy=False: the new arrays are ours; consolidating them into one block would copy ~100 MB per million pilots.
     table = pd.concat([frame, pd.DataFrame(ordered, index=frame.index, copy=False)], axis=1)
     return ScoredPortfolio(table, status.T, profile)
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    """Lowest and highest demand, supply and current mode that the unknowns allow."""
+
+    d_lo: np.ndarray
+    d_hi: np.ndarray
+    s_lo: np.ndarray
+    s_hi: np.ndarray
+    current_known: np.ndarray
+    current: np.ndarray  # 0 where unknown
+    c_hi: np.ndarray
+
+    @classmethod
+    def of(cls, inputs: engine.Inputs, profile: Profile, status: np.ndarray, levels: np.ndarray) -> _Bounds:
+        d_lo, d_hi = engine.demand_bounds(inputs, profile)
+        s_lo, s_hi = engine.supply_bounds(status, levels)
+        known = ~np.isnan(inputs.current)
+        current = np.where(known, inputs.current, 0).astype(np.int8)
+        return cls(d_lo, d_hi, s_lo, s_hi, known, current, np.where(known, current, 3).astype(np.int8))
 
 
 def _numeric_scores(inputs: engine.Inputs, profile: Profile, status: np.ndarray, demand_bounds) -> dict:
@@ -264,43 +297,35 @@ def _numeric_scores(inputs: engine.Inputs, profile: Profile, status: np.ndarray,
 
 
 def _decisions(
-    inputs: engine.Inputs, profile: Profile, status: np.ndarray, levels: np.ndarray, demand_bounds
+    inputs: engine.Inputs,
+    profile: Profile,
+    status: np.ndarray,
+    levels: np.ndarray,
+    b: _Bounds,
+    blocking: np.ndarray,
 ) -> dict:
-    """Demand, supply, recommended, target, verdict, and the text that explains them."""
+    """Demand, supply, recommended, target, verdict, the next step and the missing fields."""
     n, gates = inputs.size, profile.gates
-    d_lo, d_hi = demand_bounds
-    s_lo, s_hi = engine.supply_bounds(status, levels)
-    current_known = ~np.isnan(inputs.current)
-    current = np.where(current_known, inputs.current, 0).astype(np.int8)
-    c_hi = np.where(current_known, current, 3).astype(np.int8)
     verdict = engine.decide_verdicts(
-        engine.verdict_table(profile), ((current, c_hi), (d_lo, d_hi), (s_lo, s_hi))
+        engine.verdict_table(profile), ((b.current, b.c_hi), (b.d_lo, b.d_hi), (b.s_lo, b.s_hi))
     )
-    demand = np.where(d_lo == d_hi, d_lo, -1)
-    r_lo, r_hi = np.minimum(d_lo, s_lo), np.minimum(d_hi, s_lo)
+    demand = np.where(b.d_lo == b.d_hi, b.d_lo, -1)
+    r_lo, r_hi = np.minimum(b.d_lo, b.s_lo), np.minimum(b.d_hi, b.s_lo)
     recommended = np.where(r_lo == r_hi, r_lo, -1)
-
-    # What stands between the pilot and where it should be: the gates of the levels above
-    # supply, up to the target (or up to the current mode when it runs heavier than that).
-    top = np.maximum(d_hi, current)
-    in_range = (levels[:, None] > s_lo[None, :]) & (levels[:, None] <= top[None, :])
-    failed = (status == FAILED) & in_range
-    unknown = (status == UNKNOWN) & in_range
-    blocking = failed | unknown
     open_rows = np.flatnonzero((verdict == engine.NEEDS_DATA) | (recommended < 0))
     missing = np.zeros(n, np.int64)
     if open_rows.size:
         missing[open_rows] = _missing_fields(
-            inputs, gates, status, levels, (current_known, d_lo, d_hi, s_lo, s_hi), open_rows
+            inputs, gates, status, levels, (b.current_known, b.d_lo, b.d_hi, b.s_lo, b.s_hi), open_rows
         )
     order = np.argsort(levels, kind="stable")
     by_level = blocking if (order == np.arange(len(gates))).all() else blocking[order]
     first = order[np.argmax(by_level, axis=0)] + 1 if gates else np.zeros(n, int)
     step_keys = pack_next_step(
         verdict=verdict,
-        current=np.where(current_known, current + 1, 0),
-        target=np.where(demand > 0, demand, d_hi),
-        supply=s_lo,
+        current=np.where(b.current_known, b.current + 1, 0),
+        target=np.where(demand > 0, demand, b.d_hi),
+        supply=b.s_lo,
         recommended=r_lo + 1,
         open=recommended < 0,
         gate=np.where(blocking.any(axis=0), first, 0),
@@ -309,12 +334,11 @@ def _decisions(
     )
     return {
         "demand": option_names(demand, zero=None),
-        "supply_level": s_lo,
+        "supply_level": b.s_lo,
         "recommended": option_names(recommended, zero="not_ready"),
         "target": option_names(demand, zero=None),
         "verdict": pd.Categorical.from_codes(verdict, categories=list(VERDICTS)),
         "next_step": categorical_from_keys(step_keys, lambda k: next_step_text(k, profile)),
-        "blockers": blocker_column(failed, unknown, profile),
         "missing_fields": categorical_from_keys(missing, fields_text),
     }
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kairo_scoring.schema import CURRENT_MODES, OPTION_LEVEL, RISK_LEVELS, SCORE_FIELDS
-from kairo_scoring.scoring import FIT_COLUMNS, score
+from kairo_scoring.scoring import FIT_COLUMNS, PARALLEL_FROM, score
 from kairo_scoring.synthetic import generate_portfolio
 from tests.scoring.helpers import comparable
 
@@ -128,8 +129,10 @@ def test_fully_known_pilots_never_need_data(row):
     assert result["completeness"] == 100
 
 
-def test_any_pilot_scored_alone_equals_its_row_in_a_10000_pilot_portfolio():
-    portfolio = generate_portfolio(10_000, seed=11, unknown_rate=0.1)
+@pytest.mark.parametrize("size", [10_000, PARALLEL_FROM + 5_000], ids=["10000", "threaded"])
+def test_any_pilot_scored_alone_equals_its_row_in_a_10000_pilot_portfolio(size):
+    # The second size takes the two-thread path that large portfolios use.
+    portfolio = generate_portfolio(size, seed=11, unknown_rate=0.1)
     table = score(portfolio).table
     picks = np.random.default_rng(3).choice(len(portfolio), 60, replace=False)
     for position in picks:
