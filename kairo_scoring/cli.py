@@ -7,6 +7,7 @@ usable columns, malformed profile, locked store); never a traceback.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -20,6 +21,9 @@ from kairo_scoring.scoring import ScoredPortfolio, score
 from kairo_scoring.store import PortfolioStore
 
 OUTPUT_SUFFIXES = (".xlsx", ".csv", ".parquet")
+# Control characters (terminal escape sequences) and bidirectional overrides from an uploaded
+# file are printed escaped, never sent to the terminal as they are.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class UsageError(KairoError):
@@ -37,10 +41,25 @@ def _read(args: argparse.Namespace) -> IntakeResult:
     return read_portfolio(_existing(args.input), mapping=args.mapping, sheet=args.sheet)
 
 
+def printable(text: object) -> str:
+    """Text as one safe terminal line: control characters and bidi overrides shown escaped."""
+    return _UNPRINTABLE.sub(lambda found: f"\\u{ord(found.group()):04x}", str(text))
+
+
+def print_line(text: object) -> None:
+    """Print one line that may quote a file's contents, escaped by `printable`."""
+    print(printable(text))
+
+
+def _one_line(message: object) -> str:
+    # Messages can quote database errors over several lines; the CLI promises one.
+    return printable(" ".join(str(message).split()))
+
+
 def _table(frame: pd.DataFrame, columns: list[str], limit: int = 20) -> list[str]:
     if frame.empty:
         return ["  (none)"]
-    shown = frame[columns].head(limit).astype("string").fillna("")
+    shown = frame[columns].head(limit).astype("string").fillna("").map(printable)
     lines = ["  " + line for line in shown.to_string(index=False).splitlines()]
     if len(frame) > limit:
         lines.append(f"  … and {len(frame) - limit:,} more")
@@ -101,7 +120,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"Validation report ({len(intake.issues):,} issues):",
         *_table(intake.issues, ["row", "column", "value", "reason", "severity"], limit=args.limit),
     ]
-    print("\n".join(lines))
+    print("\n".join(map(printable, lines)))  # sheet and column names come from the file
     return 0 if len(intake.pilots) else 2
 
 
@@ -122,7 +141,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             profile_hash=profile.content_hash,
         )
     state = "stored as" if info.is_new else "already stored (same file) as"
-    print(
+    print_line(
         f"{info.source_name}: {state} snapshot {info.snapshot_id} of '{info.portfolio}': "
         f"{info.pilots:,} pilots, {info.rejected:,} rejected, {info.issues:,} issues"
     )
@@ -196,11 +215,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except KairoError as exc:
-        print(f"kairo: {exc}", file=sys.stderr)
+        print(f"kairo: {_one_line(exc)}", file=sys.stderr)
     except MemoryError:
         print("kairo: the input is too large to process in memory", file=sys.stderr)
     except OSError as exc:
-        print(f"kairo: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        print(_one_line(f"kairo: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")), file=sys.stderr)
     return 2
 
 

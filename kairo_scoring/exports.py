@@ -65,8 +65,15 @@ def export_csv(table: pd.DataFrame) -> bytes:
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    # RFC 4180 line ends make the writer quote any field holding a CR or LF.
-    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    # RFC 4180 line ends make the writer quote any field holding a CR or LF. The header row is
+    # neutralised too: rejected rows keep the upload's own column names.
+    header = [_neutral_label(column) for column in frame.columns]
+    return frame.to_csv(index=False, header=header, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _neutral_label(column: object) -> str:
+    text = str(column)
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def summary_frame(table: pd.DataFrame) -> pd.DataFrame:
@@ -118,7 +125,14 @@ def export_xlsx(table: pd.DataFrame, profile: Profile, *, rejected: pd.DataFrame
         book = writer.book
         text_format = book.add_format({"quote_prefix": True})
         header = book.add_format(
-            {"bold": True, "bg_color": "#1F2937", "font_color": "#FFFFFF", "text_wrap": True}
+            # Quote-prefixed like risky text cells: rejected rows keep the upload's own headers.
+            {
+                "bold": True,
+                "bg_color": "#1F2937",
+                "font_color": "#FFFFFF",
+                "text_wrap": True,
+                "quote_prefix": True,
+            }
         )
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name, index=False)

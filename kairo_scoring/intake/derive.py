@@ -29,6 +29,7 @@ from kairo_scoring.schema import FIELD_BY_NAME
 # IDs people type while an ID is not assigned yet: treated as missing, so one is derived.
 PLACEHOLDER_IDS = frozenset({"tbd", "tbc", "n/a", "na", "none", "new", "unknown", "?", "-", "--", "x", "0"})
 DERIVED_ID_PREFIX = "D-"
+PLACEHOLDER_MAX_LENGTH = max(map(len, PLACEHOLDER_IDS))
 PLACEHOLDER_REASON = "a placeholder, not an ID: an ID was derived from name and unit"
 
 
@@ -66,8 +67,11 @@ def join_texts(parts: Sequence[pd.Series], separator: str) -> pd.Series:
 
 def blank_placeholder_ids(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
     """IDs with placeholders ("TBD", "n/a") made missing, and the mask of those placeholders."""
-    keys = ids.str.strip().str.casefold()
-    placeholder = keys.isin(PLACEHOLDER_IDS).fillna(False).astype(bool)
+    stripped = ids.str.strip()
+    # Only short IDs can be placeholders: casefolding a million long IDs would copy them all.
+    short = stripped[stripped.str.len().le(PLACEHOLDER_MAX_LENGTH).fillna(False).astype(bool)]
+    found = short.str.casefold().isin(PLACEHOLDER_IDS).fillna(False).astype(bool)
+    placeholder = found.reindex(ids.index, fill_value=False).astype(bool)
     return ids.mask(placeholder), placeholder
 
 

@@ -77,6 +77,8 @@ def choose_sheet(
     A sheet with a recognisable name column beats one without; a sheet that looks like a
     lookup/notes sheet (or is hidden) only wins when nothing else qualifies; then the most
     recognised columns, then the most rows, then the first sheet."""
+    if not workbook.sheets:  # a damaged workbook.xml can list none
+        raise IntakeError("The workbook has no worksheets: no header row or data found.")
     assessed = [(sheet, *_assess(sheet, profiles)) for sheet in workbook.sheets]
     candidates = tuple(candidate for _, _, candidate in assessed)
     if requested is not None:

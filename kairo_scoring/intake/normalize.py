@@ -13,7 +13,7 @@ import fnmatch
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,8 +37,9 @@ _ANSWER_PREFIX = re.compile(r"^(?:\(?[a-z]\)|[a-z]\.)\s+")
 _SEPARATORS = re.compile(r"[\s_\-]+")
 _BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-# "4 - mostly", "3: partly", "5) fully": a number followed by its label.
-_LEADING_SCORE = re.compile(r"^([0-9]+(?:[.,][0-9]+)?)\s*(?:[-:).]\s*\S.*|\s+\S.*)$")
+# "4 - mostly", "3: partly", "5) fully": a number followed by its label. The lookahead stops
+# "3.5" from reading as "3" labelled ".5" (a fraction must never be rounded down).
+_LEADING_SCORE = re.compile(r"^([0-9]+(?:[.,][0-9]+)?)(?![.,]?[0-9])\s*(?:[-:).]\s*\S.*|\s+\S.*)$")
 _US_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _SPACE_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:[ \u202f']\d{3})+(?:[.,]\d+)?$")
 # One "." group alone ("1.234") is read as a decimal point, never as a thousands separator.
@@ -196,16 +197,39 @@ Outcome = tuple[object, str | None, str | None]
 
 def parse_by_unique(raw: pd.Series, parse_one: Callable[[object], Outcome]) -> Parsed:
     """Apply ``parse_one`` to each distinct non-missing value of ``raw`` and spread the results."""
-    present = raw[raw.notna()]
-    outcomes = {value: parse_one(value) for value in pd.unique(present)}
-    return _spread(raw, present, outcomes)
+    codes, uniques = _factorize(raw)
+    return _spread(raw.index, codes, [parse_one(value) for value in uniques])
 
 
-def _spread(raw: pd.Series, present: pd.Series, outcomes: Mapping[Hashable, Outcome]) -> Parsed:
+def _factorize(raw: pd.Series) -> tuple[np.ndarray, list[object]]:
+    """A code per cell (-1 when missing) and the distinct values. Booleans are kept apart
+    from the numbers they equal (True == 1, False == 0), so a FALSE cell never reads as 0."""
+    is_bool = (
+        raw.map(type).isin((bool, np.bool_)).to_numpy(dtype=bool)
+        if raw.dtype == object
+        else np.zeros(len(raw), dtype=bool)
+    )
+    if not is_bool.any():
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        return codes, list(uniques)
+    values = raw.to_numpy(dtype=object)
+    other_codes, others = pd.factorize(values[~is_bool], use_na_sentinel=True)
+    bool_codes, booleans = pd.factorize(values[is_bool])
+    codes = np.empty(len(values), dtype=np.intp)
+    codes[~is_bool] = other_codes
+    codes[is_bool] = bool_codes + len(others)
+    return codes, [*others, *booleans]
+
+
+def _spread(index: pd.Index, codes: np.ndarray, outcomes: list[Outcome]) -> Parsed:
+    # One small array per part of the outcome, taken by code: no per-row hashing, and no
+    # per-row copies of a million-row column (the last slot, None, is what code -1 takes).
     def column(position: int) -> pd.Series:
-        lookup = {value: outcome[position] for value, outcome in outcomes.items()}
-        spread = present.map(lookup) if len(present) else present.astype(object)
-        return spread.astype(object).reindex(raw.index).where(lambda s: s.notna(), None)
+        picked = np.empty(len(outcomes) + 1, dtype=object)
+        for slot, outcome in enumerate(outcomes):
+            picked[slot] = outcome[position]
+        spread = pd.Series(picked[codes], index=index, dtype=object)
+        return spread.where(spread.notna(), None)
 
     return Parsed(values=column(0), reasons=column(1), severity=column(2))
 

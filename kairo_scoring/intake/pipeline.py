@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -109,6 +110,11 @@ def _prepare(
     profiles = candidate_profiles(mapping)
     sheet, header_index, candidates = choose_sheet(workbook, profiles, sheet_name)
     table = build_table(sheet, header_index, limits)
+    if workbook.kind == "csv":
+        # A csv's grid is not needed once it is a table (merged cells and formulas exist only
+        # in xlsx): dropping its million row lists keeps a large file's peak memory down.
+        sheet = dataclasses.replace(sheet, rows=[])
+        workbook = dataclasses.replace(workbook, sheets=(sheet,))
     profile = choose_profile(table.columns, profiles)
     plan = plan_columns(table.columns, profile, overrides)
     if "name" not in plan:
@@ -138,6 +144,8 @@ def _report_layout(prepared: _Prepared, log: IssueLog) -> None:
     """Sheet-level facts the values alone do not show: unnamed columns, merged cells and
     formulas whose result was never calculated."""
     table = prepared.table
+    if table.cells.empty:
+        log.add_one(None, "", "", "no data rows below the header row: nothing to import", WARNING)
     for column, letter in table.column_letters.items():
         if column == f"Column {letter}":
             log.add_one(table.header_row, column, "", f"column {letter} has data but no header", INFO)

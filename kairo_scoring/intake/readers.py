@@ -14,6 +14,7 @@ import io
 import itertools
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,9 @@ _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 # A formula element, with or without a namespace prefix.
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 CSV_DELIMITERS = (",", ";", "\t", "|")
+# What zipfile and zlib raise on a damaged archive besides BadZipFile: a corrupt deflate
+# stream, a truncated part, an unknown compression method or zip version, a bad offset.
+DAMAGED_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError)
 CSV_SAMPLE_CHARS = 64 * 1024
 
 
@@ -171,8 +175,12 @@ def check_xlsx_archive(data: bytes, limits: IntakeLimits) -> None:
             members = archive.infolist()
             _check_members(members, limits)
             _check_no_dtd(archive, members)
-    except zipfile.BadZipFile as exc:
-        raise IntakeError(f"The file looks like an xlsx but its zip structure is damaged: {exc}") from exc
+    except DAMAGED_ZIP_ERRORS as exc:
+        raise _damaged_zip(exc) from exc
+
+
+def _damaged_zip(exc: BaseException) -> IntakeError:
+    return IntakeError(f"The file looks like an xlsx but its zip structure is damaged: {_first_line(exc)}")
 
 
 def _check_members(members: list[zipfile.ZipInfo], limits: IntakeLimits) -> None:
@@ -227,12 +235,15 @@ def _check_no_dtd(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> N
 
 def has_formulas(data: bytes) -> bool:
     """Whether any worksheet part holds a formula (a streamed scan; cheap next to parsing)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for member in archive.infolist():
-            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
-                with archive.open(member) as part:
-                    if any(_has_formula_tag(chunk) for chunk in _overlapping_chunks(part)):
-                        return True
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for member in archive.infolist():
+                if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                    with archive.open(member) as part:
+                        if any(_has_formula_tag(chunk) for chunk in _overlapping_chunks(part)):
+                            return True
+    except DAMAGED_ZIP_ERRORS as exc:  # a part damaged past the bytes the DTD check read
+        raise _damaged_zip(exc) from exc
     return False
 
 
@@ -285,8 +296,8 @@ def read_csv(data: bytes, limits: IntakeLimits) -> Workbook:
     row_cap = limits.max_rows + 100  # headroom for title rows above the header
     try:
         # A one-column file is split on a character that never occurs in text (unit separator).
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or "\x1f", strict=False)
-        rows: list[list[object]] = list(itertools.islice(reader, row_cap + 1))
+        reader = csv.reader(_lines(text), delimiter=delimiter or "\x1f", strict=False)
+        rows: list[list[object]] = list(itertools.islice(_shared_cells(reader), row_cap + 1))
     except csv.Error as exc:
         raise IntakeError(f"The csv cannot be parsed: {exc}") from exc
     if len(rows) > row_cap:
@@ -299,6 +310,28 @@ def read_csv(data: bytes, limits: IntakeLimits) -> Workbook:
     if any(len(r) != width for r in rows):
         rows = [r + [""] * (width - len(r)) for r in rows]  # ragged lines: missing cells are empty
     return Workbook("csv", (RawSheet(name="", rows=rows),), encoding=encoding, delimiter=delimiter)
+
+
+# A line with its ending (\r\n, \r or \n, as ``newline=""`` reads them), or a last line without one.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+SHARED_CELL_TEXTS = 65_536
+
+
+def _lines(text: str) -> Iterator[str]:
+    # Lazily, rather than through io.StringIO, which holds a copy at 4 bytes a character.
+    return (match.group() for match in _LINE.finditer(text))
+
+
+def _shared_cells(reader: Iterator[list[str]]) -> Iterator[list[object]]:
+    """Rows in which repeated cell texts ("pilot", "3", "Finance") are one object: a long
+    register repeats a few answers in most columns, and one string per cell would cost
+    about 60 bytes each. The cache is capped, so columns of unique values do not grow it."""
+    cache: dict[str, str] = {}
+    for row in reader:
+        if len(cache) < SHARED_CELL_TEXTS:
+            yield list(map(cache.setdefault, row, row))
+        else:
+            yield list(map(cache.get, row, row))
 
 
 def decode_text(data: bytes) -> tuple[str, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kairo_scoring.errors import IntakeError
@@ -109,13 +110,21 @@ def build_table(sheet: RawSheet, header_index: int, limits: IntakeLimits) -> Sou
 
 
 def _clean_column(column: pd.Series) -> pd.Series:
-    """Strip text and turn blank cells into missing; numbers and dates stay as they are."""
-    is_text = column.map(type).eq(str)
+    """Strip text and turn blank cells into missing; numbers and dates stay as they are.
+
+    Only the cells that change are replaced: the others stay the very objects of the
+    original frame, so a million-row sheet does not hold every string twice."""
+    is_text = column.map(type).eq(str).to_numpy(dtype=bool)
     if not is_text.any():
         return column
-    stripped = column[is_text].astype(str).str.strip()
+    text = column[is_text].astype(str)
+    stripped = text.str.strip()
+    changed = (stripped.ne(text) | stripped.eq("")).to_numpy(dtype=bool)
+    if not changed.any():
+        return column
+    replacement = stripped[changed]
     cleaned = column.copy()
-    cleaned[is_text] = stripped.where(stripped != "", None)
+    cleaned.iloc[np.flatnonzero(is_text)[changed]] = replacement.where(replacement != "", None).astype(object)
     return cleaned
 
 

@@ -1,0 +1,174 @@
+"""Hostile and broken registers, built on the fly (nothing big is committed): the corpus of
+tests/reliability, one builder per case. docs/reliability.md lists each case's outcome."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import struct
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import xlsxwriter
+
+from tests.intake.test_intake_messy import BILLION_LAUGHS, _zip_with
+
+MIB = 1024 * 1024
+# xlsxwriter would turn text starting with "=" into a formula; the corpus writes text as text.
+LITERAL_TEXT = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+
+
+def csv_bytes(rows: Iterable[Sequence[object]], *, delimiter: str = ",", encoding: str = "utf-8") -> bytes:
+    """Rows written by the csv module (quoting what needs quoting)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+def xlsx_bytes(rows: Iterable[Sequence[object]], *, sheet: str = "Pilots") -> bytes:
+    """A one-sheet workbook; strings are written as strings, None as a blank cell."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "nan_inf_to_errors": True, **LITERAL_TEXT})
+    worksheet = workbook.add_worksheet(sheet)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None:
+                worksheet.write(r, c, value)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def xlsx_members(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def entity_expansion_xlsx() -> bytes:
+    """A real workbook whose shared strings declare the "billion laughs" entities."""
+    members = xlsx_members(xlsx_bytes([["name", "unit"], ["A", "Ops"]]))
+    members["xl/sharedStrings.xml"] = BILLION_LAUGHS
+    return _zip_with(members)
+
+
+def zip_bomb_xlsx(inflated_mib: int = 64) -> bytes:
+    """A workbook whose one sheet inflates to ``inflated_mib`` MB of zeros (about 1000:1),
+    written 1 MB at a time so building it costs no memory."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            for _ in range(inflated_mib):
+                member.write(b"\0" * MIB)
+    return buffer.getvalue()
+
+
+def damaged_deflate_xlsx() -> bytes:
+    """A workbook whose zip directory is intact but whose sheet's compressed bytes are noise:
+    the directory checks pass and only inflating the part fails."""
+    data = bytearray(xlsx_bytes([["name", "unit"], *[[f"Pilot {i}", "Ops"] for i in range(200)]]))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    name_length, extra_length = struct.unpack("<HH", data[info.header_offset + 26 : info.header_offset + 30])
+    start = info.header_offset + 30 + name_length + extra_length
+    noise = random.Random(7).randbytes(info.compress_size)
+    data[start : start + info.compress_size] = noise
+    return bytes(data)
+
+
+def workbook_without_sheets() -> bytes:
+    """A workbook whose workbook.xml lists no sheet at all."""
+    members = xlsx_members(xlsx_bytes([["name"], ["A"]]))
+    members["xl/workbook.xml"] = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets/></workbook>'
+    )
+    return _zip_with(members)
+
+
+def xlsx_with_long_text(rows: list[list[object]], long_texts: dict[str, str]) -> bytes:
+    """A workbook holding texts longer than the 32,767 characters Excel (and xlsxwriter)
+    allow in a cell, as another program could write them: each short placeholder in the
+    shared strings is replaced by its long text."""
+    members = xlsx_members(xlsx_bytes(rows))
+    shared = members["xl/sharedStrings.xml"].decode("utf-8")
+    for placeholder, text in long_texts.items():
+        shared = shared.replace(f">{placeholder}<", f">{text}<")
+    members["xl/sharedStrings.xml"] = shared.encode("utf-8")
+    return _zip_with(members)
+
+
+def renamed_zip() -> bytes:
+    """A zip archive that is not a workbook (a report and a picture), as if renamed to .xlsx."""
+    return _zip_with({"report/summary.txt": b"Q3 review", "report/chart.png": b"\x89PNG\r\n\x1a\n"})
+
+
+# --- OLE2 / Compound File Binary: old .xls and password-protected xlsx ---------------------
+ENDOFCHAIN, FATSECT, FREESECT, NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF, 0xFFFFFFFF
+
+
+def _directory_entry(name: str, kind: int, child: int = NOSTREAM, right: int = NOSTREAM) -> bytes:
+    encoded = (name + "\0").encode("utf-16-le")
+    return (
+        encoded.ljust(64, b"\0")
+        + struct.pack("<HBB", len(encoded), kind, 1)
+        + struct.pack("<III", NOSTREAM, right, child)
+        + b"\0" * 16  # class id
+        + b"\0" * 20  # state bits, creation and modification times
+        + struct.pack("<IQ", ENDOFCHAIN, 0)  # start sector, size: empty streams
+    )
+
+
+def compound_file(stream_names: Sequence[str]) -> bytes:
+    """A minimal, structurally valid compound file (version 3, 512-byte sectors): a FAT
+    sector, a directory sector holding the root and ``stream_names``. Excel's .xls holds a
+    "Workbook" stream; an encrypted xlsx holds "EncryptionInfo" and "EncryptedPackage"."""
+    header = (
+        bytes.fromhex("D0CF11E0A1B11AE1")
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 10
+        + struct.pack("<IIIIIIII", 1, 1, 0, 4096, ENDOFCHAIN, 0, ENDOFCHAIN, 0)
+    )
+    header += struct.pack("<I", 0) + struct.pack("<I", FREESECT) * 108  # DIFAT: the FAT is sector 0
+    fat = struct.pack("<II", FATSECT, ENDOFCHAIN) + struct.pack("<I", FREESECT) * 126
+    entries = [_directory_entry("Root Entry", 5, child=1 if stream_names else NOSTREAM)]
+    for i, name in enumerate(stream_names, start=1):
+        entries.append(_directory_entry(name, 2, right=i + 1 if i < len(stream_names) else NOSTREAM))
+    directory = b"".join(entries).ljust(512, b"\0")
+    assert len(header) == 512 and len(fat) == 512 and len(directory) == 512
+    return header + fat + directory
+
+
+def old_xls() -> bytes:
+    return compound_file(["Workbook", "\x05SummaryInformation"])
+
+
+def password_protected_xlsx() -> bytes:
+    return compound_file(["EncryptionInfo", "EncryptedPackage", "\x06DataSpaces"])
+
+
+# --- big files (written to disk, a line at a time) -----------------------------------------
+STAGES = ("idea", "pilot", "production", "retired")
+
+
+def write_million_row_csv(path: Path, rows: int = 1_000_000) -> Path:
+    """A register of ``rows`` pilots (44 MB for a million): IDs and names unique, the other
+    columns repeating the few answers real registers repeat."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("pilot_id,name,business_unit,stage,controls,monthly_volume\r\n")
+        out.writelines(
+            f"P{i},Pilot {i},Unit {i % 40},{STAGES[i % 4]},{1 + i % 5},{i % 5000}\r\n" for i in range(rows)
+        )
+    return path
+
+
+def write_long_cell_csv(path: Path, rows: int = 90, cell_chars: int = 100_000) -> Path:
+    """A 45 MB csv whose every cell holds ``cell_chars`` characters."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("pilot_id,name,owner,business_unit,notes\r\n")
+        for i in range(rows):
+            filler = (f"{i}-" + "x" * cell_chars)[:cell_chars]
+            out.write(f"P{i},{filler},{filler},{filler},{filler}\r\n")
+    return path

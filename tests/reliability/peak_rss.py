@@ -1,0 +1,38 @@
+"""Child process for the memory tests: read one file with `read_portfolio` and print, as JSON,
+the outcome and the process's peak resident memory before and after (``ru_maxrss``).
+
+Run as ``python -m tests.reliability.peak_rss PATH FILENAME`` from the repository root.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+from kairo_scoring.errors import IntakeError
+from kairo_scoring.intake import read_portfolio
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def main(path: str, filename: str) -> dict[str, object]:
+    figures: dict[str, object] = {"baseline_mib": round(peak_mib())}
+    started = time.perf_counter()
+    try:
+        result = read_portfolio(Path(path), filename=filename)
+    except IntakeError as refused:
+        figures |= {"outcome": "refused", "reason": str(refused)}
+    else:
+        figures |= {"outcome": "accepted", "pilots": len(result.pilots), "rejected": len(result.rejected)}
+        figures["issues"] = len(result.issues)
+    figures |= {"seconds": round(time.perf_counter() - started, 1), "peak_mib": round(peak_mib())}
+    return figures
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1], sys.argv[2])))
