@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kairo_scoring import KairoError
+from ui.auth import render_access, resolve_access, sign_in_page
 from ui.sidebar import render_sidebar
 from ui.state import init_state, show_flash, sync_url
 from ui.text import md_escape
@@ -16,6 +17,14 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 init_state()
+try:
+    access = resolve_access()
+except KairoError as exc:  # a malformed roles file: fail closed
+    st.error(f"Sign-in is misconfigured: {md_escape(exc)}", icon=":material/error:")
+    st.stop()
+if access.needs_sign_in:
+    st.navigation([st.Page(sign_in_page, title="Sign in", icon=":material/login:")]).run()
+    st.stop()
 
 PAGES = {
     "Portfolio": [
@@ -48,6 +57,7 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] { font-size: 1.08rem; }
 </style>"""
 
+render_access(access)
 try:
     view = render_sidebar()
 except KairoError as exc:

@@ -4,6 +4,16 @@ The library knows nothing of the UI: it takes and returns DataFrames and small f
 dataclasses. Pages, exports and the CLI import from here, not from inner modules.
 """
 
+from kairo_scoring.access import (
+    MIN_ROLE,
+    Action,
+    Role,
+    RolesConfig,
+    can,
+    load_roles,
+    role_for,
+    roles_from_toml,
+)
 from kairo_scoring.errors import IntakeError, KairoError, ProfileError, StoreError, StoreLockedError
 from kairo_scoring.exports import export_csv, export_xlsx, neutralise_formulas, write_scored
 from kairo_scoring.intake import (
@@ -90,6 +100,14 @@ from kairo_scoring.store import (
 from kairo_scoring.synthetic import generate_portfolio, sample_portfolio
 
 __all__ = [
+    "Action",
+    "MIN_ROLE",
+    "Role",
+    "RolesConfig",
+    "can",
+    "load_roles",
+    "role_for",
+    "roles_from_toml",
     "CANONICAL_COLUMNS",
     "CURRENT_MODES",
     "DECISION_COLUMNS",

@@ -9,6 +9,7 @@ from ui import charts
 from ui.palette import option_label
 from ui.sidebar import current_view
 from ui.tables import CHANGE_CONFIG
+from ui.text import md_escape
 from ui.widgets import chart, context_line
 
 view = current_view()
@@ -42,7 +43,9 @@ before = view.score_snapshot(by_id[before_id]).table
 after = view.score_snapshot(by_id[after_id]).table
 comparison = compare_snapshots(before, after)
 counts = comparison.counts()
-st.caption(f"Both snapshots scored with profile {view.profile.label}, so only the pilots' answers differ.")
+st.caption(
+    f"Both snapshots scored with profile {md_escape(view.profile.label)}, so only the pilots' answers differ."
+)
 metrics = st.columns(4)
 for col, movement, help_text in zip(
     metrics,

@@ -7,12 +7,13 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from kairo_scoring import FIELDS, IntakeError, ProfileError, StoreError, export_csv, list_mappings
+from kairo_scoring import FIELDS, Action, IntakeError, ProfileError, StoreError, export_csv, list_mappings
 from ui import loaders
+from ui.auth import allowed, denied_notice
 from ui.sidebar import current_view
 from ui.state import PORTFOLIO_KEY, flash
 from ui.tables import ISSUE_CONFIG, table_height
-from ui.text import md_escape
+from ui.text import download_stem, md_escape, upload_basename, upload_stem
 
 AUTO = "Detect automatically"
 NOT_MAPPED = "(not mapped)"
@@ -39,6 +40,7 @@ upload = st.file_uploader("Portfolio register", type=["xlsx", "xlsm", "csv"], ke
 if upload is None:
     st.stop()
 data = upload.getvalue()
+source_name = upload_basename(upload.name)  # text only: never used as a path
 digest = hashlib.sha256(data).hexdigest()
 
 stored_mappings = view.store.mappings()
@@ -58,7 +60,7 @@ if mapping_choice.startswith("saved: "):
 
 def read(sheet: str | None, overrides: dict[str, str]):
     return loaders.read_upload(
-        digest, data, upload.name, mapping_name, mapping_toml, sheet, tuple(sorted(overrides.items()))
+        digest, data, source_name, mapping_name, mapping_toml, sheet, tuple(sorted(overrides.items()))
     )
 
 
@@ -79,9 +81,9 @@ except (IntakeError, ProfileError) as exc:
 
 st.subheader("What was detected")
 cols = st.columns(5)
-cols[0].metric("Sheet", base.sheet or "(csv)")
+cols[0].metric("Sheet", md_escape(base.sheet) if base.sheet else "(csv)")
 cols[1].metric("Header row", base.header_row if base.header_row is not None else "—")
-cols[2].metric("Mapping", base.mapping_name)
+cols[2].metric("Mapping", md_escape(base.mapping_name))
 cols[3].metric("Rows accepted", f"{len(base.pilots):,}")
 cols[4].metric("Rows rejected", f"{len(base.rejected):,}")
 if base.detection and len(base.detection.candidate_sheets) > 1:
@@ -160,16 +162,22 @@ if len(result.rejected):
     st.download_button(
         f"Download the {len(result.rejected):,} rejected rows (csv)",
         data=export_csv(result.rejected),
-        file_name=f"rejected_{upload.name.rsplit('.', 1)[0]}.csv",
+        file_name=f"rejected_{download_stem(source_name)}.csv",
         mime="text/csv",
         icon=":material/download:",
         on_click="ignore",
     )
 
 st.subheader("Save as a snapshot")
+if not allowed(Action.IMPORT):
+    denied_notice(Action.IMPORT, "Saving a register as a snapshot")
+    st.stop()
 
 
 def save_snapshot(intake_result) -> None:
+    if not allowed(Action.IMPORT):  # checked again where the write happens
+        st.session_state["intake_error"] = "Saving a snapshot needs the editor role."
+        return
     name = str(st.session_state.get("intake_portfolio") or "").strip()
     try:
         info = view.store.import_snapshot(
@@ -193,7 +201,7 @@ def save_snapshot(intake_result) -> None:
 
 st.text_input(
     "Portfolio",
-    value=upload.name.rsplit(".", 1)[0].replace("_", " ").strip() or "New portfolio",
+    value=upload_stem(source_name).replace("_", " ").strip() or "New portfolio",
     key="intake_portfolio",
     max_chars=120,
     help="A new name starts a portfolio; an existing name adds a snapshot to it (for quarterly reviews).",

@@ -8,6 +8,7 @@ from kairo_scoring import (
     OPTIONS,
     RISK_LEVELS,
     VERDICT_LABELS,
+    Action,
     ProfileError,
     StoreError,
     default_profile,
@@ -20,6 +21,7 @@ from kairo_scoring import (
     revise_profile,
 )
 from ui import loaders
+from ui.auth import allowed, denied_notice
 from ui.palette import option_label
 from ui.sidebar import current_view
 from ui.state import PROFILE_KEY, flash
@@ -43,6 +45,9 @@ with explain:
 with edit:
     if view.presenting:
         st.info("Editing is hidden in presentation mode.", icon=":material/slideshow:")
+        st.stop()
+    if not allowed(Action.EDIT_PROFILE):
+        denied_notice(Action.EDIT_PROFILE, "Changing the scoring model")
         st.stop()
     # The editor starts from the chosen profile, or from the shipped default after a reset.
     base = default_profile() if st.session_state.get("editor_base") == "default" else profile
@@ -157,6 +162,9 @@ with edit:
                 )
 
         def save_profile(new_profile=candidate) -> None:
+            if not allowed(Action.EDIT_PROFILE):  # checked again where the write happens
+                st.session_state["profile_error"] = "Saving a scoring profile needs the admin role."
+                return
             try:
                 view.store.save_profile(
                     new_profile.name, new_profile.version, new_profile.to_toml(), new_profile.content_hash
@@ -169,7 +177,7 @@ with edit:
             flash(f"Saved profile {md_escape(new_profile.label)}; the portfolio is now scored with it.")
 
         st.button(
-            f"Save as {candidate.label}",
+            f"Save as {md_escape(candidate.label)}",
             type="primary",
             icon=":material/save:",
             on_click=save_profile,

@@ -1,0 +1,99 @@
+"""Sign-in and roles, Streamlit side: OIDC login (`st.login`) when `[auth]` is in secrets.toml.
+
+Without an `[auth]` section the app runs open, as an admin, and says so in the sidebar.
+With it, nothing but a sign-in page is shown until the user has signed in; their role then
+comes from the roles file ($KAIRO_ROLES, else `.streamlit/roles.toml`) through
+`kairo_scoring.role_for`, and pages ask `allowed(action)` before offering an action.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from kairo_scoring import MIN_ROLE, Action, Role, can, load_roles, role_for
+from ui.text import md_escape
+
+ROLES_ENV = "KAIRO_ROLES"
+DEFAULT_ROLES_PATH = Path(__file__).resolve().parents[1] / ".streamlit" / "roles.toml"
+OPEN_ACCESS_NOTE = "Open access: no sign-in configured"
+ACCESS_KEY = "_access"
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who is using this session and what they may do."""
+
+    role: Role
+    configured: bool  # an [auth] section exists, so sign-in is required
+    signed_in: bool
+    email: str | None = None
+
+    @property
+    def needs_sign_in(self) -> bool:
+        return self.configured and not self.signed_in
+
+
+def roles_path() -> Path:
+    """The roles file: $KAIRO_ROLES, else .streamlit/roles.toml next to app.py."""
+    return Path(os.environ.get(ROLES_ENV) or DEFAULT_ROLES_PATH)
+
+
+def auth_configured() -> bool:
+    """Whether secrets.toml has an [auth] section (without a secrets file: no)."""
+    return st.secrets.load_if_toml_exists() and "auth" in st.secrets
+
+
+def resolve_access() -> Access:
+    """This session's access; a malformed roles file raises `KairoError` (the app stops: fail closed)."""
+    if not auth_configured():
+        return Access(Role.ADMIN, configured=False, signed_in=False)
+    user = st.user
+    if not user.get("is_logged_in"):
+        return Access(Role.VIEWER, configured=True, signed_in=False)
+    email = user.get("email")
+    verified = user.get("email_verified")
+    role = role_for(
+        str(email) if email else None,
+        load_roles(roles_path()),
+        email_verified=verified if isinstance(verified, bool) else None,
+    )
+    return Access(role, configured=True, signed_in=True, email=str(email) if email else None)
+
+
+def sign_in_page() -> None:
+    """The only page a signed-out user sees."""
+    st.title("Kairo Portfolio Triage")
+    st.write("Sign in with your organisation's account to see the portfolio.")
+    st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login)
+
+
+def render_access(access: Access) -> None:
+    """The sidebar note: open access, or who is signed in with which role and a sign-out button."""
+    st.session_state[ACCESS_KEY] = access
+    with st.sidebar:
+        if not access.configured:
+            st.caption(f":material/lock_open: {OPEN_ACCESS_NOTE}")
+            return
+        who = md_escape(access.email or "an account without email")
+        st.caption(f":material/person: Signed in as {who} · {access.role.label}")
+        st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign_out")
+
+
+def allowed(action: Action) -> bool:
+    """Whether this session's role may take `action` (no access recorded: no)."""
+    access = st.session_state.get(ACCESS_KEY)
+    return isinstance(access, Access) and can(access.role, action)
+
+
+def denied_notice(action: Action, what: str) -> None:
+    """Say that `what` needs a higher role than this session has."""
+    access = st.session_state.get(ACCESS_KEY)
+    mine = access.role.label if isinstance(access, Access) else "none"
+    st.info(
+        f"{what} needs the {MIN_ROLE[action].label} role; you are signed in as a {mine}.",
+        icon=":material/lock:",
+    )
