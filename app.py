@@ -1,4 +1,4 @@
-"""Kairo Portfolio Triage: the router and frame. Pages live in pages/, helpers in ui/."""
+"""Kairo Portfolio Triage: the router and frame. Pages live in app_pages/, helpers in ui/."""
 
 from __future__ import annotations
 
@@ -29,26 +29,26 @@ if access.needs_sign_in:
 PAGES = {
     "Portfolio": [
         st.Page(
-            "pages/portfolio.py",
+            "app_pages/portfolio.py",
             title="Portfolio",
             icon=":material/dashboard:",
             default=True,
             url_path="overview",
         ),
-        st.Page("pages/pilot.py", title="Pilot", icon=":material/troubleshoot:", url_path="scorecard"),
-        st.Page("pages/history.py", title="History", icon=":material/history:", url_path="snapshots"),
+        st.Page("app_pages/pilot.py", title="Pilot", icon=":material/troubleshoot:", url_path="scorecard"),
+        st.Page("app_pages/history.py", title="History", icon=":material/history:", url_path="snapshots"),
     ],
     "Data": [
-        st.Page("pages/intake.py", title="Intake", icon=":material/upload_file:", url_path="import"),
-        st.Page("pages/export.py", title="Export", icon=":material/download:", url_path="downloads"),
+        st.Page("app_pages/intake.py", title="Intake", icon=":material/upload_file:", url_path="import"),
+        st.Page("app_pages/export.py", title="Export", icon=":material/download:", url_path="downloads"),
     ],
     "Model": [
-        st.Page("pages/scoring_model.py", title="Scoring model", icon=":material/tune:", url_path="model"),
+        st.Page("app_pages/scoring_model.py", title="Scoring model", icon=":material/tune:", url_path="model"),
     ],
 }
-# URL paths differ from the file names on purpose: Streamlit treats a project with a pages/
-# folder as a v1 multipage app until st.navigation runs, and a v1 page that shares a URL
-# path with ours would run without this frame (AppTest does that on every rerun).
+# The pages live in app_pages/, not pages/: Streamlit still gives a folder named pages/ a
+# legacy multipage pass on the first run of a process, before st.navigation has run, and
+# that pass shows a spurious "Page not found" to the first visitor on a deep link.
 page = st.navigation(PAGES)
 
 # Larger type for workshops; a fixed stylesheet, never user text.

@@ -38,7 +38,7 @@ def chart(fig: go.Figure, *, key: str | None = None, selectable: bool = False):
 def go_to_pilot(pilot_id: str) -> None:
     """Open a pilot on the Pilot page."""
     open_pilot(pilot_id)
-    st.switch_page("pages/pilot.py")
+    st.switch_page("app_pages/pilot.py")
 
 
 def selected_point_id(event) -> str | None:

@@ -267,6 +267,7 @@ def test_twenty_sessions_browse_what_if_and_import_into_one_store(tmp_path):
     print(json.dumps({k: v for k, v in figures.items() if k != "sessions_detail"}, indent=2))
 
     assert errors == []
+    assert figures["stray_page_not_found_dialogs"] == 0
     assert confirmed, "no session got as far as an import"
     assert all(landed[name] == 1 for name in confirmed), landed
     assert set(landed) <= set(attempted)  # nothing stored that no session sent

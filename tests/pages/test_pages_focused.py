@@ -18,7 +18,7 @@ MESSY_CSV = (
 
 
 def test_messy_upload_shows_the_validation_report_and_saves_a_snapshot(app, store_path):
-    app.switch_page("pages/intake.py")
+    app.switch_page("app_pages/intake.py")
     app.run()
     app.file_uploader(key="register_upload").upload("messy register.csv", MESSY_CSV, "text/csv")
     app.run()
@@ -86,7 +86,7 @@ def test_a_what_if_flips_the_verdict_without_changing_stored_data(store_path):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params["pilot"] = "KP-003"  # a shared link to "Credit decision drafts without audit trail"
     at.run()
-    at.switch_page("pages/pilot.py")
+    at.switch_page("app_pages/pilot.py")
     at.run()
     no_errors(at)
     assert "Credit decision drafts" in at.header[0].value
@@ -107,7 +107,7 @@ def test_a_what_if_flips_the_verdict_without_changing_stored_data(store_path):
 
 
 def test_saving_a_profile_version_shows_its_impact_first(app, store_path):
-    app.switch_page("pages/scoring_model.py")
+    app.switch_page("app_pages/scoring_model.py")
     app.run()
     no_errors(app)
     # "How scoring works" is generated from the profile: the default demand threshold is in it.
@@ -133,7 +133,7 @@ def test_saving_a_profile_version_shows_its_impact_first(app, store_path):
 
 
 def test_history_compares_the_two_sample_snapshots(app):
-    app.switch_page("pages/history.py")
+    app.switch_page("app_pages/history.py")
     app.run()
     no_errors(app)
     shown = metrics(app)

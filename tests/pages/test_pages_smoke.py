@@ -7,18 +7,18 @@ import pytest
 from tests.pages.conftest import metrics, no_errors
 
 PAGES = {
-    "pages/portfolio.py": dict(
+    "app_pages/portfolio.py": dict(
         title="Portfolio", metrics={"Pilots", "Ready to promote", "At risk"}, charts=3, tables=1
     ),
-    "pages/pilot.py": dict(
+    "app_pages/pilot.py": dict(
         title="Pilot", metrics={"Readiness", "Completeness", "Recommended now"}, charts=2, tables=3
     ),
-    "pages/intake.py": dict(title="Intake", metrics=set(), charts=0, tables=0),
-    "pages/scoring_model.py": dict(title="Scoring model", metrics=set(), charts=0, tables=1),
-    "pages/history.py": dict(
+    "app_pages/intake.py": dict(title="Intake", metrics=set(), charts=0, tables=0),
+    "app_pages/scoring_model.py": dict(title="Scoring model", metrics=set(), charts=0, tables=1),
+    "app_pages/history.py": dict(
         title="History", metrics={"Promoted", "Slipped", "Added", "Removed"}, charts=2, tables=1
     ),
-    "pages/export.py": dict(title="Export", metrics=set(), charts=0, tables=1),
+    "app_pages/export.py": dict(title="Export", metrics=set(), charts=0, tables=1),
 }
 
 

@@ -103,28 +103,28 @@ def test_signed_out_users_see_only_the_sign_in_page(store_path, roles_file):
     ],
 )
 def test_each_role_gets_its_controls(store_path, roles_file, email, role, can_import, can_edit_profile):
-    at = run_as(signed_in(email), "pages/intake.py")
+    at = run_as(signed_in(email), "app_pages/intake.py")
     assert f"Signed in as {email.replace('.', chr(92) + '.')} · {role}" in sidebar_text(at)
     assert "Sign out" in labels(at)
     upload_register(at)
     assert ("Save snapshot" in labels(at)) is can_import
     assert any("needs the editor role" in i.value for i in at.info) is not can_import
 
-    at.switch_page("pages/scoring_model.py")
+    at.switch_page("app_pages/scoring_model.py")
     at.run()
     no_errors(at)
     assert any(label.startswith("Save as") for label in labels(at)) is can_edit_profile
     assert any(n.key.startswith("editor::") for n in at.number_input) is can_edit_profile
     assert any("needs the admin role" in i.value for i in at.info) is not can_edit_profile
     # everyone sees the portfolio
-    at.switch_page("pages/portfolio.py")
+    at.switch_page("app_pages/portfolio.py")
     at.run()
     no_errors(at)
     assert {m.label for m in at.metric} >= {"Pilots", "Ready to promote"}
 
 
 def test_an_editor_import_lands_in_the_store(store_path, roles_file):
-    at = run_as(signed_in("ed@example.com"), "pages/intake.py")
+    at = run_as(signed_in("ed@example.com"), "app_pages/intake.py")
     upload_register(at)
     at.text_input(key="intake_portfolio").set_value("Editor import")
     at.run()
@@ -136,7 +136,7 @@ def test_an_editor_import_lands_in_the_store(store_path, roles_file):
 
 
 def test_an_unverified_email_gets_the_default_role(store_path, roles_file):
-    at = run_as({**signed_in("ada@example.com"), "email_verified": False}, "pages/scoring_model.py")
+    at = run_as({**signed_in("ada@example.com"), "email_verified": False}, "app_pages/scoring_model.py")
     assert "· viewer" in sidebar_text(at)
     assert not any(label.startswith("Save as") for label in labels(at))
 

@@ -31,42 +31,28 @@ INJECTED = """() => ({
 CLEAN = {"scripts": 0, "images": 0, "handlers": 0, "js_links": 0}
 
 
-def open_without_stray_dialog(page: Page, url: str, tries: int = 4) -> None:
-    """Open `url`, reloading while Streamlit shows its spurious "Page not found" dialog.
+def open_without_stray_dialog(page: Page, url: str) -> None:
+    """Open `url` and check that Streamlit shows no "Page not found" dialog over it.
 
-    A freshly started server shows that dialog over the right page to its first session(s)
-    opened on a deep link (pages/ counts as v1 pages until st.navigation has run); the
-    dialog makes the page inert. It is not about this app's content, so a new session is
-    opened instead (reported to the lead)."""
-    for _ in range(tries):
-        open_page(page, url)
-        page.wait_for_timeout(500)
-        if stray_dialog(page).count() == 0:
-            return
-    raise AssertionError(f"'Page not found' kept appearing on {url}")
+    A folder named pages/ once made a fresh server show that dialog to its first session
+    on a deep link (the pages now live in app_pages/); this keeps that fixed."""
+    open_page(page, url)
+    page.wait_for_timeout(500)
+    assert stray_dialog(page).count() == 0, f"'Page not found' appeared on {url}"
 
 
 def stray_dialog(page: Page):
     return page.get_by_role("dialog").filter(has_text="Page not found")
 
 
-def type_portfolio_name(page: Page, value: str, tries: int = 3) -> None:
-    """Type the Intake page's portfolio name and wait until the app has it.
-
-    Retried because the stray "Page not found" dialog (see `open_without_stray_dialog`) can
-    come up late, rerun the page and drop what was typed."""
+def type_portfolio_name(page: Page, value: str) -> None:
+    """Type the Intake page's portfolio name and wait until the app has it."""
     name = page.get_by_label("Portfolio", exact=True).last
-    for _ in range(tries):
-        if stray_dialog(page).count():
-            stray_dialog(page).get_by_role("button").first.click()
-            settle(page)
-        name.fill(value)
-        name.press("Enter")
-        settle(page)
-        page.wait_for_timeout(1000)
-        if name.input_value() == value and not stray_dialog(page).count():
-            return
-    raise AssertionError("the portfolio name did not stick")
+    name.fill(value)
+    name.press("Enter")
+    settle(page)
+    assert name.input_value() == value, "the portfolio name did not stick"
+    assert stray_dialog(page).count() == 0
 
 
 def go_to(page: Page, title: str) -> None:

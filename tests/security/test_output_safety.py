@@ -82,7 +82,7 @@ def test_md_escape_leaves_no_markup_active():
 
 
 def import_hostile_register(app: AppTest, filename: str = "hostile.csv") -> None:
-    app.switch_page("pages/intake.py")
+    app.switch_page("app_pages/intake.py")
     app.run()
     app.file_uploader(key="register_upload").upload(filename, HOSTILE_CSV, "text/csv")
     app.run()
@@ -101,7 +101,12 @@ def test_hostile_names_owners_and_units_are_escaped_on_every_page(app, store_pat
     shown = assert_user_text_escaped(app)  # the Intake page after saving, with its flash message
     assert shown >= 2
 
-    for page in ("pages/portfolio.py", "pages/history.py", "pages/export.py", "pages/scoring_model.py"):
+    for page in (
+        "app_pages/portfolio.py",
+        "app_pages/history.py",
+        "app_pages/export.py",
+        "app_pages/scoring_model.py",
+    ):
         app.switch_page(page)
         app.run()
         no_errors(app)
@@ -111,7 +116,7 @@ def test_hostile_names_owners_and_units_are_escaped_on_every_page(app, store_pat
         snapshot = store.latest_snapshot_id(HOSTILE_PORTFOLIO)
         pilots = store.load_pilots(snapshot)
     assert set(pilots["name"]) >= {f"{IMAGE} bot", f"{IMG} review"}  # stored as typed
-    app.switch_page("pages/pilot.py")
+    app.switch_page("app_pages/pilot.py")
     for pilot_id, name in zip(pilots["pilot_id"], pilots["name"], strict=True):
         app.session_state["pilot_id"] = pilot_id
         app.run()
@@ -122,7 +127,7 @@ def test_hostile_names_owners_and_units_are_escaped_on_every_page(app, store_pat
 
 def test_a_hostile_file_name_is_shown_as_text_only(app):
     hostile_name = f"{IMG}.csv"
-    app.switch_page("pages/intake.py")
+    app.switch_page("app_pages/intake.py")
     app.run()
     app.file_uploader(key="register_upload").upload(hostile_name, HOSTILE_CSV, "text/csv")
     app.run()
@@ -164,7 +169,7 @@ def test_an_upload_file_name_never_becomes_a_path(app, store_path, filename):
     evil_before = _evil_files(watched)
     assert not [p for p in candidates if p.exists()]
 
-    app.switch_page("pages/intake.py")
+    app.switch_page("app_pages/intake.py")
     app.run()
     app.file_uploader(key="register_upload").upload(filename, HOSTILE_CSV, "text/csv")
     app.run()
