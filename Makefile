@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint format bench sample clean
+.PHONY: run test test-fast lint format bench bench-intake bench-app sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,17 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+test-fast: $(VENV)/.dev
+	$(BIN)/python -m pytest -m "not e2e and not slow"
+
 bench: $(VENV)/.runtime
 	$(BIN)/python -m kairo_scoring.bench
+
+bench-intake: $(VENV)/.runtime
+	$(BIN)/python bench/bench_intake.py
+
+bench-app: $(VENV)/.dev
+	$(BIN)/python bench/bench_app.py
 
 sample: $(VENV)/.runtime
 	$(BIN)/python -m kairo_scoring.synthetic --sample data/sample_portfolio.xlsx --previous data/sample_portfolio_previous_quarter.xlsx

@@ -7,7 +7,19 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from kairo_scoring import FIELDS, Action, IntakeError, ProfileError, StoreError, export_csv, list_mappings
+from kairo_scoring import (
+    FIELDS,
+    Action,
+    IntakeError,
+    ProfileError,
+    StoreError,
+    export_csv,
+    list_mappings,
+    load_mapping,
+    mapping_from_toml,
+    mapping_to_toml,
+    mapping_with_columns,
+)
 from ui import loaders
 from ui.auth import allowed, denied_notice
 from ui.sidebar import current_view
@@ -64,8 +76,32 @@ def read(sheet: str | None, overrides: dict[str, str]):
     )
 
 
+def ask_for_name_column(problem: Exception) -> dict[str, str]:
+    """When no header is recognised as the pilot name, let the user point at the column."""
+    try:
+        found = loaders.detect_upload(digest, data, source_name, mapping_name, mapping_toml)
+    except (IntakeError, ProfileError):
+        found = None
+    if found is None or not found.headers:
+        st.error(f"This file cannot be read as a register: {md_escape(problem)}", icon=":material/error:")
+        st.stop()
+    st.warning(
+        "No column was recognised as the pilot name. Pick the column that names each pilot.",
+        icon=":material/help:",
+    )
+    chosen = st.selectbox("Pilot name column", list(found.headers), index=None, key="intake_name_column")
+    if chosen is None:
+        st.stop()
+    return {"name": chosen}
+
+
+base_overrides: dict[str, str] = {}
 try:
-    detected = read(None, {})
+    try:
+        detected = read(None, base_overrides)
+    except IntakeError as exc:
+        base_overrides = ask_for_name_column(exc)
+        detected = read(None, base_overrides)
     candidates = [c.name for c in detected.detection.candidate_sheets] if detected.detection else []
     sheet = None
     if len(candidates) > 1:
@@ -74,7 +110,7 @@ try:
         )
         if sheet == detected.sheet:
             sheet = None
-    base = read(sheet, {}) if sheet else detected
+    base = read(sheet, base_overrides) if sheet else detected
 except (IntakeError, ProfileError) as exc:
     st.error(f"This file cannot be read as a register: {md_escape(exc)}", icon=":material/error:")
     st.stop()
@@ -121,7 +157,7 @@ overrides = {
     if row.source_column != mapping_frame.loc[row.Index, "source_column"]
 }
 try:
-    result = read(sheet, overrides) if overrides else base
+    result = read(sheet, {**base_overrides, **overrides}) if overrides else base
 except (IntakeError, ProfileError) as exc:
     st.error(f"That mapping cannot be used: {md_escape(exc)}", icon=":material/error:")
     st.stop()
@@ -136,6 +172,31 @@ if result.missing_inputs:
 if result.unmapped_columns:
     with st.expander(f"{len(result.unmapped_columns)} source columns not used"):
         st.dataframe(pd.DataFrame({"column": list(result.unmapped_columns)}), hide_index=True)
+
+
+def save_mapping(chosen: dict[str, str]) -> None:
+    """Save the mapping as confirmed above under a name, to reuse for the next register."""
+    name = str(st.session_state.get("mapping_save_name") or "").strip()
+    try:
+        base_profile = mapping_from_toml(mapping_toml) if mapping_toml else load_mapping(result.mapping_name)
+        saved = mapping_with_columns(base_profile, chosen, name=name)
+        view.store.save_mapping(saved.name, mapping_to_toml(saved))
+    except (ProfileError, StoreError) as exc:
+        st.session_state["intake_error"] = str(exc)
+        return
+    flash(f"Saved the mapping as {md_escape(saved.name)}: pick 'saved: {md_escape(saved.name)}' next time.")
+
+
+if allowed(Action.IMPORT):
+    with st.expander("Save this mapping for next time"):
+        st.text_input("Mapping name", key="mapping_save_name", placeholder="e.g. Finance register")
+        st.button(
+            "Save mapping",
+            icon=":material/save:",
+            on_click=save_mapping,
+            args=(dict(result.column_mapping),),
+            disabled=not str(st.session_state.get("mapping_save_name") or "").strip(),
+        )
 
 st.subheader("Preview")
 st.dataframe(

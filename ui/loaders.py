@@ -20,6 +20,7 @@ from kairo_scoring import (
     ScoredPortfolio,
     anonymise,
     default_profile,
+    detect,
     ensure_default_profile,
     ensure_sample_portfolio,
     mapping_from_toml,
@@ -95,6 +96,15 @@ def scored_snapshot(
 def scored_frame(pilots_hash: str, _pilots: pd.DataFrame, profile_toml: str) -> ScoredPortfolio:
     """Score an in-memory portfolio (an upload, a what-if base), keyed on its content hash."""
     return score(_pilots, parse_profile(profile_toml))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def detect_upload(
+    content_hash: str, _data: bytes, filename: str, mapping_name: str | None, mapping_toml: str | None
+):
+    """What intake finds in an upload (sheet, header row, headers) even when it cannot read the rows."""
+    mapping = mapping_from_toml(mapping_toml) if mapping_toml else mapping_name
+    return detect(_data, filename=filename, mapping=mapping)
 
 
 @st.cache_data(max_entries=8, show_spinner="Reading the file…")

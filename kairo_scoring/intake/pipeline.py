@@ -75,6 +75,13 @@ def read_portfolio(
     """
     prepared = _prepare(source, filename, mapping, sheet, column_overrides, limits)
     table, detection = prepared.table, prepared.detection
+    if "name" not in prepared.plan:
+        # detect() still answers here, so a page can offer the headers to pick the name from.
+        where = f"Sheet '{table.sheet}'" if table.sheet else "The file"
+        raise IntakeError(
+            f"{where} has no column we can use as the pilot name; columns found: {', '.join(table.columns) or 'none'}. "
+            "Map one with a column override (name → your column)."
+        )
     log = IssueLog(table.sheet)
     _report_layout(prepared, log)
     validated = validate(table, prepared.profile, prepared.plan, detection.derived_fields, log)
@@ -117,12 +124,6 @@ def _prepare(
         workbook = dataclasses.replace(workbook, sheets=(sheet,))
     profile = choose_profile(table.columns, profiles)
     plan = plan_columns(table.columns, profile, overrides)
-    if "name" not in plan:
-        where = f"Sheet '{table.sheet}'" if table.sheet else "The file"
-        raise IntakeError(
-            f"{where} has no column we can use as the pilot name; columns found: {', '.join(table.columns) or 'none'}. "
-            "Map one with a column override (name → your column)."
-        )
     fields, others = split_plan(plan)
     detection = Detection(
         kind=workbook.kind,

@@ -152,3 +152,27 @@ def test_history_compares_the_two_sample_snapshots(app):
         "undecided",
     }
     assert len(all_pilots) == 83
+
+
+def test_an_edited_mapping_is_saved_and_offered_next_time(app, store_path):
+    odd = b"Ref code,Initiative title,Ctrl maturity\nA-1,Invoice bot,4\nA-2,Contract review,2\n"
+    app.switch_page("app_pages/intake.py")
+    app.run()
+    app.file_uploader(key="register_upload").upload("finance.csv", odd, "text/csv")
+    app.run()  # no header reads as the pilot name: the page asks for the column
+    app.selectbox(key="intake_name_column").select("Initiative title").run()
+    editor = next(e for e in app.data_editor if "mapping_editor" in str(e.key))
+    controls_row = int(editor.value.index[editor.value["field"] == "controls"][0])
+    app.session_state[editor.key] = {
+        "edited_rows": {controls_row: {"source_column": "Ctrl maturity"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    no_errors(app)
+    app.text_input(key="mapping_save_name").input("Finance register").run()
+    next(b for b in app.button if b.label == "Save mapping").click().run()
+    no_errors(app)
+    with PortfolioStore(store_path) as store:
+        assert "Finance register" in set(store.mappings()["name"])
+    assert "saved: Finance register" in app.selectbox(key="intake_mapping").options
