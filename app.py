@@ -43,7 +43,9 @@ PAGES = {
         st.Page("app_pages/export.py", title="Export", icon=":material/download:", url_path="downloads"),
     ],
     "Model": [
-        st.Page("app_pages/scoring_model.py", title="Scoring model", icon=":material/tune:", url_path="model"),
+        st.Page(
+            "app_pages/scoring_model.py", title="Scoring model", icon=":material/tune:", url_path="model"
+        ),
     ],
 }
 # The pages live in app_pages/, not pages/: Streamlit still gives a folder named pages/ a

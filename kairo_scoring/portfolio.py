@@ -584,19 +584,9 @@ def profile_impact(before: pd.DataFrame, after: pd.DataFrame) -> ProfileImpact:
 
 
 # --- what-if -----------------------------------------------------------------------------
-WHAT_IF_OUTPUTS: tuple[str, ...] = (
-    "readiness",
-    "completeness",
-    "fit_assisted",
-    "fit_workspace",
-    "fit_pipeline",
-    "demand",
-    "supply_level",
-    "recommended",
-    "target",
-    "verdict",
-    "next_step",
-    "blockers",
+# Everything a what-if can move: the decision columns, less bookkeeping.
+WHAT_IF_OUTPUTS: tuple[str, ...] = tuple(
+    c for c in DECISION_COLUMNS if c not in ("missing_fields", "profile", "profile_version", "profile_hash")
 )
 EDITABLE_FIELDS: tuple[str, ...] = tuple(
     f for f in CANONICAL_COLUMNS if f not in ("pilot_id", "name", "business_unit", "owner")
