@@ -57,6 +57,8 @@ page = st.navigation(PAGES)
 PRESENTATION_CSS = """<style>
 html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] { font-size: 1.08rem; }
+/* Metric values render through markdown too: keep them headline-sized. */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 1.65rem; line-height: 1.25; }
 </style>"""
 
 render_access(access)

@@ -116,6 +116,11 @@ def screenshot():
         """The page at 1440×900 as a user first sees it, plus `<name>_full.png` with all of it
         (Streamlit scrolls inside its main container, so the viewport is stretched for that)."""
         path = SCREENSHOTS / f"{name}.png"
+        # Wait until the script has finished and no element is still a loading placeholder.
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=stStatusWidget], [data-testid=stSkeleton]')",
+            timeout=60_000,
+        )
         page.screenshot(path=str(path))
         height = page.evaluate(
             "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], section.main')]"
