@@ -18,7 +18,7 @@ from kairo_scoring.store import PortfolioStore
 from tests.cli.test_cli import SAMPLE
 from tests.conftest import REPO
 from tests.reliability import corpus
-from tests.store.test_store_concurrency import HOLD_LOCK
+from tests.store.test_store_concurrency import held_by_another_process
 
 HOSTILE_HEADER = "=cmd|' /C calc'!A0"
 HOSTILE_TEXT = ['=HYPERLINK("http://evil.example","click")', "+SUM(1,2)", "-2+3", "@SUM(A1)", "=1+1\r\nline"]
@@ -80,20 +80,8 @@ def _kairo(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_import_into_a_store_held_by_another_process_exits_2_with_one_line(tmp_path: Path) -> None:
     store_path = tmp_path / "kairo.duckdb"
     PortfolioStore(store_path).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(store_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    with held_by_another_process(store_path) as holder:
         completed = _kairo("import", str(SAMPLE), "--db", str(store_path), cwd=tmp_path)
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.write("done\n")
-        holder.stdin.flush()
-        holder.wait(timeout=30)
     assert completed.returncode == 2
     lines = completed.stderr.strip().splitlines()
     assert lines == [

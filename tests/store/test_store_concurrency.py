@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -101,8 +102,9 @@ HOLD_LOCK = textwrap.dedent(
 )
 
 
-def test_a_store_held_by_another_process_raises_store_locked_error(store_path: Path) -> None:
-    PortfolioStore(store_path).close()
+@contextlib.contextmanager
+def held_by_another_process(store_path: Path) -> Iterator[subprocess.Popen]:
+    """A second process holding the store file open (and so its lock) until the block ends."""
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD_LOCK, str(store_path)],
         stdin=subprocess.PIPE,
@@ -111,20 +113,24 @@ def test_a_store_held_by_another_process_raises_store_locked_error(store_path: P
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
-
-        with pytest.raises(StoreLockedError) as raised:
-            PortfolioStore(store_path)
-
-        message = str(raised.value)
-        assert f"pid {holder.pid}" in message
-        assert "is open in another program" in message
-        assert "close it or choose another store path" in message
-        assert "kairo.duckdb" in message
+        yield holder
     finally:
         assert holder.stdin is not None
         holder.stdin.write("done\n")
         holder.stdin.flush()
         holder.wait(timeout=30)
+
+
+def test_a_store_held_by_another_process_raises_store_locked_error(store_path: Path) -> None:
+    PortfolioStore(store_path).close()
+    with held_by_another_process(store_path) as holder, pytest.raises(StoreLockedError) as raised:
+        PortfolioStore(store_path)
+
+    message = str(raised.value)
+    assert f"pid {holder.pid}" in message
+    assert "is open in another program" in message
+    assert "close it or choose another store path" in message
+    assert "kairo.duckdb" in message
 
     with PortfolioStore(store_path) as reopened:  # free again once the other program closed it
         assert reopened.schema_version() >= 1
