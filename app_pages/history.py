@@ -85,13 +85,9 @@ for tab, movement in zip(tabs, ("promoted", "slipped", "added", "removed", None)
 left, right = st.columns(2)
 with left:
     st.subheader("How readiness moved")
-    deltas = comparison.readiness_deltas
-    chart(charts.readiness_delta_histogram(deltas))
-    if len(deltas):
-        st.caption(
-            f"{len(deltas):,} pilots in both snapshots: median change {deltas.median():+.1f} points, "
-            f"{int((deltas > 0).sum()):,} up, {int((deltas < 0).sum()):,} down."
-        )
+    chart(charts.readiness_delta_histogram(comparison.readiness_deltas))
+    if summary := comparison.readiness_summary():
+        st.caption(summary)
 with right:
     st.subheader("Verdicts across every snapshot")
     ordered = list(reversed(snapshots))

@@ -115,9 +115,6 @@ class Profile:
     def gates_for(self, option: str) -> tuple[Gate, ...]:
         return tuple(g for g in self.gates if g.option == option)
 
-    def dimension_of(self, field_name: str) -> str | None:
-        return next((d for d, fs in self.dimensions.items() if field_name in fs), None)
-
     def revised(self, changes: dict[str, Any], *, name: str | None = None) -> Profile:
         """A new version of this profile with `changes` applied (same TOML layout, merged one level deep)."""
         data = self.to_dict()
@@ -129,9 +126,6 @@ class Profile:
         data["name"] = name or self.name
         data["version"] = self.version + 1 if data["name"] == self.name else 1
         return profile_from_dict(data)
-
-    def with_version(self, version: int, *, name: str | None = None) -> Profile:
-        return replace(self, version=version, name=name or self.name)
 
 
 def _content_hash(data: dict[str, Any]) -> str:

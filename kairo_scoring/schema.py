@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 # The three target options, lightest first. Their level is their position + 1;
@@ -137,19 +136,12 @@ FIELDS: tuple[Field, ...] = (
 FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 CANONICAL_COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS)
 SCORE_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == "score")
-TEXT_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind in ("id", "text"))
 ENUM_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == "enum")
-NUMERIC_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.is_numeric)
 
 # The inputs that feed a score, a gate, demand or the verdict; `completeness` is the share known.
 SCORING_INPUTS: tuple[str, ...] = (*SCORE_FIELDS, "risk_level", "monthly_volume", "users", "current_mode")
 
 SCORE_MIN, SCORE_MAX = 1, 5
-
-
-def empty_portfolio(rows: int = 0) -> pd.DataFrame:
-    """An empty (or all-unknown) portfolio frame with the canonical columns and dtypes."""
-    return conform(pd.DataFrame({name: [None] * rows for name in CANONICAL_COLUMNS}))
 
 
 def conform(pilots: pd.DataFrame) -> pd.DataFrame:
@@ -172,16 +164,6 @@ def conform(pilots: pd.DataFrame) -> pd.DataFrame:
     if extras:
         frame = pd.concat([frame, pilots[extras]], axis=1)
     return frame
-
-
-def level_of(modes: pd.Series) -> np.ndarray:
-    """current_mode names → levels 0..3 as float (NaN where unknown or not a mode)."""
-    return modes.map({m: float(i) for i, m in enumerate(CURRENT_MODES)}).astype("float64").to_numpy()
-
-
-def risk_rank_of(risks: pd.Series) -> np.ndarray:
-    """risk_level names → ranks 0..3 as float (NaN where unknown)."""
-    return risks.map({r: float(i) for i, r in enumerate(RISK_LEVELS)}).astype("float64").to_numpy()
 
 
 # One palette for every chart, export and report (colour-blind friendly, Okabe-Ito based).

@@ -20,7 +20,6 @@ from ui.palette import (
     MUTED,
     OPTION_COLOUR,
     SEQUENTIAL,
-    STATUS_COLOUR,
     SUPPLY_LABELS,
     VERDICT_COLOUR,
     VERDICTS,
@@ -482,7 +481,3 @@ def grid_heatmap(grid: pd.DataFrame, *, height: int = 420) -> go.Figure:
         yaxis=_axis(title="What the workflow needs (demand)", showgrid=False),
     )
     return _figure(data, layout, height=height, legend=False)
-
-
-def status_colour(status: str) -> str:
-    return STATUS_COLOUR.get(status, "#BBBBBB")

@@ -92,12 +92,6 @@ def scored_snapshot(
     return with_table(scored, anonymise(scored.table)) if anonymised else scored
 
 
-@st.cache_data(max_entries=24, show_spinner="Scoring…")
-def scored_frame(pilots_hash: str, _pilots: pd.DataFrame, profile_toml: str) -> ScoredPortfolio:
-    """Score an in-memory portfolio (an upload, a what-if base), keyed on its content hash."""
-    return score(_pilots, parse_profile(profile_toml))
-
-
 @st.cache_data(max_entries=8, show_spinner=False)
 def detect_upload(
     content_hash: str, _data: bytes, filename: str, mapping_name: str | None, mapping_toml: str | None

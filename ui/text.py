@@ -39,8 +39,3 @@ def download_stem(filename: object) -> str:
 def plain(text: object) -> None:
     """Show user text as plain text (no markdown, no HTML)."""
     st.text(str(text))
-
-
-def caption_safe(template: str, **user_values: object) -> None:
-    """A caption whose `{placeholders}` are user text, escaped."""
-    st.caption(template.format(**{k: md_escape(v) for k, v in user_values.items()}))
