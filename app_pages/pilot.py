@@ -21,11 +21,12 @@ from ui.pilot_widgets import (
 from ui.sidebar import current_view
 from ui.state import open_pilot
 from ui.text import md_escape
-from ui.widgets import chart, context_line, empty_notice
+from ui.widgets import back_to_portfolio, chart, context_line, empty_notice
 
 view = current_view()
 st.title("Pilot")
 context_line(view)
+back_to_portfolio()
 if empty_notice(view):
     st.stop()
 scored = view.scored

@@ -22,7 +22,15 @@ from kairo_scoring import (
 )
 from ui import loaders
 from ui.palette import verdict_label
-from ui.state import FILTER_KEYS, PORTFOLIO_KEY, PRESENT_KEY, PROFILE_KEY, presenting
+from ui.state import (
+    FILTER_KEYS,
+    PORTFOLIO_KEY,
+    PRESENT_KEY,
+    PROFILE_KEY,
+    keep_valid_choice,
+    keep_valid_choices,
+    presenting,
+)
 
 FILTER_LABELS = {
     "business_unit": "Business unit",
@@ -114,6 +122,7 @@ def _pick_snapshot(snapshots: tuple[Snapshot, ...]) -> Snapshot:
         "Snapshot",
         ids,
         key="snapshot_pick",
+        persist_state="session",
         format_func=lambda i: by_id[i].label + (" (latest)" if i == ids[0] else ""),
         on_change=chosen,
         help="Each import is a snapshot; the latest is shown unless you pick another.",
@@ -133,18 +142,20 @@ def render_sidebar() -> View:
         if not names:
             st.warning("The store holds no portfolio yet: import one on the Intake page.")
             st.stop()
+        keep_valid_choice(PORTFOLIO_KEY, names)
         portfolio = st.selectbox(
-            "Portfolio", names, key=PORTFOLIO_KEY, bind="query-params", help="Portfolios in the store."
+            "Portfolio", names, key=PORTFOLIO_KEY, persist_state="session", help="Portfolios in the store."
         )
         snapshots = _snapshots(store, portfolio)
         snapshot = _pick_snapshot(snapshots)
 
         options = profile_options(store)
+        keep_valid_choice(PROFILE_KEY, list(options))
         label = st.selectbox(
             "Scoring profile",
             list(options),
             key=PROFILE_KEY,
-            bind="query-params",
+            persist_state="session",
             help="Weights, demand thresholds and gates; edit them on the Scoring model page.",
         )
         name, version = options[label]
@@ -154,7 +165,7 @@ def render_sidebar() -> View:
         present = st.toggle(
             "Presentation mode",
             key=PRESENT_KEY,
-            bind="query-params",
+            persist_state="session",
             help="For workshops: names and owners become aliases, type is larger, editing is hidden.",
         )
         everything = loaders.scored_snapshot(
@@ -165,12 +176,13 @@ def render_sidebar() -> View:
         chosen: dict[str, tuple[str, ...]] = {}
         with st.expander("Filters", expanded=True, icon=":material/filter_alt:"):
             for field in FILTER_FIELDS:
+                keep_valid_choices(FILTER_KEYS[field], choices[field])
                 chosen[field] = tuple(
                     st.multiselect(
                         FILTER_LABELS[field],
                         choices[field],
                         key=FILTER_KEYS[field],
-                        bind="query-params",
+                        persist_state="session",
                         format_func=verdict_label if field == "verdict" else str,
                         placeholder="All",
                     )

@@ -1,18 +1,26 @@
 """Session state, initialised in one place, and the URL keys that make a view shareable.
 
-Sidebar widgets bind themselves to the URL (`bind="query-params"`, their key is the
-parameter name). The selected pilot and snapshot are app-wide values rather than one
-page's widget, so they are synced to `st.query_params` here. Nothing read from the URL
-is ever unpickled or evaluated: each value is checked against the options it can take.
+Every value a shared link carries — the sidebar's portfolio, profile, presentation mode and
+filters, the opened pilot and the snapshot — is synced to `st.query_params` by hand here,
+not with widget `bind="query-params"`: Streamlit refuses to switch pages (`st.switch_page`
+clears the URL) while any parameter is bound to a widget, which made every drill-down from
+a filtered or imported view crash. Owning the URL also lets `go_to_pilot` carry the whole
+view to the Pilot page, so its link is as shareable as the Portfolio page's.
+
+The URL is read once per session (`init_state`), written at the end of every run
+(`sync_url`). Nothing read from it is ever unpickled or evaluated: a value is a string (or
+a list of strings), cut to `MAX_URL_VALUE`, and checked against the options it can take
+before a widget uses it (`keep_valid_choice`, `keep_valid_choices`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import streamlit as st
 
-# URL parameter names of the bound sidebar widgets (widget key == parameter name).
+# URL parameter names of the sidebar widgets (widget key == parameter name).
 PORTFOLIO_KEY = "portfolio"
 PROFILE_KEY = "profile"
 PRESENT_KEY = "present"
@@ -23,9 +31,12 @@ FILTER_KEYS: dict[str, str] = {
     "verdict": "verdict",
     "risk_level": "risk",
 }
-# Session keys synced by hand to these URL parameters.
+# Session keys that are not widgets, synced to these URL parameters.
 URL_SYNCED: dict[str, str] = {"pilot_id": "pilot", "snapshot_id": "snapshot"}
 MAX_URL_VALUE = 200
+MAX_URL_VALUES = 200  # values of one repeated parameter (a filter)
+TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
+DEFAULTS_KEY = "_url_defaults"  # widget key -> the value the widget shows when the URL is silent
 
 DEFAULTS: dict[str, Any] = {
     "pilot_id": None,  # the pilot opened on the Pilot page (from a click, the picker or the URL)
@@ -34,31 +45,99 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+def _single_keys() -> tuple[str, ...]:
+    return (PORTFOLIO_KEY, PROFILE_KEY)
+
+
+def _many_keys() -> tuple[str, ...]:
+    return tuple(FILTER_KEYS.values())
+
+
 def init_state() -> None:
-    """Set every session default once per session, reading the hand-synced URL values."""
+    """Set every session default once per session, and read the shared link's values once."""
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value)
+    st.session_state.setdefault(DEFAULTS_KEY, {})
     if st.session_state.get("_url_read"):
         return
     st.session_state["_url_read"] = True
-    pilot = st.query_params.get("pilot")
+    params = st.query_params
+    pilot = params.get("pilot")
     if pilot:
         st.session_state["pilot_id"] = str(pilot)[:MAX_URL_VALUE]
-    snapshot = st.query_params.get("snapshot")
+    snapshot = params.get("snapshot")
     if snapshot and str(snapshot).isdigit():
         st.session_state["snapshot_id"] = int(snapshot)
+    for key in _single_keys():
+        value = params.get(key)
+        if value:
+            st.session_state[key] = str(value)[:MAX_URL_VALUE]
+    present = params.get(PRESENT_KEY)
+    if present:
+        st.session_state[PRESENT_KEY] = str(present).strip().lower() in TRUE_WORDS
+    for key in _many_keys():
+        values = [str(v)[:MAX_URL_VALUE] for v in params.get_all(key)[:MAX_URL_VALUES] if v]
+        if values:
+            st.session_state[key] = list(dict.fromkeys(values))
+
+
+def keep_valid_choice(key: str, options: Sequence[Any]) -> None:
+    """Before a selectbox: drop a value (from a link) it cannot show; remember its default."""
+    st.session_state[DEFAULTS_KEY][key] = options[0] if len(options) else None
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+
+
+def keep_valid_choices(key: str, options: Sequence[Any]) -> None:
+    """Before a multiselect: keep only the values (from a link) it can show."""
+    st.session_state[DEFAULTS_KEY][key] = []
+    if key in st.session_state:
+        allowed = set(options)
+        st.session_state[key] = [v for v in st.session_state[key] or () if v in allowed]
+
+
+def url_params() -> dict[str, str | list[str]]:
+    """What a link to the current view carries: every value that differs from its default."""
+    state = st.session_state
+    defaults = state.get(DEFAULTS_KEY, {})
+    params: dict[str, str | list[str]] = {}
+    for key in _single_keys():
+        value = state.get(key)
+        if value is not None and value != defaults.get(key):
+            params[key] = str(value)
+    if state.get(PRESENT_KEY):
+        params[PRESENT_KEY] = "true"
+    for key in _many_keys():
+        values = state.get(key) or []
+        if values:
+            params[key] = [str(v) for v in values]
+    for key, param in URL_SYNCED.items():
+        value = state.get(key)
+        if value is not None:
+            params[param] = str(value)
+    return params
+
+
+def _managed_params() -> tuple[str, ...]:
+    return (*_single_keys(), PRESENT_KEY, *_many_keys(), *URL_SYNCED.values())
 
 
 def sync_url() -> None:
-    """Write the hand-synced session values to the URL (only when they changed)."""
-    for key, param in URL_SYNCED.items():
-        value = st.session_state.get(key)
-        current = st.query_params.get(param)
+    """Write the view to the URL (only the parameters that changed)."""
+    wanted = url_params()
+    params = st.query_params
+    for param in _managed_params():
+        value = wanted.get(param)
+        current: str | list[str] | None
+        if isinstance(value, list):
+            current = params.get_all(param)
+        else:
+            current = params.get(param)
         if value is None:
-            if current is not None:
-                del st.query_params[param]
-        elif current != str(value):
-            st.query_params[param] = str(value)
+            if param in params:
+                del params[param]
+        elif current != value:
+            params[param] = value
 
 
 def presenting() -> bool:

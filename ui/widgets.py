@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui.sidebar import View
-from ui.state import open_pilot
+from ui.state import open_pilot, url_params
 from ui.text import md_escape
 
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True}
@@ -36,19 +36,29 @@ def chart(fig: go.Figure, *, key: str | None = None, selectable: bool = False):
 
 
 def go_to_pilot(pilot_id: str) -> None:
-    """Open a pilot on the Pilot page."""
+    """Open a pilot on the Pilot page, carrying the whole view (portfolio, filters…) in its URL."""
     open_pilot(pilot_id)
-    st.switch_page("app_pages/pilot.py")
+    st.switch_page("app_pages/pilot.py", query_params=url_params())
+
+
+def back_to_portfolio() -> None:
+    """A button back to the Portfolio page, keeping the view (the browser's Back button works too)."""
+    if st.button("Back to the portfolio", icon=":material/arrow_back:", key="back_to_portfolio"):
+        st.switch_page("app_pages/portfolio.py", query_params=url_params())
 
 
 def selected_point_id(event) -> str | None:
-    """The pilot_id (customdata[0]) of the clicked point in a plotly selection event."""
+    """The pilot_id (customdata[0]) of the clicked point in a plotly selection event.
+
+    Read by key: Streamlit's event is a dict subclass, and a selection restored from
+    session state is a plain dict.
+    """
     try:
-        points = event.selection.points
-    except AttributeError:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
         return None
     for point in points or ():
-        data = point.get("customdata")
+        data = point.get("customdata") if isinstance(point, dict) else None
         if data:
             return str(data[0])
     return None
