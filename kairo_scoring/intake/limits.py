@@ -14,6 +14,12 @@ class IntakeLimits:
     The zip figures come from the archive's directory, so an xlsx zip bomb is refused
     before any member is inflated. ``min_ratio_check_bytes`` exempts small members,
     whose compression ratio says nothing (a tiny, repetitive styles.xml compresses well).
+
+    The workbook figures are read from the XML before any reader allocates (a reader sizes
+    its grid from the farthest cell, so one stray cell at XFD1048576 would ask for 17 billion
+    cells): ``max_cells`` bounds a sheet's used range (rows × columns) and the cells it holds,
+    ``max_shared_strings`` the shared-strings table, ``max_text_bytes`` the text all cells
+    hold once each shared string is counted for every cell that shows it.
     """
 
     max_file_bytes: int = 50 * MIB
@@ -23,3 +29,7 @@ class IntakeLimits:
     max_compression_ratio: float = 100.0
     min_ratio_check_bytes: int = 1 * MIB
     max_zip_members: int = 10_000
+    max_sheets: int = 255
+    max_cells: int = 10_000_000
+    max_shared_strings: int = 10_000_000
+    max_text_bytes: int = 48 * MIB

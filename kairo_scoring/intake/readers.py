@@ -3,18 +3,23 @@
 Everything a file can do wrong is turned into ``IntakeError`` with a one-line reason here,
 before any parser sees it: wrong file type, oversized file, zip bomb (refused from the zip
 directory, before inflating), XML with a document type declaration (the entity-expansion
-attack; Excel never writes one), password protection, old binary formats.
+attack; Excel never writes one), password protection, old binary formats, and an xlsx whose
+sheets, used ranges, shared strings or text would make the reader allocate beyond the limits
+(judged by streaming the XML before calamine opens it).
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
 import itertools
+import posixpath
 import re
 import zipfile
 import zlib
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,14 +174,324 @@ def _read_sheet(workbook, meta, limits: IntakeLimits) -> RawSheet:
 
 def check_xlsx_archive(data: bytes, limits: IntakeLimits) -> None:
     """Refuse a zip that is not a workbook, is too big or too compressed once inflated (judged
-    from the zip directory, before inflating), is encrypted, or holds XML with a DTD."""
+    from the zip directory, before inflating), is encrypted, holds XML with a DTD, or holds
+    more sheets, cells or text than the limits (judged from the XML, before calamine reads it)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             _check_members(members, limits)
             _check_no_dtd(archive, members)
+            check_xlsx_extent(archive, limits)
     except DAMAGED_ZIP_ERRORS as exc:
         raise _damaged_zip(exc) from exc
+
+
+# --- xlsx extent: what a reader would allocate, read from the XML first ----------------------
+# calamine sizes a sheet's grid from the farthest cell present (one stray cell at XFD1048576
+# asks for 17 billion cells), reserves the shared-strings table from the count the file
+# declares, and copies a shared string into every cell that shows it. So the parts are
+# streamed once, before calamine opens the workbook, and refused from what they hold.
+_PREFIX = rb"(?:[A-Za-z_][\w.\-]*:)?"
+_QUOTED_ATTRS = rb"([^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*)"
+_SHEET_TOKEN = re.compile(rb"<(/?)" + _PREFIX + rb"(sheetData|row|c)(?=[\s/>])" + _QUOTED_ATTRS + rb">")
+_STRING_TOKEN = re.compile(rb"<(/?)" + _PREFIX + rb"(si|sst)(?=[\s/>])" + _QUOTED_ATTRS + rb">")
+_ATTRIBUTE = re.compile(rb"([^\s=/>]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_CELL_REF = re.compile(rb"([A-Za-z]+)([0-9]+)")
+# A cell of type "s" and the shared-string index in its <v>; and every such cell, to catch
+# those the first pattern cannot read (counted at the longest string).
+_SHARED_REF = re.compile(
+    rb"<" + _PREFIX + rb"c\s[^>]*?\bt\s*=\s*[\"']s[\"'][^>]*>\s*<" + _PREFIX + rb"v>\s*([0-9]+)"
+)
+_SHARED_CELL = re.compile(rb"<" + _PREFIX + rb"c\s[^>]*?\bt\s*=\s*[\"']s[\"']")
+# Text held in the sheet XML itself (inline strings, formula results), and shared strings,
+# count from this length: a shorter text costs at most this much in each cell, and cells are
+# bounded by ``max_cells``.
+LONG_TEXT_BYTES = 64
+_LONG_TEXT = re.compile(rb">[^<]{%d,}" % LONG_TEXT_BYTES)
+_SHEET_ENTRY = re.compile(rb"<" + _PREFIX + rb"sheet(?=[\s/>])" + _QUOTED_ATTRS + rb">")
+_RELATIONSHIP = re.compile(rb"<" + _PREFIX + rb"Relationship(?=[\s/>])" + _QUOTED_ATTRS + rb">")
+# A tag is never longer than this in a workbook Excel or a library writes.
+MAX_TAG_BYTES = 64 * 1024
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
+
+
+@dataclass
+class _SheetExtent:
+    """The cells of one worksheet part as a reader would place them (0-based)."""
+
+    label: str
+    cells: int = 0
+    top: int = EXCEL_ROWS
+    left: int = EXCEL_COLUMNS
+    bottom: int = -1
+    right: int = -1
+    farthest_down: tuple[int, int] = (0, 0)
+    farthest_right: tuple[int, int] = (0, 0)
+    text_bytes: int = 0
+
+    def place(self, row: int, col: int) -> None:
+        self.cells += 1
+        if row > self.bottom:
+            self.bottom, self.farthest_down = row, (row, col)
+        if col > self.right:
+            self.right, self.farthest_right = col, (row, col)
+        self.top = min(self.top, row)
+        self.left = min(self.left, col)
+
+
+def check_xlsx_extent(archive: zipfile.ZipFile, limits: IntakeLimits) -> None:
+    """Refuse a workbook whose sheets, used ranges, shared strings or text exceed the limits,
+    judged by streaming its XML, before any reader allocates for it. The ``dimension``
+    element a sheet declares is not trusted (it can say A1:B2 and hold XFD1048576): the
+    cells actually present decide."""
+    names = {info.filename for info in archive.infolist()}
+    sheet_labels = _sheet_labels(archive, names, limits)
+    strings = next((n for n in names if n.lower().endswith("sharedstrings.xml")), None)
+    lengths = _shared_string_lengths(archive, strings, limits) if strings else array("I")
+    longest = max(lengths, default=0)
+    text_bytes = 0
+    for info in archive.infolist():
+        if info.filename == strings or info.is_dir():
+            continue
+        label = sheet_labels.get(info.filename, f"The workbook part {info.filename}")
+        extent = _scan_sheet_part(archive, info, label, lengths, longest, limits)
+        if extent is not None:
+            _check_extent(extent, limits)
+            text_bytes += extent.text_bytes
+    if text_bytes > limits.max_text_bytes:
+        raise IntakeError(
+            f"The workbook's cells hold {text_bytes / MIB:,.0f} MB of text (each shared text counted in every "
+            f"cell that shows it); the limit is {limits.max_text_bytes / MIB:,.0f} MB. "
+            "Remove long notes columns or split the register."
+        )
+
+
+def _attributes(attrs: bytes) -> dict[bytes, bytes]:
+    return {name: dq or sq for name, dq, sq in _ATTRIBUTE.findall(attrs)}
+
+
+def _sheet_labels(archive: zipfile.ZipFile, names: set[str], limits: IntakeLimits) -> dict[str, str]:
+    """Worksheet part → "Sheet 'Pilots'", from workbook.xml and its relationships; refuses
+    more sheets than ``max_sheets`` (calamine's time grows with each one)."""
+    entries = []
+    for match in _tags(archive, "xl/workbook.xml", _SHEET_ENTRY):
+        entries.append(_attributes(match))
+        if len(entries) > limits.max_sheets:
+            raise IntakeError(
+                f"The workbook has more than {limits.max_sheets} sheets; the limit is {limits.max_sheets}. "
+                "Copy the register's sheet into a new workbook and upload that."
+            )
+    targets = {}
+    if "xl/_rels/workbook.xml.rels" in names:
+        for match in _tags(archive, "xl/_rels/workbook.xml.rels", _RELATIONSHIP):
+            attrs = _attributes(match)
+            target = html.unescape(attrs.get(b"Target", b"").decode("utf-8", "replace"))
+            path = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            targets[attrs.get(b"Id", b"")] = path
+    labels = {}
+    for attrs in entries:
+        rel_id = next((value for key, value in attrs.items() if key.endswith(b":id")), b"")
+        name = html.unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
+        if rel_id in targets:
+            labels[targets[rel_id]] = f"Sheet '{name}'"
+    return labels
+
+
+def _tags(archive: zipfile.ZipFile, member: str, pattern: re.Pattern[bytes]) -> Iterator[bytes]:
+    """The attributes of every ``pattern`` tag in a (small) part, streamed."""
+    for buffer, _ in _tag_buffers(archive.open(member), member):
+        yield from pattern.findall(buffer)
+
+
+def _tag_buffers(stream: io.BufferedIOBase, member: str) -> Iterator[tuple[bytes, int]]:
+    """The part in buffers that end just before a '<' (so no tag is cut in two), each with
+    its offset in the part. A '<' left open for longer than ``MAX_TAG_BYTES`` is refused
+    (inside a quoted attribute it could hide a cell from a scan that cut it)."""
+    with stream:
+        carry, offset = b"", 0
+        while chunk := stream.read(MIB):
+            buffer = carry + chunk
+            cut = buffer.rfind(b"<")
+            if cut < 0:
+                cut = len(buffer)
+            elif len(buffer) - cut > MAX_TAG_BYTES:  # a tag followed by long text, or never closed
+                if _open_tag(buffer[cut:]):
+                    raise IntakeError(
+                        f"The workbook part {member} holds a tag longer than {MAX_TAG_BYTES // 1024} KB, "
+                        "which Excel never writes: open the file in Excel, save it and upload it again."
+                    )
+                cut = len(buffer)
+            if cut:
+                yield buffer[:cut], offset
+            carry, offset = buffer[cut:], offset + cut
+        if carry:
+            yield carry, offset
+
+
+def _open_tag(buffer: bytes) -> bool:
+    # From its '<', the buffer holds no complete tag: a '>' outside quotes never came.
+    return re.match(rb"<" + _QUOTED_ATTRS + rb">", buffer) is None
+
+
+def _shared_string_lengths(archive: zipfile.ZipFile, member: str, limits: IntakeLimits) -> array:
+    """The byte length of each shared string (markup included: an upper bound on its text;
+    0 for one shorter than ``LONG_TEXT_BYTES``), refusing a table, or a declared count, beyond ``max_shared_strings``."""
+    lengths = array("I")
+    start = None
+    for buffer, offset in _tag_buffers(archive.open(member), member):
+        for match in _STRING_TOKEN.finditer(buffer):
+            close, name, attrs = match.groups()
+            if name == b"sst":
+                if not close:
+                    _check_declared_strings(_attributes(attrs), limits)
+            elif close:
+                if start is not None:
+                    length = offset + match.start() - start
+                    lengths.append(min(length, 0xFFFFFFFF) if length >= LONG_TEXT_BYTES else 0)
+                start = None
+            elif attrs.rstrip().endswith(b"/"):
+                lengths.append(0)
+            else:
+                start = offset + match.end()
+            if len(lengths) > limits.max_shared_strings:
+                raise IntakeError(
+                    f"The workbook's shared-strings table holds more than {limits.max_shared_strings:,} "
+                    f"entries; the limit is {limits.max_shared_strings:,}. Open it in Excel and save it "
+                    "again (Excel keeps only the texts in use), or split the register."
+                )
+    return lengths
+
+
+def _check_declared_strings(attrs: dict[bytes, bytes], limits: IntakeLimits) -> None:
+    # calamine reserves room for uniqueCount strings before reading one.
+    declared = attrs.get(b"uniqueCount", b"0")
+    if declared.isdigit() and int(declared) > limits.max_shared_strings:
+        raise IntakeError(
+            f"The workbook's shared-strings table declares {int(declared):,} entries; the limit is "
+            f"{limits.max_shared_strings:,}. Open it in Excel and save it again, or split the register."
+        )
+
+
+def _scan_sheet_part(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    label: str,
+    lengths: array,
+    longest: int,
+    limits: IntakeLimits,
+) -> _SheetExtent | None:
+    """Where a reader would place each cell of a part holding ``sheetData``, following
+    calamine: a cell without ``r`` sits right of the previous one, a row without ``r`` below
+    the previous row. Cells that are only formatting (``<c r="Z9" s="1"/>``) are not placed,
+    as calamine does not place them; every other cell is, even one holding nothing."""
+    extent = None
+    row = col = 0
+    in_data = False
+    for buffer, _ in _tag_buffers(archive.open(info), info.filename):
+        if extent is None:
+            found = buffer.find(b"sheetData")
+            if found < 0:
+                continue
+            extent = _SheetExtent(label)
+            buffer = buffer[max(buffer.rfind(b"<", 0, found), 0) :]
+        for close, name, attrs in _SHEET_TOKEN.findall(buffer):
+            if name == b"sheetData":
+                in_data = not close and not attrs.endswith(b"/")
+                continue
+            if not in_data:
+                continue
+            empty = attrs.endswith(b"/")
+            if name == b"row":
+                if close:
+                    row, col = row + 1, 0
+                    continue
+                ref = _attributes(attrs).get(b"r") if b"r" in attrs else None
+                if ref is not None:
+                    row = int(ref) - 1 if ref.isdigit() else row
+                col = 0
+                if empty:
+                    row += 1
+                continue
+            if close:
+                continue
+            if attrs.startswith(b' r="'):
+                ref = attrs[4 : attrs.find(b'"', 4)]
+            else:
+                ref = _attributes(attrs).get(b"r")
+            position = _cell_position(ref) if ref is not None else None
+            cell_row, cell_col = position or (row, col)
+            col = cell_col + 1
+            if not empty:
+                extent.place(cell_row, cell_col)
+        if extent.cells > limits.max_cells:
+            break  # already over; _check_extent says so
+        references = _SHARED_REF.findall(buffer)
+        unread = len(_SHARED_CELL.findall(buffer)) - len(references)
+        extent.text_bytes += sum(lengths[i] for i in map(int, references) if i < len(lengths))
+        extent.text_bytes += max(unread, 0) * longest
+        extent.text_bytes += sum(m.end() - m.start() for m in _LONG_TEXT.finditer(buffer))
+    return extent
+
+
+_COLUMN_NUMBERS: dict[bytes, int] = {}
+
+
+def _cell_position(ref: bytes) -> tuple[int, int] | None:
+    """ "XFD1048576" → (1048575, 16383), letters in either case as calamine reads them."""
+    match = _CELL_REF.fullmatch(ref)
+    if match is None:
+        return None  # calamine refuses the reference itself
+    letters, digits = match.groups()
+    col = _COLUMN_NUMBERS.get(letters)
+    if col is None:
+        col = 0
+        for letter in letters.upper():
+            col = col * 26 + letter - 64
+        if len(_COLUMN_NUMBERS) < 4096:
+            _COLUMN_NUMBERS[letters] = col
+    return int(digits) - 1, col - 1
+
+
+def cell_address(row: int, col: int) -> str:
+    """(0-based row, column) → "XFD1048576"."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
+
+
+def _check_extent(extent: _SheetExtent, limits: IntakeLimits) -> None:
+    if extent.cells == 0:
+        return
+    if extent.cells > limits.max_cells:
+        raise IntakeError(
+            f"{extent.label} holds more than {limits.max_cells:,} cells; the limit is {limits.max_cells:,}. "
+            "Split the register or remove unused columns."
+        )
+    height, width = extent.bottom - extent.top + 1, extent.right - extent.left + 1
+    area = height * width
+    too_wide, too_tall = width > limits.max_columns, height > limits.max_rows + 100  # title rows
+    if not (too_wide or too_tall or area > limits.max_cells):
+        return
+    used = f"{cell_address(extent.top, extent.left)}:{cell_address(extent.bottom, extent.right)}"
+    if extent.cells * 2 < area:  # mostly empty: a stray cell far from the data, most likely
+        far = extent.farthest_right if too_wide else extent.farthest_down
+        raise IntakeError(
+            f"{extent.label} has a cell at {cell_address(*far)}, far beyond its data: its used range {used} "
+            f"spans {width:,} columns × {height:,} rows for {extent.cells:,} cells that hold something "
+            f"(limits: {limits.max_columns} columns, {limits.max_rows:,} rows, {limits.max_cells:,} cells). "
+            "Delete the rows and columns beyond your data in Excel and upload again."
+        )
+    if too_wide:
+        raise IntakeError(f"{extent.label} has {width} columns; the limit is {limits.max_columns}.")
+    if too_tall:
+        raise IntakeError(f"{extent.label} has {height:,} rows; the limit is {limits.max_rows:,}.")
+    raise IntakeError(
+        f"{extent.label} holds {used}, {area:,} cells; the limit is {limits.max_cells:,}. "
+        "Split the register or remove unused columns."
+    )
 
 
 def _damaged_zip(exc: BaseException) -> IntakeError:

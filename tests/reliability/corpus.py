@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import random
 import struct
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import xlsxwriter
@@ -172,3 +173,139 @@ def write_long_cell_csv(path: Path, rows: int = 90, cell_chars: int = 100_000) -
             filler = (f"{i}-" + "x" * cell_chars)[:cell_chars]
             out.write(f"P{i},{filler},{filler},{filler},{filler}\r\n")
     return path
+
+
+# --- workbooks written part by part: what a reader would allocate for ----------------------
+SPREADSHEET_NS = (
+    'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+REGISTER_HEAD = (
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c><c r="B1" t="inlineStr"><is><t>unit</t></is></c></row>'
+    '<row r="2"><c r="A2" t="inlineStr"><is><t>Pilot A</t></is></c><c r="B2" t="inlineStr"><is><t>Ops</t></is></c></row>'
+)
+
+
+def xlsx_from_parts(
+    sheets: Sequence[tuple[str, Iterable[bytes]]], shared_strings: Iterable[bytes] | None = None
+) -> bytes:
+    """A workbook whose XML is written by hand, as any program could write it: each sheet's
+    ``<worksheet>`` content and the ``<sst>`` content are given as chunks, streamed into
+    the archive, so a part of hundreds of MB costs no memory to build."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            XML_DECLARATION + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            f'{XML_DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        listed = "".join(
+            f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"/>'
+            for i, (name, _) in enumerate(sheets, start=1)
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f"{XML_DECLARATION}<workbook {SPREADSHEET_NS}><sheets>{listed}</sheets></workbook>",
+        )
+        rels = "".join(
+            f'<Relationship Id="rId{i}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
+        if shared_strings is not None:
+            rels += f'<Relationship Id="rIdS" Type="{REL_NS}/sharedStrings" Target="sharedStrings.xml"/>'
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'{XML_DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f"{rels}</Relationships>",
+        )
+        for i, (_, content) in enumerate(sheets, start=1):
+            with archive.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as part:
+                part.write(f"{XML_DECLARATION}<worksheet {SPREADSHEET_NS}>".encode())
+                for chunk in content:
+                    part.write(chunk)
+                part.write(b"</worksheet>")
+        if shared_strings is not None:
+            with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as part:
+                part.write(f"{XML_DECLARATION}<sst {SPREADSHEET_NS}>".encode())
+                for chunk in shared_strings:
+                    part.write(chunk)
+                part.write(b"</sst>")
+    return buffer.getvalue()
+
+
+def stray_cell_xlsx(address: str, *, dimension: str | None = None, empty: bool = False) -> bytes:
+    """A two-row register with one more cell at ``address`` (a number, or only formatting
+    when ``empty``), and optionally a ``<dimension ref>`` that need not tell the truth."""
+    row = int("".join(ch for ch in address if ch.isdigit()))
+    cell = f'<c r="{address}" s="0"/>' if empty else f'<c r="{address}"><v>1</v></c>'
+    declared = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return xlsx_from_parts(
+        [
+            (
+                "Pilots",
+                [f'{declared}<sheetData>{REGISTER_HEAD}<row r="{row}">{cell}</row></sheetData>'.encode()],
+            )
+        ]
+    )
+
+
+def _register_rows(rows: int, first: int = 3) -> Iterator[bytes]:
+    for r in range(first, first + rows):
+        yield f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>Pilot {r}</t></is></c></row>'.encode()
+
+
+def shared_strings_xlsx(entries: int, *, declared: int | None = None) -> bytes:
+    """A register whose shared-strings table holds ``entries`` empty strings (``<si/>``),
+    separated by varied whitespace so the part compresses about 25:1 like real text and
+    passes the zip-bomb ratio; ``declared`` sets the ``uniqueCount`` the table claims."""
+    block_entries = 100_000
+    noise = random.Random(11)
+    block = b"".join(
+        b"<si/>" + b" \n\t"[noise.randrange(3) :][: noise.randrange(1, 3)] for _ in range(block_entries)
+    )
+
+    def strings() -> Iterator[bytes]:
+        for _ in range(entries // block_entries):
+            yield block
+        yield b"<si/>" * (entries % block_entries)
+
+    members = xlsx_from_parts(
+        [("Pilots", [b"<sheetData>", REGISTER_HEAD.encode(), b"</sheetData>"])], shared_strings=strings()
+    )
+    if declared is None:
+        return members
+    parts = xlsx_members(members)
+    parts["xl/sharedStrings.xml"] = parts["xl/sharedStrings.xml"].replace(
+        b"<sst ", f'<sst uniqueCount="{declared}" count="{declared}" '.encode(), 1
+    )
+    return _zip_with(parts)
+
+
+def repeated_text_xlsx(text_bytes: int, cells: int) -> bytes:
+    """A register whose ``cells`` rows all show one shared string of ``text_bytes`` bytes: a
+    small file that a reader copies into every cell."""
+    text = (b"lorem ipsum " * (text_bytes // 12 + 1))[:text_bytes]
+    rows = (f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>'.encode() for r in range(2, cells + 2))
+    head = b'<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></row>'
+    return xlsx_from_parts(
+        [("Pilots", itertools.chain([b"<sheetData>", head], rows, [b"</sheetData>"]))],
+        shared_strings=[b"<si><t>", text, b"</t></si>"],
+    )
+
+
+def many_sheets_xlsx(sheets: int) -> bytes:
+    """A register on the first of ``sheets`` small sheets."""
+    first = ("Pilots", [b"<sheetData>", REGISTER_HEAD.encode(), b"</sheetData>"])
+    notes = [
+        (f"Notes {i}", [b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>'])
+        for i in range(2, sheets + 1)
+    ]
+    return xlsx_from_parts([first, *notes])

@@ -1,7 +1,9 @@
 """Child process for the memory tests: read one file with `read_portfolio` and print, as JSON,
 the outcome and the process's peak resident memory before and after (``ru_maxrss``).
 
-Run as ``python -m tests.reliability.peak_rss PATH FILENAME`` from the repository root.
+Run as ``python -m tests.reliability.peak_rss PATH FILENAME [ADDRESS_SPACE_MIB]`` from the
+repository root. With ``ADDRESS_SPACE_MIB`` the child's address space is capped, so a reader
+that asks for hundreds of GB aborts at once (a failed test) instead of swapping the machine.
 """
 
 from __future__ import annotations
@@ -35,4 +37,7 @@ def main(path: str, filename: str) -> dict[str, object]:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 3:
+        cap = int(sys.argv[3]) * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     print(json.dumps(main(sys.argv[1], sys.argv[2])))

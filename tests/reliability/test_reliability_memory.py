@@ -19,9 +19,11 @@ PEAK_LIMIT_MIB = 1024
 REFUSED_GROWTH_LIMIT_MIB = 32
 
 
-def _read_in_child(path: Path, filename: str) -> dict[str, object]:
+def _read_in_child(path: Path, filename: str, address_space_mib: int | None = None) -> dict[str, object]:
+    """The child's figures; an abort (a reader failing to allocate) fails the test here."""
+    cap = [] if address_space_mib is None else [str(address_space_mib)]
     completed = subprocess.run(
-        [sys.executable, "-m", "tests.reliability.peak_rss", str(path), filename],
+        [sys.executable, "-m", "tests.reliability.peak_rss", str(path), filename, *cap],
         cwd=REPO,
         capture_output=True,
         text=True,
