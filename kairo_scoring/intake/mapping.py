@@ -22,6 +22,7 @@ from pathlib import Path
 
 import tomli_w
 
+from kairo_scoring import tomlsafe
 from kairo_scoring.errors import IntakeError, ProfileError
 from kairo_scoring.intake.normalize import normalize_header, normalize_key
 from kairo_scoring.schema import FIELD_BY_NAME
@@ -32,7 +33,11 @@ DERIVATION_KINDS: dict[str, str] = {
     "map": "one input's answer through the value map `values`",
     "practice_score": "1 + 4 × the mean credit (0–1, value map `values`) of the answered inputs, rounded half up",
 }
-EXTRA_KINDS = ("text", "date")
+# How an [extras] column is typed: text as shown, a date (time of day dropped), a date and
+# time, a number, or a yes/no answer. Values that do not parse become unknown with a warning.
+EXTRA_KINDS = ("text", "date", "datetime", "number", "yes_no")
+# Columns intake adds to the pilots itself, which an extra must not shadow.
+RESERVED_COLUMNS = ("source_row",)
 DATE_ORDERS = ("dmy", "mdy")
 BUILTIN_PACKAGE = "kairo_scoring.intake"
 
@@ -74,7 +79,7 @@ class MappingProfile:
 def mapping_from_toml(text: str) -> MappingProfile:
     """Parse and check a mapping profile from TOML text; ``ProfileError`` names the bad key."""
     try:
-        document = tomllib.loads(text)
+        document = tomlsafe.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError("<document>", f"not valid TOML: {exc}") from exc
     return _profile_from_document(document)
@@ -193,6 +198,8 @@ def _check_profile(profile: MappingProfile) -> None:
             )
         if extra in FIELD_BY_NAME:
             raise ProfileError(f"extras.{extra}", "is a canonical field, not an extra column")
+        if extra in RESERVED_COLUMNS:
+            raise ProfileError(f"extras.{extra}", "is a column intake adds itself; choose another name")
     if profile.date_order not in DATE_ORDERS:
         raise ProfileError("date_order", f"must be one of {', '.join(DATE_ORDERS)}")
     for index, derivation in enumerate(profile.derived):

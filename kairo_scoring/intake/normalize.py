@@ -66,11 +66,41 @@ def comparison_keys(texts: pd.Series) -> pd.Series:
     """Text reduced for equality tests on whole columns ("Invoice  TRIAGE." == "invoice triage"):
     case, spacing and punctuation do not count. Vectorised string operations only, so a
     100,000-row column of distinct names costs no Python call per row."""
-    keys = texts.astype("string").str.lower().str.replace(_PUNCTUATION_RUN, " ", regex=True)
+    keys = nfc_texts(texts.astype("string")).str.lower().str.replace(_PUNCTUATION_RUN, " ", regex=True)
     return keys.str.strip()
 
 
 _PUNCTUATION_RUN = r"[\s_.,;:!?'\"()\[\]{}/\\|\-–—‐‑’‘“”]+"
+
+# Text values are kept in Unicode NFC, not NFKC. NFC only joins canonically equivalent
+# spellings, which look the same and differ only in how a keyboard or a system composed
+# them ("é" as one code point, or e + a combining accent as macOS and some web forms
+# write it). NFKC would also fold characters that look different and that a register may
+# mean apart ("P²" → "P2", "①" → "1", full-width "ＡＢ１" → "AB1"): it would rewrite IDs
+# and merge distinct ones, a silent reinterpretation. (Answer lookups and number parsing
+# use NFKC: they compare to a fixed vocabulary and keep nothing of the text.)
+TEXT_FORM = "NFC"
+
+
+def nfc_texts(texts: pd.Series) -> pd.Series:
+    """Text values (an object or string column; other cells untouched) in ``TEXT_FORM``.
+    ASCII is already normalised, so only the few non-ASCII values are rewritten."""
+    try:
+        # False only for text that is not ASCII: missing values and non-text cells give NA.
+        non_ascii = texts.str.isascii().eq(False).fillna(False).to_numpy(dtype=bool)
+    except AttributeError:  # an object column without a single text value
+        return texts
+    if not non_ascii.any():
+        return texts
+    positions = np.flatnonzero(non_ascii)
+    normalised = texts.copy()
+    normalised.iloc[positions] = texts.iloc[positions].str.normalize(TEXT_FORM).to_numpy(dtype=object)
+    return normalised
+
+
+def id_keys(ids: pd.Series) -> pd.Series:
+    """Pilot IDs as compared for duplicates: one Unicode form (``TEXT_FORM``), case ignored."""
+    return nfc_texts(ids.astype("string")).str.casefold()
 
 
 def normalize_key(value: object) -> str:
@@ -130,22 +160,40 @@ def _parse_number_text(value: str) -> float | None:
 def parse_excel_date(value: object, date_order: str = "dmy") -> pd.Timestamp | None:
     """A date from an Excel cell or text: date/datetime, Excel serial number, a year alone
     (1900–2100, which as a serial would be a date in 1905), ISO text, "MM/YYYY", "Jul-25",
-    "July 2025", or "d/m/yyyy" read in ``date_order`` ("dmy" or "mdy"); None if not a date.
-    A time of day is ignored."""
-    if isinstance(value, dt.datetime | dt.date):
-        return pd.Timestamp(value).normalize()
+    "July 2025", or "d/m/yyyy" read in ``date_order`` ("dmy" or "mdy"); None if not a date,
+    or not a plausible one (``read_date`` says why). A valid time of day is ignored."""
+    return read_date(value, date_order)[0]
+
+
+def read_date(
+    value: object, date_order: str = "dmy", *, keep_time: bool = False
+) -> tuple[pd.Timestamp | None, str | None]:
+    """``(date, None)``, or ``(None, why it is not read as one)``: nothing is reinterpreted
+    silently. A bare number is a year (1900–2100) or an Excel serial number landing in
+    ``SERIAL_DATE_RANGE`` (12 would be 1900-01-11: a day or a month typed in a date column);
+    an impossible time of day ("25:00", "10:75") makes the whole value unknown rather than
+    being cut off. ``keep_time`` keeps the time of day instead of dropping it."""
+    if isinstance(value, dt.datetime | dt.date):  # pd.Timestamp is a datetime too
+        stamp = pd.Timestamp(value)
+        return (stamp if keep_time else stamp.normalize()), None
     if isinstance(value, str):
-        return _parse_date_text(_TIME_OF_DAY.sub("", value.strip()), date_order)
+        return _read_date_text(value.strip(), date_order, keep_time)
     number = parse_number(value)
-    if number is None or not 1 <= number <= MAX_EXCEL_SERIAL:
-        return None
-    if number.is_integer() and YEAR_RANGE[0] <= number <= YEAR_RANGE[1]:
-        return pd.Timestamp(year=int(number), month=1, day=1)
-    return EXCEL_EPOCH + pd.Timedelta(days=math.floor(number))
+    if number is None:
+        return None, NOT_A_DATE
+    return _read_date_number(number, keep_time)
 
 
+NOT_A_DATE = "not a date; set to unknown"
 YEAR_RANGE = (1900, 2100)
-_TIME_OF_DAY = re.compile(r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]m)?)$", re.IGNORECASE)
+# Bare numbers read as Excel serial dates: a register's dates (pilots, go-lives, reviews)
+# fall in this window, while a stray 12 or 202401 (a month, a yyyymm) would land in 1900 or 2454.
+SERIAL_DATE_RANGE = (pd.Timestamp("1950-01-01"), pd.Timestamp("2100-12-31"))
+_SERIAL_BOUNDS = tuple((day - EXCEL_EPOCH).days for day in SERIAL_DATE_RANGE)
+_TIME_OF_DAY = re.compile(
+    r"[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*([ap]m)?$",
+    re.IGNORECASE,
+)
 _MONTHS = {
     name: number
     for number, name in enumerate(
@@ -154,11 +202,58 @@ _MONTHS = {
 }
 
 
+def _read_date_number(number: float, keep_time: bool) -> tuple[pd.Timestamp | None, str | None]:
+    if number.is_integer() and YEAR_RANGE[0] <= number <= YEAR_RANGE[1]:
+        return pd.Timestamp(year=int(number), month=1, day=1), None
+    low, high = _SERIAL_BOUNDS
+    if not low <= number < high + 1:
+        first, last = (day.year for day in SERIAL_DATE_RANGE)
+        window = f"numbers are read as dates from {first} to {last}"
+        if 1 <= number <= MAX_EXCEL_SERIAL:
+            as_serial = (EXCEL_EPOCH + pd.Timedelta(days=math.floor(number))).date().isoformat()
+            window = f"as an Excel date number it would be {as_serial}; {window}"
+        return None, f"{cell_text(number)} is not a plausible date ({window}); set to unknown"
+    if keep_time:
+        # Excel keeps the time as a fraction of a day: round away the float's last digits.
+        return (EXCEL_EPOCH + pd.Timedelta(days=number)).round("s"), None
+    return EXCEL_EPOCH + pd.Timedelta(days=math.floor(number)), None
+
+
+def _read_date_text(text: str, date_order: str, keep_time: bool) -> tuple[pd.Timestamp | None, str | None]:
+    clock = _TIME_OF_DAY.search(text)
+    offset = pd.Timedelta(0)
+    if clock is not None:
+        offset = _time_of_day(*clock.groups())
+        if offset is None:
+            return None, f"'{clock.group(0).strip()}' is not a valid time of day; set to unknown"
+        text = text[: clock.start()].strip()
+    if re.fullmatch(r"[+-]?\d+(?:\.\d+)?", text):
+        if clock is not None:
+            return None, NOT_A_DATE
+        return _read_date_number(float(text), keep_time)
+    day = _parse_date_text(text, date_order)
+    if day is None:
+        return None, NOT_A_DATE
+    return (day + offset if keep_time else day), None
+
+
+def _time_of_day(
+    hours: str, minutes: str, seconds: str | None, fraction: str | None, meridiem: str | None
+) -> pd.Timedelta | None:
+    """The time since midnight, or None when the clock cannot show it (25:00, 10:75, 13 pm)."""
+    hour, minute, second = int(hours), int(minutes), int(seconds or 0)
+    if meridiem is not None:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if meridiem.lower() == "pm" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return pd.Timedelta(hours=hour, minutes=minute, seconds=second) + pd.Timedelta(f"0.{fraction or 0}s")
+
+
 def _parse_date_text(text: str, date_order: str) -> pd.Timestamp | None:
     parts = [int(p) for p in re.findall(r"\d+", text)]
     month_name = re.fullmatch(r"([a-z]{3})[a-z]*\.?[ \-/']*(\d{2}|\d{4})", text.lower())
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return parse_excel_date(float(text), date_order)
     if month_name and month_name.group(1) in _MONTHS:
         year = int(month_name.group(2))
         month, year, day = _MONTHS[month_name.group(1)], year + 2000 if year < 100 else year, 1
@@ -401,14 +496,31 @@ def parse_enum(
     return Parsed(parsed.values.astype("string"), parsed.reasons, parsed.severity)
 
 
-def parse_dates(raw: pd.Series, date_order: str) -> Parsed:
-    """A date column (dates, Excel serial numbers, "03/2025", ISO text) → datetime64."""
+def parse_yes_no_column(raw: pd.Series) -> Parsed:
+    """A yes/no column (``parse_yes_no``) → nullable boolean; other answers → unknown (warning)."""
+
+    def one(value: object) -> Outcome:
+        answer = parse_yes_no(value)
+        if answer is not None:
+            return answer, None, None
+        if isinstance(value, str) and normalize_key(value) in NOT_APPLICABLE:
+            return None, UNKNOWN_MARK, INFO
+        return None, "not a yes/no answer; set to unknown", WARNING
+
+    parsed = parse_by_unique(raw, one)
+    return Parsed(parsed.values.astype("boolean"), parsed.reasons, parsed.severity)
+
+
+def parse_dates(raw: pd.Series, date_order: str, *, keep_time: bool = False) -> Parsed:
+    """A date column (dates, Excel serial numbers, "03/2025", ISO text) → datetime64; with
+    ``keep_time`` the time of day is kept. Implausible serial numbers and impossible times
+    of day become unknown with a warning (``read_date``)."""
 
     def one(value: object) -> Outcome:
         if isinstance(value, str) and normalize_key(value) in NOT_APPLICABLE:
             return None, UNKNOWN_MARK, INFO
-        stamp = parse_excel_date(value, date_order)
-        return (stamp, None, None) if stamp is not None else (None, "not a date; set to unknown", WARNING)
+        stamp, reason = read_date(value, date_order, keep_time=keep_time)
+        return (stamp, None, None) if stamp is not None else (None, reason, WARNING)
 
     parsed = parse_by_unique(raw, one)
     return Parsed(pd.to_datetime(parsed.values), parsed.reasons, parsed.severity)

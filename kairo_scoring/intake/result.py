@@ -19,8 +19,9 @@ ISSUE_COLUMNS: tuple[str, ...] = ("sheet", "row", "column", "value", "reason", "
 class IntakeResult:
     """A file read, mapped and validated.
 
-    - ``pilots``: usable rows in the canonical schema (``schema.conform`` dtypes), plus a
-      ``source_row`` column (row number as the user sees it in Excel / the csv line).
+    - ``pilots``: usable rows in the canonical schema (``schema.conform`` dtypes; text in
+      Unicode NFC), plus a ``source_row`` column (row number as the user sees it in Excel /
+      the csv line) and the profile's ``[extras]`` columns, typed by their kind.
     - ``rejected``: unusable rows with their *original* values (all as text), plus
       ``source_row`` and ``reject_reason``.
     - ``issues``: the validation report, columns ``ISSUE_COLUMNS``.

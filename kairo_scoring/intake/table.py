@@ -12,7 +12,7 @@ import pandas as pd
 from kairo_scoring.errors import IntakeError
 from kairo_scoring.intake.limits import IntakeLimits
 from kairo_scoring.intake.mapping import MappingProfile, headers_matched
-from kairo_scoring.intake.normalize import cell_text
+from kairo_scoring.intake.normalize import cell_text, nfc_texts
 from kairo_scoring.intake.readers import RawSheet
 
 HEADER_SCAN_ROWS = 30
@@ -20,8 +20,8 @@ HEADER_SCAN_ROWS = 30
 
 @dataclass(frozen=True)
 class SourceTable:
-    """The data area of one sheet: ``cells`` holds cleaned values (strings stripped, blanks
-    missing) and ``original`` the values as read; both are indexed by Excel row number."""
+    """The data area of one sheet: ``cells`` holds cleaned values (strings stripped and in
+    NFC, blanks missing) and ``original`` the values as read; both are indexed by Excel row number."""
 
     sheet: str | None
     header_row: int | None
@@ -110,7 +110,9 @@ def build_table(sheet: RawSheet, header_index: int, limits: IntakeLimits) -> Sou
 
 
 def _clean_column(column: pd.Series) -> pd.Series:
-    """Strip text and turn blank cells into missing; numbers and dates stay as they are.
+    """Strip text, bring it to one Unicode form (NFC: an ID typed with a combining accent is
+    the same ID as one typed precomposed) and turn blank cells into missing; numbers and
+    dates stay as they are.
 
     Only the cells that change are replaced: the others stay the very objects of the
     original frame, so a million-row sheet does not hold every string twice."""
@@ -118,7 +120,7 @@ def _clean_column(column: pd.Series) -> pd.Series:
     if not is_text.any():
         return column
     text = column[is_text].astype(str)
-    stripped = text.str.strip()
+    stripped = nfc_texts(text.str.strip())
     changed = (stripped.ne(text) | stripped.eq("")).to_numpy(dtype=bool)
     if not changed.any():
         return column

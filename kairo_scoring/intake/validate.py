@@ -3,6 +3,7 @@ reject the rows that cannot be used (keeping their original values), and report 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -23,10 +24,12 @@ from kairo_scoring.intake.normalize import (
     Parsed,
     as_text,
     cell_text,
+    id_keys,
     parse_dates,
     parse_enum,
     parse_quantities,
     parse_scores,
+    parse_yes_no_column,
 )
 from kairo_scoring.intake.table import SourceTable
 from kairo_scoring.schema import FIELDS, Field, conform
@@ -141,12 +144,17 @@ def _extra_values(
         if column is None:
             continue
         raw = table.cells[column]
-        if kind == "date":
-            parsed = parse_dates(raw, profile.date_order)
-            log.add_parsed(column, parsed, table.original[column])
-            extras[name] = parsed.values
-        else:
+        if kind == "text":
             extras[name] = as_text(raw)
+            continue
+        if kind in ("date", "datetime"):
+            parsed = parse_dates(raw, profile.date_order, keep_time=kind == "datetime")
+        elif kind == "number":
+            parsed = parse_quantities(raw, -math.inf, whole=False)
+        else:
+            parsed = parse_yes_no_column(raw)
+        log.add_parsed(column, parsed, table.original[column])
+        extras[name] = parsed.values
     return extras
 
 
@@ -158,10 +166,10 @@ def _id_column(profile: MappingProfile, plan: Mapping[str, str]) -> str:
 
 
 def _reject_duplicate_ids(ids: pd.Series, reject_reason: pd.Series, id_column: str, log: IssueLog) -> None:
-    """The first row with an ID keeps it; later usable rows with the same ID (ignoring case)
-    are rejected, with their original values, so nothing is silently merged."""
+    """The first row with an ID keeps it; later usable rows with the same ID (ignoring case
+    and the Unicode form) are rejected, with their original values, so nothing is silently merged."""
     candidates = ids[reject_reason.isna() & ids.notna()]
-    folded = candidates.str.casefold()
+    folded = id_keys(candidates)
     later = folded.duplicated(keep="first")
     if not later.any():
         return
@@ -187,7 +195,7 @@ def _fill_missing_ids(
     missing = usable & ids.isna()
     if not missing.any():
         return False
-    taken = set(ids[usable & ids.notna()].str.casefold())
+    taken = set(id_keys(ids[usable & ids.notna()]))
     ids[missing] = derive_pilot_ids(duplicate_keys(names[missing], units[missing]), taken)
     if id_column:
         empty_cell = missing & table_original[id_column].map(_blank).astype(bool)

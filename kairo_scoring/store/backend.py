@@ -15,7 +15,11 @@ Contract every backend keeps:
 - Values are always bound as parameters; identifiers (table names) come only from
   the backend's own whitelist.
 - Database errors leave the backend as `StoreError` (or `StoreLockedError`), never as
-  a driver exception, so callers need no database import.
+  a driver exception, so callers need no database import. Only a real conflict with
+  another writer is retried: a disk that is full, read-only or failing fails at once,
+  with the operating system's reason.
+- Versions (of scoring profiles and snapshots' profiles) are whole numbers from 1 to
+  `MAX_STORED_VERSION`, the range of a 32-bit INTEGER column in every SQL database.
 """
 
 from __future__ import annotations
@@ -29,11 +33,16 @@ import pandas as pd
 # The logical version of the store's tables. Every backend's migration list has
 # exactly this many steps (tests/store/test_store_migrations.py checks the DuckDB one),
 # so adding a step means appending one function there and bumping this number.
-STORE_SCHEMA_VERSION = 1
+STORE_SCHEMA_VERSION = 2
+
+# The highest profile version a store column holds (SQL INTEGER is 32-bit signed).
+MAX_STORED_VERSION = 2**31 - 1
 
 # Columns of the flat frames a backend stores and returns, in the order it returns them.
 # `row_order` keeps the order of the rows as intake produced them.
 PILOT_ROW_PREFIX: tuple[str, ...] = ("row_order", "source_row")
+# Since version 2: a pilot's extra columns (beyond the canonical fields) as one JSON object.
+PILOT_EXTRAS_COLUMN = "extra_values"
 REJECTED_ROW_COLUMNS: tuple[str, ...] = ("row_order", "source_row", "reject_reason", "original_values")
 ISSUE_ROW_COLUMNS: tuple[str, ...] = (
     "row_order",
@@ -51,8 +60,8 @@ class SnapshotRecord:
     """One import, flattened for storage: what a backend writes in one transaction.
 
     JSON fields are already serialised text, so a backend needs no JSON type. The
-    frames hold the columns named above (pilots: ``PILOT_ROW_PREFIX`` plus the
-    canonical fields) and no snapshot id: the backend assigns it.
+    frames hold the columns named above (pilots: ``PILOT_ROW_PREFIX``, the canonical
+    fields and ``PILOT_EXTRAS_COLUMN``) and no snapshot id: the backend assigns it.
     """
 
     portfolio: str
@@ -122,7 +131,7 @@ class StoreBackend(Protocol):
         """The newest snapshot of a portfolio, or None when it has none."""
 
     def pilot_rows(self, snapshot_id: int) -> pd.DataFrame:
-        """A snapshot's pilots: ``source_row`` plus the canonical fields, in import order."""
+        """A snapshot's pilots: ``source_row``, the canonical fields and ``PILOT_EXTRAS_COLUMN``, in import order."""
 
     def rejected_rows(self, snapshot_id: int) -> pd.DataFrame:
         """A snapshot's rejected rows: ``REJECTED_ROW_COLUMNS`` minus ``row_order``, in import order."""
@@ -139,7 +148,8 @@ class StoreBackend(Protocol):
     ) -> bool:
         """Store a scoring profile version; False when the identical version is already stored.
 
-        Raises StoreError when that name and version exist with a different hash.
+        Raises StoreError when that name and version exist with a different hash, or
+        when ``version`` is outside 1..`MAX_STORED_VERSION`.
         """
 
     def list_profiles(self) -> pd.DataFrame:

@@ -12,6 +12,9 @@ Concurrency design (see docs/store.md):
   concurrent import of the same file is recognised as a duplicate on the retry).
 - DuckDB lets one process open a file read-write. Another process holding it raises
   an IOException naming the lock and its PID: that becomes `StoreLockedError`.
+- A full, read-only or failing disk is not a conflict, though DuckDB reports a commit
+  that could not write its log as a TransactionException too: `_write_failure` picks
+  those out by the operating system's reason, and the unit of work fails at once.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ import pandas as pd
 from kairo_scoring.errors import StoreError, StoreLockedError
 from kairo_scoring.store.backend import (
     ISSUE_ROW_COLUMNS,
+    MAX_STORED_VERSION,
+    PILOT_EXTRAS_COLUMN,
     PILOT_ROW_PREFIX,
     REJECTED_ROW_COLUMNS,
     SnapshotRecord,
@@ -84,7 +89,7 @@ SNAPSHOT_ROW_TABLES: dict[str, str] = {
     "issues": "issue_count",
 }
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
-for _column in (*PILOT_FIELDS, *SNAPSHOT_ROW_TABLES.values()):
+for _column in (*PILOT_FIELDS, PILOT_EXTRAS_COLUMN, *SNAPSHOT_ROW_TABLES.values()):
     assert _IDENTIFIER.fullmatch(_column), _column
 
 # Retries of a unit of work that conflicted with a concurrent writer.
@@ -188,7 +193,53 @@ def _create_v1_schema(cursor: Cursor) -> None:
 
 # Step i brings a store from version i to i + 1; each runs in its own transaction
 # together with the version update. Append a function to add a version.
-MIGRATIONS: list[Callable[[Cursor], None]] = [_create_v1_schema]
+def _add_pilot_extra_values(cursor: Cursor) -> None:
+    """Version 2: each pilot's extra columns as one JSON object (NULL in older snapshots)."""
+    cursor.execute(f"ALTER TABLE pilots ADD COLUMN {PILOT_EXTRAS_COLUMN} VARCHAR")
+
+
+MIGRATIONS: list[Callable[[Cursor], None]] = [_create_v1_schema, _add_pilot_extra_values]
+
+
+# How the operating system says a store file cannot be written, as DuckDB passes it on
+# (lower case), what to tell the user, and the action they have.
+_FREE_SPACE = "free some disk space or choose another store path"
+_WRITE_FAILURES: tuple[tuple[str, str, str], ...] = (
+    ("no space left on device", "no space left on device", _FREE_SPACE),
+    ("disk quota exceeded", "the disk quota is exceeded", _FREE_SPACE),
+    ("file too large", "the file is larger than the file system allows", "choose another store path"),
+    ("read-only file system", "the file system is read-only", "choose a store path on a writable disk"),
+    ("permission denied", "permission denied", "choose a store path you are allowed to write"),
+    (
+        "input/output error",
+        "the disk reported an input/output error",
+        "check the disk or choose another store path",
+    ),
+)
+
+
+def _failure_reason(text: str) -> tuple[str, str] | None:
+    """(reason, action) when ``text`` holds an operating-system write failure we recognise."""
+    lowered = text.lower()
+    for phrase, reason, action in _WRITE_FAILURES:
+        if phrase in lowered:
+            return reason, action
+    return None
+
+
+def _write_failure(exc: duckdb.Error) -> tuple[str, str] | None:
+    """(reason, action) when ``exc`` means the store's files could not be written or read, else None.
+
+    Checked before `_is_conflict`: a commit that failed to write its log is a
+    TransactionException like a real conflict, but retrying it cannot help.
+    """
+    known = _failure_reason(str(exc))
+    if known is not None:
+        return known
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, duckdb.IOException) or "could not write" in message.lower():
+        return message, "check the disk or choose another store path"
+    return None
 
 
 def _is_conflict(exc: duckdb.Error) -> bool:
@@ -243,7 +294,16 @@ class DuckDBBackend:
             if self.read_only and not self.path.exists():
                 raise StoreError(f"The store {self._shown_path} does not exist: import a portfolio first.")
             if not self.read_only:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    reason, action = _failure_reason(exc.strerror or "") or (
+                        exc.strerror or str(exc),
+                        "choose another store path",
+                    )
+                    raise StoreError(
+                        f"Cannot create the folder of the store {self._shown_path}: {reason}; {action}."
+                    ) from exc
         try:
             return duckdb.connect(str(self.path), read_only=self.read_only)
         except duckdb.IOException as exc:
@@ -251,6 +311,11 @@ class DuckDBBackend:
                 raise StoreLockedError(
                     f"The store {self._shown_path} is open in another program ({_lock_holder(str(exc))}): "
                     "close it or choose another store path."
+                ) from exc
+            failure = _failure_reason(str(exc))
+            if failure is not None:
+                raise StoreError(
+                    f"Cannot open the store {self._shown_path}: {failure[0]}; {failure[1]}."
                 ) from exc
             raise StoreError(f"Cannot open the store {self._shown_path}: {exc}") from exc
         except duckdb.Error as exc:
@@ -271,6 +336,11 @@ class DuckDBBackend:
 
     def _store_error(self, exc: duckdb.Error) -> StoreError:
         return StoreError(f"The store {self._shown_path} could not complete the request: {exc}")
+
+    def _write_error(self, reason: str, action: str) -> StoreError:
+        return StoreError(
+            f"The store {self._shown_path} could not be written: {reason}. Nothing was saved; {action}."
+        )
 
     def _read(self, work: Callable[[Cursor], T]) -> T:
         """Run a read-only unit of work on its own cursor."""
@@ -297,6 +367,9 @@ class DuckDBBackend:
                 return result
             except duckdb.Error as exc:
                 _rollback_quietly(cursor)
+                failure = _write_failure(exc)
+                if failure is not None:
+                    raise self._write_error(*failure) from exc
                 if not _is_conflict(exc):
                     raise self._store_error(exc) from exc
                 if attempt == MAX_ATTEMPTS:
@@ -330,8 +403,18 @@ class DuckDBBackend:
             return 0
         row = cursor.execute("SELECT value FROM meta WHERE key = ?", ["schema_version"]).fetchone()
         if row is None:
-            raise StoreError(f"The store {self._shown_path} has no schema version; it is damaged.")
-        return int(row[0])
+            raise StoreError(
+                f"The store {self._shown_path} has no schema version; it is damaged: "
+                "restore it from a backup or choose another store path."
+            )
+        recorded = str(row[0]).strip()
+        # Written by _migrate as str(version) for versions from 1; anything else is damage.
+        if not recorded.isascii() or not recorded.isdigit() or int(recorded) < 1:
+            raise StoreError(
+                f"The store {self._shown_path} records schema version {str(row[0])[:40]!r}, which is not "
+                "a version number; it is damaged: restore it from a backup or choose another store path."
+            )
+        return int(recorded)
 
     def _migrate(self) -> None:
         """Bring the store from its recorded version to the newest, one step per transaction."""
@@ -363,6 +446,9 @@ class DuckDBBackend:
                         _rollback_quietly(cursor)
                         raise
             except duckdb.Error as exc:
+                failure = _write_failure(exc)
+                if failure is not None:
+                    raise self._write_error(*failure) from exc
                 raise StoreError(f"Cannot prepare the store {self._shown_path}: {exc}") from exc
             finally:
                 cursor.close()
@@ -374,6 +460,8 @@ class DuckDBBackend:
     # --- snapshots -------------------------------------------------------------------
     def insert_snapshot(self, record: SnapshotRecord) -> tuple[int, bool]:
         """Store one import in one transaction; a same-content re-import writes nothing."""
+        if record.profile_version is not None:
+            self._check_version(record.profile_name or "", record.profile_version)
         return self._write(lambda cursor: self._insert_snapshot(cursor, record))
 
     def _insert_snapshot(self, cursor: Cursor, record: SnapshotRecord) -> tuple[int, bool]:
@@ -431,7 +519,9 @@ class DuckDBBackend:
         return int(portfolio_id)
 
     def _insert_pilots(self, cursor: Cursor, snapshot_id: int, pilots: pd.DataFrame) -> None:
-        self._append(cursor, "pilots", snapshot_id, pilots[[*PILOT_ROW_PREFIX, *PILOT_FIELDS]])
+        self._append(
+            cursor, "pilots", snapshot_id, pilots[[*PILOT_ROW_PREFIX, *PILOT_FIELDS, PILOT_EXTRAS_COLUMN]]
+        )
 
     def _insert_rejected(self, cursor: Cursor, snapshot_id: int, rejected: pd.DataFrame) -> None:
         self._append(cursor, "rejected_rows", snapshot_id, rejected[list(REJECTED_ROW_COLUMNS)])
@@ -517,7 +607,7 @@ class DuckDBBackend:
 
     def pilot_rows(self, snapshot_id: int) -> pd.DataFrame:
         """``source_row`` and the canonical fields of a snapshot's pilots, in import order."""
-        return self._rows("pilots", ("source_row", *PILOT_FIELDS), snapshot_id)
+        return self._rows("pilots", ("source_row", *PILOT_FIELDS, PILOT_EXTRAS_COLUMN), snapshot_id)
 
     def rejected_rows(self, snapshot_id: int) -> pd.DataFrame:
         """A snapshot's rejected rows (original values as JSON text), in import order."""
@@ -544,10 +634,19 @@ class DuckDBBackend:
         return self._write(work)
 
     # --- scoring and mapping profiles ------------------------------------------------
+    @staticmethod
+    def _check_version(name: str, version: int) -> None:
+        if not 1 <= version <= MAX_STORED_VERSION:
+            raise StoreError(
+                f"Scoring profile '{name}' version {version} cannot be stored: versions run from 1 to "
+                f"{MAX_STORED_VERSION}; save it under a lower version."
+            )
+
     def save_profile(
         self, name: str, version: int, toml_text: str, content_hash: str, created_at: datetime
     ) -> bool:
         """Store a scoring profile version once; a different text under the same version is refused."""
+        self._check_version(name, version)
 
         def work(cursor: Cursor) -> bool:
             row = cursor.execute(
@@ -580,6 +679,8 @@ class DuckDBBackend:
 
     def profile_text(self, name: str, version: int | None) -> str | None:
         """A scoring profile's TOML text; the highest version when ``version`` is None."""
+        if version is not None and not 1 <= version <= MAX_STORED_VERSION:
+            return None  # no such version can be stored
 
         def work(cursor: Cursor) -> str | None:
             if version is None:

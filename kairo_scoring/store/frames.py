@@ -1,10 +1,16 @@
 """Turning an import's frames into flat rows any backend can store, and back, without loss.
 
-Pilots keep their canonical columns. Rejected rows carry whatever columns the user's
-file had, with heterogeneous values, so each row's original values travel as one JSON
-object. Issue values are JSON too, so a number stays a number. The column order and
-dtypes of every frame are recorded with the snapshot, which lets the loaders hand back
-frames equal to the ones that were imported.
+Pilots keep their canonical columns; their extra columns (a profile's ``[extras]``, or
+any other column beside the canonical ones) travel as one JSON object per row, in which
+values JSON has no type for are tagged (``{"datetime": "2025-03-01T10:30:00"}``), so a
+date, a number, a yes/no and a mixed column all come back as they were. Rejected rows
+carry whatever columns the user's file had, with heterogeneous values, so each row's
+original values travel as one JSON object. Issue values are JSON too, so a number stays
+a number. The column order and dtypes of every frame are recorded with the snapshot,
+which lets the loaders hand back frames equal to the ones that were imported.
+
+Text fields come back in Unicode NFC whatever form an older snapshot stored, so
+comparing snapshots never sees one pilot ID as two (see ``intake.normalize.TEXT_FORM``).
 """
 
 from __future__ import annotations
@@ -18,8 +24,14 @@ import numpy as np
 import pandas as pd
 
 from kairo_scoring import schema
+from kairo_scoring.intake.normalize import nfc_texts
 from kairo_scoring.intake.result import ISSUE_COLUMNS
-from kairo_scoring.store.backend import ISSUE_ROW_COLUMNS, PILOT_ROW_PREFIX, REJECTED_ROW_COLUMNS
+from kairo_scoring.store.backend import (
+    ISSUE_ROW_COLUMNS,
+    PILOT_EXTRAS_COLUMN,
+    PILOT_ROW_PREFIX,
+    REJECTED_ROW_COLUMNS,
+)
 
 # Issue report columns and the store columns that hold them.
 ISSUE_STORE_COLUMN: dict[str, str] = {
@@ -84,20 +96,98 @@ def _row_order(frame: pd.DataFrame) -> np.ndarray:
     return np.arange(len(frame), dtype="int64")
 
 
+def extra_columns(pilots: pd.DataFrame) -> list[Any]:
+    """The pilots' columns beyond the canonical fields and ``source_row``, in frame order."""
+    return [c for c in pilots.columns if c not in schema.FIELD_BY_NAME and c != "source_row"]
+
+
 def encode_pilots(pilots: pd.DataFrame) -> pd.DataFrame:
-    """Pilots as store rows: ``row_order``, ``source_row`` and the canonical fields."""
+    """Pilots as store rows: ``row_order``, ``source_row``, the canonical fields and the
+    extra columns of each row as one JSON object (NULL when there are none)."""
     canonical = schema.conform(pilots)[list(schema.CANONICAL_COLUMNS)].reset_index(drop=True)
     canonical.insert(0, "source_row", _source_rows(pilots).reset_index(drop=True))
     canonical.insert(0, "row_order", _row_order(pilots))
-    return canonical[[*PILOT_ROW_PREFIX, *schema.CANONICAL_COLUMNS]]
+    canonical[PILOT_EXTRAS_COLUMN] = _encode_extras(pilots)
+    return canonical[[*PILOT_ROW_PREFIX, *schema.CANONICAL_COLUMNS, PILOT_EXTRAS_COLUMN]]
 
 
 def decode_pilots(rows: pd.DataFrame, spec: DtypeSpec) -> pd.DataFrame:
-    """Stored pilot rows back to the canonical frame (``schema.conform``) plus ``source_row``."""
+    """Stored pilot rows back to the canonical frame (``schema.conform``), ``source_row``
+    and the extra columns recorded in ``spec``, with their dtypes."""
     pilots = schema.conform(rows[[c for c in rows.columns if c in schema.FIELD_BY_NAME]])
+    for field in schema.FIELDS:
+        if not field.is_numeric:  # snapshots stored before intake normalised text
+            pilots[field.name] = nfc_texts(pilots[field.name])
     source_dtype = dict(spec).get("source_row", "Int64")
     pilots["source_row"] = restore(rows[["source_row"]], [("source_row", source_dtype)])["source_row"]
-    return pilots.reset_index(drop=True)
+    pilots = pilots.reset_index(drop=True)
+    extras = [
+        (name, dtype) for name, dtype in spec if name not in schema.FIELD_BY_NAME and name != "source_row"
+    ]
+    if not extras:
+        return pilots
+    stored = rows[PILOT_EXTRAS_COLUMN] if PILOT_EXTRAS_COLUMN in rows.columns else [None] * len(rows)
+    # NULL (None or NA, as the database returns it) in snapshots stored before extras were kept.
+    records = [json.loads(text) if isinstance(text, str) else {} for text in stored]
+    names = [name for name, _ in extras]
+    values = pd.DataFrame(
+        {name: pd.Series([_tagged_value(r.get(name)) for r in records], dtype=object) for name in names},
+        index=pilots.index,
+        columns=names,
+    )
+    return pd.concat([pilots, restore(values, extras)], axis=1)
+
+
+# Tags for extra values JSON has no type for; decoded by `_tagged_value`.
+_VALUE_TAGS: dict[str, Any] = {
+    "datetime": pd.Timestamp,
+    "date": date.fromisoformat,
+    "time": time.fromisoformat,
+    "timedelta": pd.Timedelta,
+    "float": float,  # inf, -inf (NaN is missing and stored as null)
+}
+
+
+def _tagged_json(value: Any) -> Any:
+    """One extra value for JSON, its type kept: text, numbers, yes/no and missing as JSON
+    has them, everything else tagged."""
+    if type(value) is str:
+        return value
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if np.isfinite(value) else {"float": repr(value)}
+    if isinstance(value, datetime):  # pd.Timestamp included; before date, its base class
+        return {"datetime": pd.Timestamp(value).isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, time):
+        return {"time": value.isoformat()}
+    if isinstance(value, pd.Timedelta):
+        return {"timedelta": value.isoformat()}
+    return str(value)
+
+
+def _tagged_value(stored: Any) -> Any:
+    if isinstance(stored, dict):
+        ((tag, text),) = stored.items()
+        return _VALUE_TAGS[tag](text)
+    return stored
+
+
+def _encode_extras(pilots: pd.DataFrame) -> pd.Series:
+    extras = extra_columns(pilots)
+    if not extras:
+        return pd.Series(pd.NA, index=range(len(pilots)), dtype="string")
+    # Column by column (a typed column has one kind of value), then one object per row.
+    columns = [[_tagged_json(v) for v in pilots[name].to_numpy(dtype=object)] for name in extras]
+    names = [str(name) for name in extras]
+    texts = [_dumps(dict(zip(names, row, strict=True))) for row in zip(*columns, strict=True)]
+    return pd.Series(pd.array(texts, dtype="string"), index=range(len(pilots)))
 
 
 def original_columns(rejected: pd.DataFrame) -> list[Any]:
@@ -187,10 +277,9 @@ def decode_issues(rows: pd.DataFrame, spec: DtypeSpec) -> pd.DataFrame:
 
 def frame_dtypes_json(pilots: pd.DataFrame, rejected: pd.DataFrame, issues: pd.DataFrame) -> str:
     """The column order and dtypes of an import's three frames, as JSON for the snapshot row."""
-    kept_pilot_columns = [*schema.CANONICAL_COLUMNS, "source_row"]
     return json.dumps(
         {
-            "pilots": dtype_spec(pilots, kept_pilot_columns),
+            "pilots": dtype_spec(pilots),
             "rejected": dtype_spec(rejected),
             "issues": dtype_spec(issues, list(ISSUE_COLUMNS)),
         }

@@ -37,14 +37,14 @@ def test_a_new_store_records_the_current_version(store_path: Path) -> None:
     assert _meta_version(store_path) == str(STORE_SCHEMA_VERSION)
 
 
-def test_reopening_a_v1_store_keeps_its_version_and_data(store_path: Path) -> None:
+def test_reopening_a_store_keeps_its_version_and_data(store_path: Path) -> None:
     with PortfolioStore(store_path) as store:
         info = store.import_snapshot(make_result(), portfolio="Acme")
 
     with PortfolioStore(store_path) as reopened:
-        assert reopened.schema_version() == 1
+        assert reopened.schema_version() == STORE_SCHEMA_VERSION
         assert reopened.snapshot_info(info.snapshot_id).pilots == 3
-    assert _meta_version(store_path) == "1"
+    assert _meta_version(store_path) == str(STORE_SCHEMA_VERSION)
 
 
 def test_a_store_newer_than_the_code_is_refused(store_path: Path) -> None:
@@ -61,7 +61,7 @@ def _add_review_status(cursor: duckdb.DuckDBPyConnection) -> None:
     cursor.execute("ALTER TABLE snapshots ADD COLUMN review_status VARCHAR DEFAULT 'open'")
 
 
-def test_an_appended_step_migrates_a_v1_store_to_v2(
+def test_an_appended_step_migrates_a_store_to_the_next_version(
     store_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with PortfolioStore(store_path) as store:
@@ -69,7 +69,7 @@ def test_an_appended_step_migrates_a_v1_store_to_v2(
     monkeypatch.setattr(duckdb_backend, "MIGRATIONS", [*duckdb_backend.MIGRATIONS, _add_review_status])
 
     with PortfolioStore(store_path) as migrated:
-        assert migrated.schema_version() == 2
+        assert migrated.schema_version() == STORE_SCHEMA_VERSION + 1
         pd.testing.assert_frame_equal(migrated.load_pilots(info.snapshot_id), make_result().pilots)
         assert migrated.integrity_check() == []
 
@@ -91,7 +91,7 @@ def test_a_failing_step_leaves_the_store_at_its_previous_version(
     with pytest.raises(StoreError, match="Cannot prepare the store"):
         PortfolioStore(store_path)
 
-    assert _meta_version(store_path) == "1"
+    assert _meta_version(store_path) == str(STORE_SCHEMA_VERSION)
     with duckdb.connect(str(store_path)) as connection:
         columns = [row[0] for row in connection.execute("DESCRIBE snapshots").fetchall()]
     assert "half_done" not in columns
@@ -101,9 +101,11 @@ def test_a_read_only_open_does_not_migrate(store_path: Path, monkeypatch: pytest
     PortfolioStore(store_path).close()
     monkeypatch.setattr(duckdb_backend, "MIGRATIONS", [*duckdb_backend.MIGRATIONS, _add_review_status])
 
-    with pytest.raises(StoreError, match="needs an upgrade to 2: open it once read-write"):
+    with pytest.raises(
+        StoreError, match=f"needs an upgrade to {STORE_SCHEMA_VERSION + 1}: open it once read-write"
+    ):
         PortfolioStore(store_path, read_only=True)
-    assert _meta_version(store_path) == "1"
+    assert _meta_version(store_path) == str(STORE_SCHEMA_VERSION)
 
 
 def test_a_duckdb_file_that_is_not_a_kairo_store_is_refused(tmp_path: Path) -> None:
