@@ -155,7 +155,9 @@ def readiness(dims: dict[str, np.ndarray], profile: Profile) -> np.ndarray:
         num += np.where(known, values * weight, 0.0)
         den += np.where(known, weight, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+        mean = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+    # Rounding can put a mean of 100s at 100.00000000000001; readiness is 0-100 by definition.
+    return np.clip(mean, 0.0, 100.0)
 
 
 # ---------------------------------------------------------------- gates

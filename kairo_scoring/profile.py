@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import hashlib
 import json
+import math
 import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -13,6 +15,7 @@ from typing import Any
 
 import tomli_w
 
+from kairo_scoring import tomlsafe
 from kairo_scoring.errors import ProfileError
 from kairo_scoring.schema import FIELD_BY_NAME, OPTION_LEVEL, OPTIONS, RISK_LEVELS, SCORE_FIELDS, VERDICTS
 
@@ -22,6 +25,37 @@ DECIDABLE_VERDICTS: tuple[str, ...] = tuple(v for v in VERDICTS if v != "needs_d
 GATE_OPS: dict[str, tuple[str, ...]] = {**{f: (">=", ">") for f in SCORE_FIELDS}, "risk_level": ("<=", "<")}
 MAX_GATES = 31  # gate sets are packed in bit masks for vectorised blocker text
 OP_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+
+# Every key each table of a profile may hold; anything else is refused by name.
+PROFILE_KEYS: tuple[str, ...] = (
+    "name",
+    "version",
+    "description",
+    "weights",
+    "dimensions",
+    "demand",
+    "fit",
+    "verdicts",
+    "gates",
+)
+DEMAND_KEYS: tuple[str, ...] = (
+    "api_pipeline_min_volume",
+    "shared_workspace_min_volume",
+    "shared_workspace_min_users",
+)
+FIT_KEYS: tuple[str, ...] = ("gates_weight", "demand_weight")
+VERDICT_KEYS: tuple[str, ...] = ("priority",)
+GATE_KEYS: tuple[str, ...] = ("option", "field", "op", "value", "min_risk")
+
+# Ranges of the profile's numbers. Versions are stored in 32-bit columns (the store's
+# INTEGER, the scored table's int32). Weights are bounded so the weighted mean of
+# readiness can neither overflow nor lose its precision; demand thresholds are counts
+# a month, and a trillion is already "never".
+MAX_PROFILE_VERSION = 2**31 - 1
+WEIGHT_MAX = 1000.0
+WEIGHT_MIN = 1e-6
+NUMBER_MAX = 1e12
+MAX_DIMENSION_NAME = 40
 
 
 @dataclass(frozen=True)
@@ -134,15 +168,50 @@ def _content_hash(data: dict[str, Any]) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def _number(data: dict[str, Any], key: str, path: str, *, minimum: float = 0.0) -> float:
+def _check_keys(data: dict[str, Any], allowed: tuple[str, ...], table: str = "", path: str = "") -> None:
+    """Refuse a key of ``table`` outside ``allowed``, naming it, the allowed keys and a close match.
+
+    ``table`` is the table as the user writes it ("[demand]"); ``path`` prefixes the key
+    in the error ("demand"), both empty for the top level.
+    """
+    unknown = [str(key) for key in data if key not in allowed]
+    if not unknown:
+        return
+    key = unknown[0]  # the first in document order: the one the user meets first
+    where = f"in {table}" if table else "at the top level"
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    path = f"{path}.{key}" if path else key
+    raise ProfileError(
+        path, f"is not a profile key {where}; allowed keys: {', '.join(allowed) or 'none'}{hint}"
+    )
+
+
+def _number(
+    data: dict[str, Any], key: str, path: str, *, minimum: float = 0.0, maximum: float = NUMBER_MAX
+) -> float:
+    """A finite number from ``minimum`` to ``maximum`` (ints of any size are compared before conversion)."""
+    name = f"{path}.{key}" if path else key
     if key not in data:
-        raise ProfileError(f"{path}.{key}" if path else key, "is missing")
+        raise ProfileError(name, "is missing")
     value = data[key]
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        raise ProfileError(f"{path}.{key}" if path else key, f"must be a number, got {value!r}")
-    if value < minimum:
-        raise ProfileError(f"{path}.{key}" if path else key, f"must be at least {minimum:g}, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ProfileError(name, f"must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ProfileError(name, f"must be a finite number, got {value!r}")
+    if not minimum <= value <= maximum:
+        raise ProfileError(name, f"must be from {minimum:g} to {maximum:g}, got {value!r}")
     return float(value)
+
+
+def _weight(data: dict[str, Any], dim: str) -> float:
+    weight = _number(data, dim, "weights", maximum=WEIGHT_MAX)
+    if 0 < weight < WEIGHT_MIN:
+        # Far smaller weights lose precision in the weighted mean (subnormal products).
+        raise ProfileError(
+            f"weights.{dim}", f"must be 0 (dimension off) or at least {WEIGHT_MIN:g}, got {weight!r}"
+        )
+    return weight
 
 
 def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
@@ -152,21 +221,21 @@ def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
     return value
 
 
+def _choice(value: Any, allowed: tuple[str, ...]) -> bool:
+    return isinstance(value, str) and value in allowed
+
+
 def _parse_gate(raw: Any, index: int) -> Gate:
     path = f"gates[{index}]"
     if not isinstance(raw, dict):
         raise ProfileError(path, "must be a table with option, field, op and value")
-    unknown = set(raw) - {"option", "field", "op", "value", "min_risk"}
-    if unknown:
-        raise ProfileError(
-            f"{path}.{sorted(unknown)[0]}", "is not a gate key (option, field, op, value, min_risk)"
-        )
+    _check_keys(raw, GATE_KEYS, f"[[gates]] #{index + 1}", path)
     option, field_name, op = raw.get("option"), raw.get("field"), raw.get("op", ">=")
-    if option not in OPTIONS:
+    if not _choice(option, OPTIONS):
         raise ProfileError(f"{path}.option", f"{option!r} is not one of {', '.join(OPTIONS)}")
-    if field_name not in GATE_OPS:
+    if not _choice(field_name, tuple(GATE_OPS)):
         raise ProfileError(f"{path}.field", f"{field_name!r} is not a 1-5 field or risk_level")
-    if op not in GATE_OPS[field_name]:
+    if not _choice(op, GATE_OPS[field_name]):
         raise ProfileError(
             f"{path}.op", f"{op!r} is not allowed for {field_name}; use {' or '.join(GATE_OPS[field_name])}"
         )
@@ -174,35 +243,28 @@ def _parse_gate(raw: Any, index: int) -> Gate:
         raise ProfileError(f"{path}.value", "is missing")
     value = raw["value"]
     if field_name == "risk_level":
-        if value not in RISK_LEVELS:
+        if not _choice(value, RISK_LEVELS):
             raise ProfileError(f"{path}.value", f"{value!r} is not one of {', '.join(RISK_LEVELS)}")
     elif isinstance(value, bool) or not isinstance(value, int | float) or not 1 <= value <= 5:
         raise ProfileError(f"{path}.value", f"must be a number from 1 to 5, got {value!r}")
     min_risk = raw.get("min_risk")
-    if min_risk is not None and min_risk not in RISK_LEVELS:
+    if min_risk is not None and not _choice(min_risk, RISK_LEVELS):
         raise ProfileError(f"{path}.min_risk", f"{min_risk!r} is not one of {', '.join(RISK_LEVELS)}")
     return Gate(option, field_name, op, value, min_risk)
 
 
-def profile_from_dict(data: dict[str, Any]) -> Profile:
-    """Validate profile data and build a `Profile`; errors name the key and the problem."""
-    if not isinstance(data, dict):
-        raise ProfileError("(document)", "must be a table")
-    name = data.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise ProfileError("name", "must be a non-empty text")
-    version = data.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ProfileError("version", f"must be a whole number ≥ 1, got {version!r}")
-
-    dims_raw = _table(data, "dimensions")
+def _parse_dimensions(data: dict[str, Any]) -> dict[str, tuple[str, ...]]:
     dimensions: dict[str, tuple[str, ...]] = {}
     seen: set[str] = set()
-    for dim, fields in dims_raw.items():
+    for dim, fields in _table(data, "dimensions").items():
+        if not isinstance(dim, str) or not dim.strip() or len(dim) > MAX_DIMENSION_NAME:
+            raise ProfileError(
+                f"dimensions.{dim}", f"a dimension name must be 1 to {MAX_DIMENSION_NAME} characters"
+            )
         if not isinstance(fields, list) or not fields:
             raise ProfileError(f"dimensions.{dim}", "must be a non-empty list of 1-5 fields")
         for f in fields:
-            if f not in SCORE_FIELDS:
+            if not _choice(f, SCORE_FIELDS):
                 raise ProfileError(
                     f"dimensions.{dim}", f"{f!r} is not a 1-5 field ({', '.join(SCORE_FIELDS)})"
                 )
@@ -210,16 +272,46 @@ def profile_from_dict(data: dict[str, Any]) -> Profile:
                 raise ProfileError(f"dimensions.{dim}", f"{f!r} already belongs to another dimension")
             seen.add(f)
         dimensions[dim] = tuple(fields)
+    return dimensions
 
+
+def _parse_weights(data: dict[str, Any], dimensions: dict[str, tuple[str, ...]]) -> dict[str, float]:
     weights_raw = _table(data, "weights")
-    weights = {dim: _number(weights_raw, dim, "weights") for dim in dimensions}
-    extra = set(weights_raw) - set(dimensions)
-    if extra:
-        raise ProfileError(f"weights.{sorted(extra)[0]}", "has no matching entry in [dimensions]")
+    _check_keys(weights_raw, tuple(dimensions), "[weights]", "weights")
+    weights = {dim: _weight(weights_raw, dim) for dim in dimensions}
+    # Each weight is at most WEIGHT_MAX, so the sum is finite; it must also be positive,
+    # or readiness (a weighted mean) would be 0/0 for every pilot.
     if sum(weights.values()) <= 0:
         raise ProfileError("weights", "at least one weight must be above 0")
+    return weights
+
+
+def profile_from_dict(data: dict[str, Any]) -> Profile:
+    """Validate profile data and build a `Profile`; errors name the key and the problem.
+
+    Every table refuses keys it does not know, and every number must be finite and in
+    range, so that any profile that loads scores every pilot to finite numbers.
+    """
+    if not isinstance(data, dict):
+        raise ProfileError("(document)", "must be a table")
+    _check_keys(data, PROFILE_KEYS)
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ProfileError("name", "must be a non-empty text")
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= MAX_PROFILE_VERSION:
+        raise ProfileError(
+            "version", f"must be a whole number ≥ 1 and at most {MAX_PROFILE_VERSION}, got {version!r}"
+        )
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        raise ProfileError("description", f"must be text, got {type(description).__name__}")
+
+    dimensions = _parse_dimensions(data)
+    weights = _parse_weights(data, dimensions)
 
     demand = _table(data, "demand")
+    _check_keys(demand, DEMAND_KEYS, "[demand]", "demand")
     api_volume = _number(demand, "api_pipeline_min_volume", "demand")
     ws_volume = _number(demand, "shared_workspace_min_volume", "demand")
     ws_users = _number(demand, "shared_workspace_min_users", "demand", minimum=1)
@@ -229,18 +321,26 @@ def profile_from_dict(data: dict[str, Any]) -> Profile:
         )
 
     fit = _table(data, "fit")
-    gates_weight = _number(fit, "gates_weight", "fit")
-    demand_weight = _number(fit, "demand_weight", "fit")
+    _check_keys(fit, FIT_KEYS, "[fit]", "fit")
+    gates_weight = _number(fit, "gates_weight", "fit", maximum=1)
+    demand_weight = _number(fit, "demand_weight", "fit", maximum=1)
     if abs(gates_weight + demand_weight - 1.0) > 1e-9:
         raise ProfileError(
             "fit", f"gates_weight + demand_weight must be 1, got {gates_weight + demand_weight:g}"
         )
 
-    priority = tuple(_table(data, "verdicts").get("priority", ()))
-    if sorted(priority) != sorted(DECIDABLE_VERDICTS):
+    verdicts = _table(data, "verdicts")
+    _check_keys(verdicts, VERDICT_KEYS, "[verdicts]", "verdicts")
+    priority_raw = verdicts.get("priority", [])
+    if (
+        not isinstance(priority_raw, list)
+        or not all(isinstance(v, str) for v in priority_raw)
+        or sorted(priority_raw) != sorted(DECIDABLE_VERDICTS)
+    ):
         raise ProfileError(
             "verdicts.priority", f"must list each of {', '.join(DECIDABLE_VERDICTS)} exactly once"
         )
+    priority = tuple(priority_raw)
 
     gates_raw = data.get("gates", [])
     if not isinstance(gates_raw, list):
@@ -249,15 +349,10 @@ def profile_from_dict(data: dict[str, Any]) -> Profile:
         raise ProfileError("gates", f"at most {MAX_GATES} gates are supported, got {len(gates_raw)}")
     gates = tuple(_parse_gate(g, i) for i, g in enumerate(gates_raw))
 
-    known = {"name", "version", "description", "weights", "dimensions", "demand", "fit", "verdicts", "gates"}
-    unknown = set(data) - known
-    if unknown:
-        raise ProfileError(sorted(unknown)[0], "is not a profile key")
-
     profile = Profile(
         name=name.strip(),
         version=version,
-        description=str(data.get("description", "")),
+        description=description,
         weights=weights,
         dimensions=dimensions,
         api_pipeline_min_volume=api_volume,
@@ -274,7 +369,7 @@ def profile_from_dict(data: dict[str, Any]) -> Profile:
 def profile_from_toml(text: str) -> Profile:
     """Parse and validate a profile TOML document."""
     try:
-        data = tomllib.loads(text)
+        data = tomlsafe.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError("(document)", f"is not valid TOML: {exc}") from None
     return profile_from_dict(data)

@@ -13,6 +13,7 @@ PACKAGE = REPO / "kairo_scoring"
 # schema ← intake ← scoring ← recommendations/exports/store ← cli/bench
 LAYERS = {
     "errors": 0,
+    "tomlsafe": 0,
     "access": 1,
     "schema": 0,
     "intake": 1,
