@@ -11,8 +11,8 @@ from kairo_scoring import (
     FIELDS,
     Action,
     IntakeError,
+    KairoError,
     ProfileError,
-    StoreError,
     export_csv,
     list_mappings,
     load_mapping,
@@ -21,7 +21,7 @@ from kairo_scoring import (
     mapping_with_columns,
 )
 from ui import loaders
-from ui.auth import allowed, denied_notice
+from ui.auth import allowed, current_actor, denied_notice
 from ui.sidebar import current_view
 from ui.state import PORTFOLIO_KEY, flash
 from ui.tables import ISSUE_CONFIG, table_height
@@ -29,6 +29,7 @@ from ui.text import download_stem, md_escape, upload_basename, upload_stem
 
 AUTO = "Detect automatically"
 NOT_MAPPED = "(not mapped)"
+UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 
 view = current_view()
 st.title("Intake")
@@ -48,11 +49,25 @@ if view.presenting:
     st.info("Intake is hidden in presentation mode.", icon=":material/slideshow:")
     st.stop()
 
-upload = st.file_uploader("Portfolio register", type=["xlsx", "xlsm", "csv"], key="register_upload")
+# No `type=`: Streamlit checks that server-side before the page runs and answers a crafted
+# name (a NUL, another extension) with an exception box; the page refuses it in words.
+upload = st.file_uploader("Portfolio register", key="register_upload", help="An .xlsx, .xlsm or .csv file.")
 if upload is None:
     st.stop()
-data = upload.getvalue()
+if "\0" in upload.name:
+    st.error(
+        "The file name contains a NUL character: rename the file and upload it again.",
+        icon=":material/error:",
+    )
+    st.stop()
 source_name = upload_basename(upload.name)  # text only: never used as a path
+if not source_name.lower().endswith(UPLOAD_SUFFIXES):
+    st.error(
+        f"{md_escape(source_name)} is not an .xlsx, .xlsm or .csv file: upload the register in one of those formats.",
+        icon=":material/error:",
+    )
+    st.stop()
+data = upload.getvalue()
 digest = hashlib.sha256(data).hexdigest()
 
 stored_mappings = view.store.mappings()
@@ -180,14 +195,14 @@ def save_mapping(chosen: dict[str, str]) -> None:
     try:
         base_profile = mapping_from_toml(mapping_toml) if mapping_toml else load_mapping(result.mapping_name)
         saved = mapping_with_columns(base_profile, chosen, name=name)
-        view.store.save_mapping(saved.name, mapping_to_toml(saved))
-    except (ProfileError, StoreError) as exc:
+        view.store.save_mapping(saved.name, mapping_to_toml(saved), actor=current_actor())
+    except KairoError as exc:  # a bad profile, the store, or a role too low at this moment
         st.session_state["intake_error"] = str(exc)
         return
     flash(f"Saved the mapping as {md_escape(saved.name)}: pick 'saved: {md_escape(saved.name)}' next time.")
 
 
-if allowed(Action.IMPORT):
+if allowed(Action.SAVE_MAPPING):
     with st.expander("Save this mapping for next time"):
         st.text_input("Mapping name", key="mapping_save_name", placeholder="e.g. Finance register")
         st.button(
@@ -230,15 +245,15 @@ if len(result.rejected):
     )
 
 st.subheader("Save as a snapshot")
+error = st.session_state.pop("intake_error", None)
+if error:  # shown before the role check: a write refused for a changed role says why
+    st.error(md_escape(error), icon=":material/error:")
 if not allowed(Action.IMPORT):
     denied_notice(Action.IMPORT, "Saving a register as a snapshot")
     st.stop()
 
 
 def save_snapshot(intake_result) -> None:
-    if not allowed(Action.IMPORT):  # checked again where the write happens
-        st.session_state["intake_error"] = "Saving a snapshot needs the editor role."
-        return
     name = str(st.session_state.get("intake_portfolio") or "").strip()
     try:
         info = view.store.import_snapshot(
@@ -247,8 +262,9 @@ def save_snapshot(intake_result) -> None:
             profile_name=view.profile.name,
             profile_version=view.profile.version,
             profile_hash=view.profile.content_hash,
+            actor=current_actor(),  # the store checks this user's role as it is now
         )
-    except StoreError as exc:
+    except KairoError as exc:
         st.session_state["intake_error"] = str(exc)
         return
     st.session_state[PORTFOLIO_KEY] = info.portfolio
@@ -275,6 +291,3 @@ st.button(
     args=(result,),
     disabled=result.pilots.empty,
 )
-error = st.session_state.pop("intake_error", None)
-if error:
-    st.error(md_escape(error), icon=":material/error:")

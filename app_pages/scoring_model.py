@@ -9,8 +9,8 @@ from kairo_scoring import (
     RISK_LEVELS,
     VERDICT_LABELS,
     Action,
+    KairoError,
     ProfileError,
-    StoreError,
     default_profile,
     gate_fields,
     gate_ops,
@@ -21,7 +21,7 @@ from kairo_scoring import (
     revise_profile,
 )
 from ui import loaders
-from ui.auth import allowed, denied_notice
+from ui.auth import allowed, current_actor, denied_notice
 from ui.palette import option_label
 from ui.sidebar import current_view
 from ui.state import PROFILE_KEY, flash
@@ -46,6 +46,9 @@ with edit:
     if view.presenting:
         st.info("Editing is hidden in presentation mode.", icon=":material/slideshow:")
         st.stop()
+    error = st.session_state.pop("profile_error", None)
+    if error:  # shown before the role check: a save refused for a changed role says why
+        st.error(md_escape(error), icon=":material/error:")
     if not allowed(Action.EDIT_PROFILE):
         denied_notice(Action.EDIT_PROFILE, "Changing the scoring model")
         st.stop()
@@ -162,14 +165,15 @@ with edit:
                 )
 
         def save_profile(new_profile=candidate) -> None:
-            if not allowed(Action.EDIT_PROFILE):  # checked again where the write happens
-                st.session_state["profile_error"] = "Saving a scoring profile needs the admin role."
-                return
             try:
                 view.store.save_profile(
-                    new_profile.name, new_profile.version, new_profile.to_toml(), new_profile.content_hash
+                    new_profile.name,
+                    new_profile.version,
+                    new_profile.to_toml(),
+                    new_profile.content_hash,
+                    actor=current_actor(),  # the store checks this user's role as it is now
                 )
-            except StoreError as exc:
+            except KairoError as exc:
                 st.session_state["profile_error"] = str(exc)
                 return
             st.session_state[PROFILE_KEY] = new_profile.label
@@ -186,6 +190,3 @@ with edit:
     st.button(
         "Reset the editor to the default model", on_click=reset_to_default, icon=":material/restart_alt:"
     )
-    error = st.session_state.pop("profile_error", None)
-    if error:
-        st.error(md_escape(error), icon=":material/error:")

@@ -5,16 +5,27 @@ dataclasses. Pages, exports and the CLI import from here, not from inner modules
 """
 
 from kairo_scoring.access import (
+    LOCAL_OPERATOR,
     MIN_ROLE,
     Action,
+    Actor,
     Role,
     RolesConfig,
+    authorize,
     can,
+    current_role,
     load_roles,
     role_for,
     roles_from_toml,
 )
-from kairo_scoring.errors import IntakeError, KairoError, ProfileError, StoreError, StoreLockedError
+from kairo_scoring.errors import (
+    AccessDenied,
+    IntakeError,
+    KairoError,
+    ProfileError,
+    StoreError,
+    StoreLockedError,
+)
 from kairo_scoring.exports import export_csv, export_xlsx, neutralise_formulas, write_scored
 from kairo_scoring.intake import (
     ISSUE_COLUMNS,
@@ -104,7 +115,9 @@ from kairo_scoring.store import (
 from kairo_scoring.synthetic import generate_portfolio, sample_portfolio
 
 __all__ = [
+    "AccessDenied",
     "Action",
+    "Actor",
     "CANONICAL_COLUMNS",
     "CURRENT_MODES",
     "DECISION_COLUMNS",
@@ -121,6 +134,7 @@ __all__ = [
     "IntakeError",
     "IntakeResult",
     "KairoError",
+    "LOCAL_OPERATOR",
     "MIN_ROLE",
     "NOT_READY",
     "OPTIONS",
@@ -151,10 +165,12 @@ __all__ = [
     "VERDICT_LABELS",
     "VERDICT_MEANINGS",
     "anonymise",
+    "authorize",
     "blocker_summary",
     "can",
     "compare_snapshots",
     "conform",
+    "current_role",
     "default_profile",
     "demand_supply_grid",
     "detect",

@@ -26,3 +26,22 @@ class StoreError(KairoError):
 
 class StoreLockedError(StoreError):
     """Another process holds the store file's lock."""
+
+
+class AccessDenied(KairoError):
+    """The actor's role, read at the moment of a write, is below the role that write needs.
+
+    ``action``, ``needed`` and ``role`` are the action's and roles' plain names
+    ('import', 'editor', 'viewer'), for pages and tests to match on.
+    """
+
+    def __init__(self, message: str, *, action: str, needed: str, role: str):
+        self.action = action
+        self.needed = needed
+        self.role = role
+        super().__init__(message)
+
+
+class OutputError(KairoError):
+    """An output file cannot be written (it is an input, its folder is missing, the disk is full,
+    no permission); the message names the file and what to do. Nothing partial is left behind."""

@@ -4,6 +4,11 @@ Without an `[auth]` section the app runs open, as an admin, and says so in the s
 With it, nothing but a sign-in page is shown until the user has signed in; their role then
 comes from the roles file ($KAIRO_ROLES, else `.streamlit/roles.toml`) through
 `kairo_scoring.role_for`, and pages ask `allowed(action)` before offering an action.
+
+That role is only for what the page shows. Whether a write happens is decided by the
+store: a page passes `current_actor()` (built at the click, from the signed-in user) to
+every store write, and the store reads the roles file again at that moment; a refusal is
+`AccessDenied`, which the page shows as a message.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from kairo_scoring import MIN_ROLE, Action, Role, can, load_roles, role_for
+from kairo_scoring import LOCAL_OPERATOR, MIN_ROLE, Action, Actor, Role, can, current_role
 from ui.text import md_escape
 
 ROLES_ENV = "KAIRO_ROLES"
@@ -51,17 +56,30 @@ def resolve_access() -> Access:
     """This session's access; a malformed roles file raises `KairoError` (the app stops: fail closed)."""
     if not auth_configured():
         return Access(Role.ADMIN, configured=False, signed_in=False)
+    actor = current_actor()
+    if not actor.signed_in:
+        return Access(Role.VIEWER, configured=True, signed_in=False)
+    return Access(current_role(actor), configured=True, signed_in=True, email=actor.email)
+
+
+def current_actor() -> Actor:
+    """Who is asking for a write, now: pass it to every store write.
+
+    Open access (no [auth] section) is the local operator, as the sidebar says; a signed-in
+    user is their email and the roles file, read by the store at the write.
+    """
+    if not auth_configured():
+        return LOCAL_OPERATOR
     user = st.user
     if not user.get("is_logged_in"):
-        return Access(Role.VIEWER, configured=True, signed_in=False)
+        return Actor()  # nobody signed in: a viewer
     email = user.get("email")
     verified = user.get("email_verified")
-    role = role_for(
+    return Actor.user(
         str(email) if email else None,
-        load_roles(roles_path()),
         email_verified=verified if isinstance(verified, bool) else None,
+        roles_path=roles_path(),
     )
-    return Access(role, configured=True, signed_in=True, email=str(email) if email else None)
 
 
 def sign_in_page() -> None:

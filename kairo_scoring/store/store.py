@@ -13,6 +13,7 @@ from types import TracebackType
 
 import pandas as pd
 
+from kairo_scoring.access import LOCAL_OPERATOR, Action, Actor, authorize
 from kairo_scoring.errors import StoreError
 from kairo_scoring.intake.result import IntakeResult
 from kairo_scoring.store import frames
@@ -27,10 +28,20 @@ STORE_PATH_ENV = "KAIRO_STORE"
 def resolve_store_path(path: str | Path | None = None) -> Path | str:
     """The store to open: ``path`` if given, else ``$KAIRO_STORE``, else `DEFAULT_STORE_PATH`.
 
-    ``":memory:"`` is passed through (a private, in-process store, handy in tests).
+    ``":memory:"`` is passed through (a private, in-process store, handy in tests). A
+    folder that does not exist raises StoreError: a mistyped path must not quietly grow
+    a tree of folders with a fresh, empty store at its end.
     """
     chosen = path if path is not None else os.environ.get(STORE_PATH_ENV) or DEFAULT_STORE_PATH
-    return ":memory:" if str(chosen) == ":memory:" else Path(chosen).expanduser()
+    if str(chosen) == ":memory:":
+        return ":memory:"
+    resolved = Path(chosen).expanduser()
+    if not resolved.parent.is_dir():
+        raise StoreError(
+            f"The folder {display_path(resolved.parent)} for the store {resolved.name} does not exist: "
+            f"create it, or choose a store in an existing folder (--db or ${STORE_PATH_ENV})."
+        )
+    return resolved
 
 
 @dataclass(frozen=True)
@@ -98,6 +109,11 @@ class PortfolioStore:
 
     Raises `StoreLockedError` when another process holds the store file, and
     `StoreError` when the store is newer than this code or not a Kairo store.
+
+    Every write takes the `Actor` asking for it and checks, before anything else, that
+    the actor's role read at that moment allows it (`authorize`, `AccessDenied` if not).
+    The actor defaults to `LOCAL_OPERATOR` (the CLI, tests, the app's own seeding); the
+    app passes the signed-in user on every write.
     """
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
@@ -148,13 +164,15 @@ class PortfolioStore:
         profile_version: int | None = None,
         profile_hash: str | None = None,
         note: str = "",
+        actor: Actor = LOCAL_OPERATOR,
     ) -> SnapshotInfo:
         """Store an import as a new snapshot of ``portfolio`` (created if needed), in one transaction.
 
         A file already imported into this portfolio with the same mapping (same content
         hash) is recognised: its existing snapshot comes back with ``is_new=False`` and
-        nothing is written.
+        nothing is written. Needs `Action.IMPORT`.
         """
+        authorize(actor, Action.IMPORT)
         portfolio = _required_name("portfolio", portfolio)
         if not result.content_hash:
             raise StoreError(
@@ -184,8 +202,9 @@ class PortfolioStore:
         snapshot_id, is_new = self._backend.insert_snapshot(record)
         return dataclasses.replace(self.snapshot_info(snapshot_id), is_new=is_new)
 
-    def delete_snapshot(self, snapshot_id: int) -> None:
-        """Delete a snapshot and all its rows, in one transaction."""
+    def delete_snapshot(self, snapshot_id: int, *, actor: Actor = LOCAL_OPERATOR) -> None:
+        """Delete a snapshot and all its rows, in one transaction. Needs `Action.DELETE_SNAPSHOT`."""
+        authorize(actor, Action.DELETE_SNAPSHOT)
         if not self._backend.delete_snapshot(int(snapshot_id)):
             raise StoreError(f"Snapshot {snapshot_id} does not exist; nothing was deleted.")
 
@@ -255,12 +274,15 @@ class PortfolioStore:
         return frames.decode_issues(self._backend.issue_rows(int(snapshot_id)), spec)
 
     # --- scoring profiles ------------------------------------------------------------
-    def save_profile(self, name: str, version: int, toml_text: str, content_hash: str) -> bool:
+    def save_profile(
+        self, name: str, version: int, toml_text: str, content_hash: str, *, actor: Actor = LOCAL_OPERATOR
+    ) -> bool:
         """Store scoring profile ``name`` version ``version``; False when that exact version is already stored.
 
         A stored version never changes: saving different content under an existing
-        name and version raises StoreError.
+        name and version raises StoreError. Needs `Action.EDIT_PROFILE`.
         """
+        authorize(actor, Action.EDIT_PROFILE)
         name = _required_name("scoring profile", name)
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
             raise StoreError(
@@ -284,8 +306,12 @@ class PortfolioStore:
         return text
 
     # --- mapping profiles ------------------------------------------------------------
-    def save_mapping(self, name: str, toml_text: str) -> int:
-        """Save mapping profile ``name`` (insert or replace); returns its version, raised only when the text changed."""
+    def save_mapping(self, name: str, toml_text: str, *, actor: Actor = LOCAL_OPERATOR) -> int:
+        """Save mapping profile ``name`` (insert or replace); returns its version, raised only when the text changed.
+
+        Needs `Action.SAVE_MAPPING`.
+        """
+        authorize(actor, Action.SAVE_MAPPING)
         name = _required_name("mapping profile", name)
         return self._backend.save_mapping(name, toml_text, _text_hash(toml_text), _now())
 

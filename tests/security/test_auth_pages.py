@@ -150,3 +150,84 @@ def test_a_malformed_roles_file_stops_the_app(store_path, roles_file):
     assert not at.exception
     assert any("Sign-in is misconfigured" in e.value for e in at.error)
     assert not at.metric and "Save snapshot" not in labels(at)
+
+
+# --- the role is checked again at the click, by the store ---------------------------------
+
+
+def demote(roles_file, text: str) -> None:
+    """Change the roles file between the page's render and the user's click."""
+    roles_file.write_text(text, encoding="utf-8")
+
+
+def click(at: AppTest, label_start: str) -> None:
+    next(b for b in at.button if b.label.startswith(label_start)).click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def refusals(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def test_an_import_is_refused_when_the_role_was_lowered_after_the_page_was_drawn(store_path, roles_file):
+    at = run_as(signed_in("ed@example.com"), "app_pages/intake.py")
+    upload_register(at)
+    at.text_input(key="intake_portfolio").set_value("Stale import")
+    at.run()
+    assert "Save snapshot" in labels(at)  # drawn for an editor
+    demote(roles_file, ROLES.replace('"example.com" = "editor"', '"example.com" = "viewer"'))
+    click(at, "Save snapshot")
+    assert any("Saving a register as a snapshot needs the editor role" in e for e in refusals(at)), refusals(
+        at
+    )
+    assert "Save snapshot" not in labels(at)  # and the page now draws a viewer's controls
+    with PortfolioStore(store_path) as store:
+        assert store.snapshots("Stale import").empty
+
+
+def test_a_mapping_save_is_refused_when_the_role_was_lowered_after_the_page_was_drawn(store_path, roles_file):
+    at = run_as(signed_in("ed@example.com"), "app_pages/intake.py")
+    upload_register(at)
+    at.text_input(key="mapping_save_name").set_value("Finance register")
+    at.run()
+    demote(roles_file, ROLES.replace('"example.com" = "editor"', '"example.com" = "viewer"'))
+    click(at, "Save mapping")
+    assert any("Saving a mapping profile needs the editor role" in e for e in refusals(at)), refusals(at)
+    with PortfolioStore(store_path) as store:
+        assert store.mappings().empty
+
+
+def test_a_mapping_save_by_an_editor_lands_in_the_store(store_path, roles_file):
+    at = run_as(signed_in("ed@example.com"), "app_pages/intake.py")
+    upload_register(at)
+    at.text_input(key="mapping_save_name").set_value("Finance register")
+    at.run()
+    click(at, "Save mapping")
+    no_errors(at)
+    with PortfolioStore(store_path) as store:
+        assert store.mappings()["name"].tolist() == ["Finance register"]
+
+
+def test_a_profile_save_is_refused_when_the_role_was_lowered_after_the_page_was_drawn(store_path, roles_file):
+    at = run_as(signed_in("ada@example.com"), "app_pages/scoring_model.py")
+    weight = next(n for n in at.number_input if "::w::" in str(n.key))
+    weight.set_value(weight.value + 0.5)
+    at.run()
+    no_errors(at)
+    with PortfolioStore(store_path) as store:
+        before = store.profiles()[["name", "version"]].values.tolist()
+    demote(roles_file, ROLES.replace('"ada@example.com" = "admin"', '"ada@example.com" = "editor"'))
+    click(at, "Save as")
+    assert any("Saving a scoring profile needs the admin role" in e for e in refusals(at)), refusals(at)
+    assert not any(label.startswith("Save as") for label in labels(at))
+    with PortfolioStore(store_path) as store:
+        assert store.profiles()[["name", "version"]].values.tolist() == before
+
+
+def test_a_look_alike_of_an_editor_cannot_import(store_path, roles_file):
+    demote(roles_file, ROLES.replace('"example.com" = "editor"', '"strasse.de" = "editor"'))
+    at = run_as(signed_in("ed@straße.de"), "app_pages/intake.py")
+    assert "· viewer" in sidebar_text(at)
+    upload_register(at)
+    assert "Save snapshot" not in labels(at)

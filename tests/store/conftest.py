@@ -12,6 +12,7 @@ from kairo_scoring.store import PortfolioStore
 
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
+    (tmp_path / "data").mkdir()  # the store never creates folders
     return tmp_path / "data" / "kairo.duckdb"
 
 

@@ -1,0 +1,165 @@
+"""Every store write checks the actor's role inside the store, read at the moment of the write."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kairo_scoring import LOCAL_OPERATOR, AccessDenied, Action, Actor, PortfolioStore
+from kairo_scoring.store import StoreBackend
+from tests.conftest import REPO
+from tests.store.store_fixtures import make_result
+
+EMAIL = "ed@example.com"
+
+# Each write, the action it needs, and how to call it as `actor`.
+WRITES: dict[str, tuple[Action, Callable[[PortfolioStore, Actor], object]]] = {
+    "import_snapshot": (
+        Action.IMPORT,
+        lambda store, actor: store.import_snapshot(
+            make_result(content_hash="new"), portfolio="Acme", actor=actor
+        ),
+    ),
+    "save_mapping": (
+        Action.SAVE_MAPPING,
+        lambda store, actor: store.save_mapping("finance", 'name = "Use case"\n', actor=actor),
+    ),
+    "save_profile": (
+        Action.EDIT_PROFILE,
+        lambda store, actor: store.save_profile("strict", 1, "[gates]\n", "h1", actor=actor),
+    ),
+    "delete_snapshot": (
+        Action.DELETE_SNAPSHOT,
+        lambda store, actor: store.delete_snapshot(store.latest_snapshot_id("Seed"), actor=actor),
+    ),
+}
+# StoreBackend methods that change the store; every other one only reads.
+BACKEND_WRITES = {"insert_snapshot", "delete_snapshot", "save_profile", "save_mapping"}
+BACKEND_READS = {
+    "close",
+    "schema_version",
+    "snapshot_row",
+    "list_snapshots",
+    "list_portfolios",
+    "latest_snapshot_id",
+    "pilot_rows",
+    "rejected_rows",
+    "issue_rows",
+    "list_profiles",
+    "profile_text",
+    "list_mappings",
+    "mapping_text",
+    "integrity_problems",
+    "row_counts",
+}
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with PortfolioStore(tmp_path / "kairo.duckdb") as opened:
+        opened.import_snapshot(make_result(content_hash="seed"), portfolio="Seed")
+        yield opened
+
+
+def write_role(path: Path, role: str) -> None:
+    path.write_text(f'[emails]\n"{EMAIL}" = "{role}"\n', encoding="utf-8")
+
+
+@pytest.mark.parametrize("write", sorted(WRITES))
+def test_every_write_is_refused_when_the_role_dropped_since_the_page_was_drawn(store, tmp_path, write):
+    action, call = WRITES[write]
+    roles = tmp_path / "roles.toml"
+    write_role(roles, "admin")  # what the page saw when it drew the button
+    actor = Actor.user(EMAIL, email_verified=True, roles_path=roles)
+    write_role(roles, "viewer")  # changed before the click
+    before = store.row_counts()
+    with pytest.raises(AccessDenied) as refused:
+        call(store, actor)
+    assert refused.value.action == action.value
+    assert refused.value.role == "viewer"
+    assert store.row_counts() == before  # nothing written
+    write_role(roles, "admin")  # promoted again: the same actor may write now
+    call(store, actor)
+    assert store.row_counts() != before
+
+
+@pytest.mark.parametrize(("write", "role"), [("import_snapshot", "editor"), ("save_mapping", "editor")])
+def test_an_editor_imports_and_saves_mappings_but_no_more(store, tmp_path, write, role):
+    roles = tmp_path / "roles.toml"
+    write_role(roles, role)
+    actor = Actor.user(EMAIL, email_verified=True, roles_path=roles)
+    WRITES[write][1](store, actor)
+    for admin_write in ("save_profile", "delete_snapshot"):
+        with pytest.raises(AccessDenied, match="needs the admin role"):
+            WRITES[admin_write][1](store, actor)
+
+
+def test_the_local_operator_is_the_default_and_may_write(store):
+    for write in sorted(WRITES):
+        before = store.row_counts()
+        WRITES[write][1](store, LOCAL_OPERATOR)
+        assert store.row_counts() != before, write
+    for name in WRITES:
+        assert inspect.signature(getattr(PortfolioStore, name)).parameters["actor"].default is LOCAL_OPERATOR
+
+
+def test_a_look_alike_identity_cannot_write(store, tmp_path):
+    roles = tmp_path / "roles.toml"
+    roles.write_text(
+        '[emails]\n"ross@example.org" = "admin"\n[domains]\n"strasse.de" = "editor"\n', encoding="utf-8"
+    )
+    for email in ("roß@example.org", "x@straße.de", "ro\u017fs@example.org"):
+        with pytest.raises(AccessDenied):
+            WRITES["import_snapshot"][1](store, Actor.user(email, email_verified=True, roles_path=roles))
+
+
+def test_every_backend_method_is_classed_as_a_read_or_a_write():
+    methods = {
+        name for name, _ in inspect.getmembers(StoreBackend, inspect.isfunction) if not name.startswith("_")
+    }
+    assert methods == BACKEND_WRITES | BACKEND_READS  # a new backend method: say which it is here
+
+
+def test_every_store_method_that_writes_authorizes_first():
+    """A method that calls a backend write calls `authorize(actor, …)` before it (new writes too)."""
+    tree = ast.parse((REPO / "kairo_scoring" / "store" / "store.py").read_text(encoding="utf-8"))
+    store_class = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "PortfolioStore")
+    writers = {}
+    for method in (n for n in store_class.body if isinstance(n, ast.FunctionDef)):
+        calls = [n for n in ast.walk(method) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)]
+        backend_writes = [
+            c
+            for c in calls
+            if c.func.attr in BACKEND_WRITES
+            and isinstance(c.func.value, ast.Attribute)
+            and c.func.value.attr == "_backend"
+        ]
+        if backend_writes:
+            first = method.body[1] if ast.get_docstring(method) else method.body[0]
+            writers[method.name] = ast.unparse(first)
+    assert set(writers) == set(WRITES)
+    for name, first in writers.items():
+        assert first.startswith("authorize(actor, Action."), (name, first)
+
+
+def _write_calls(path: Path) -> list[tuple[int, str, bool]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        (node.lineno, node.func.attr, any(k.arg == "actor" for k in node.keywords))
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITES
+    ]
+
+
+def test_the_app_passes_the_signed_in_actor_to_every_store_write():
+    """The actor's default is the local operator: a page must never rely on it."""
+    found = []
+    for path in sorted([*(REPO / "app_pages").glob("*.py"), *(REPO / "ui").glob("*.py"), REPO / "app.py"]):
+        for line, name, has_actor in _write_calls(path):
+            found.append(name)
+            assert has_actor, f"{path.relative_to(REPO)}:{line} calls {name} without actor="
+    assert {"import_snapshot", "save_mapping", "save_profile"} <= set(found)
