@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kairo_scoring.engine import FAILED, UNKNOWN
 from kairo_scoring.intake import read_portfolio
 from kairo_scoring.profile import GATE_OPS, Profile, default_profile, field_label, profile_from_dict
 from kairo_scoring.schema import (
@@ -97,18 +96,27 @@ def filter_choices(table: pd.DataFrame) -> dict[str, list[str]]:
 
 
 def subset(scored: ScoredPortfolio, keep: np.ndarray) -> ScoredPortfolio:
-    """The scored portfolio restricted to the rows where `keep` is True (gate statuses follow)."""
+    """The scored portfolio restricted to the rows where `keep` is True (gate statuses and
+    blocker masks follow the rows)."""
     keep = np.asarray(keep, dtype=bool)
     if keep.all():
         return scored
-    return ScoredPortfolio(scored.table[keep], scored.gate_status[keep], scored.profile)
+    return ScoredPortfolio(
+        scored.table[keep],
+        scored.gate_status[keep],
+        scored.profile,
+        scored.blocking_failed[keep],
+        scored.blocking_unknown[keep],
+    )
 
 
 def with_table(scored: ScoredPortfolio, table: pd.DataFrame) -> ScoredPortfolio:
     """The same scores over a relabelled table (same rows, same order), e.g. anonymised."""
     if len(table) != len(scored.table):
         raise ValueError("the relabelled table must keep every row")
-    return ScoredPortfolio(table, scored.gate_status, scored.profile)
+    return ScoredPortfolio(
+        table, scored.gate_status, scored.profile, scored.blocking_failed, scored.blocking_unknown
+    )
 
 
 # --- anonymisation -----------------------------------------------------------------------
@@ -314,7 +322,7 @@ def mode_flows(table: pd.DataFrame) -> pd.DataFrame:
     codes = {}
     for stage, column in (("today", "current_mode"), ("now", "recommended"), ("target", "target")):
         names = flow_node_names(stage)
-        code = _codes(table[column], names[:-1]).to_numpy()
+        code = _codes(table[column], names).to_numpy()
         codes[stage] = np.where(code < 0, len(names) - 1, code)  # missing → the last category
     parts = []
     for step, src, dst in (("today→now", "today", "now"), ("now→target", "now", "target")):
@@ -341,20 +349,9 @@ def mode_flows(table: pd.DataFrame) -> pd.DataFrame:
 # --- blockers ----------------------------------------------------------------------------
 def blocking_matrix(scored: ScoredPortfolio) -> tuple[np.ndarray, np.ndarray]:
     """(blocked, unknown) as (pilots, gates) booleans: gate j stands between pilot i and where
-    it should be — the gates of the levels above what it can govern, up to its target (or
-    up to its current mode when it runs heavier than that), failed or unknown. The same
-    rule that writes the `blockers` column."""
-    table = scored.table
-    levels = np.array([g.level for g in scored.profile.gates], dtype=np.int64)
-    supply = table["supply_level"].to_numpy(dtype=np.int64)
-    target = table["target"].astype(object).map(OPTION_LEVEL).fillna(3).to_numpy(dtype=np.int64)
-    current = table["current_mode"].astype(object).map(MODE_LEVEL).fillna(0).to_numpy(dtype=np.int64)
-    top = np.maximum(target, current)
-    in_range = (levels[None, :] > supply[:, None]) & (levels[None, :] <= top[:, None])
-    status = scored.gate_status
-    blocked = ((status == FAILED) | (status == UNKNOWN)) & in_range
-    unknown = (status == UNKNOWN) & in_range
-    return blocked, unknown
+    it should be, failed or unknown / unknown only. Read from the masks `score()` decided,
+    which also wrote the `blockers` column (see `ScoredPortfolio`)."""
+    return scored.blocking, scored.blocking_unknown
 
 
 def gate_label(option: str, rule: str) -> str:
@@ -366,6 +363,8 @@ def blocker_summary(scored: ScoredPortfolio) -> pd.DataFrame:
     and how much monthly value those pilots carry, most pilots first."""
     blocked, unknown = blocking_matrix(scored)
     value = scored.table["monthly_value"].astype("float64").fillna(0.0).to_numpy()
+    pilots_blocked = blocked.sum(axis=0)
+    pilots_unknown = unknown.sum(axis=0)
     rows = []
     for j, gate in enumerate(scored.profile.gates):
         rows.append(
@@ -374,8 +373,8 @@ def blocker_summary(scored: ScoredPortfolio) -> pd.DataFrame:
                 "option": gate.option,
                 "rule": gate.describe(),
                 "label": gate_label(gate.option, gate.describe()),
-                "pilots_blocked": int(blocked[:, j].sum()),
-                "pilots_unknown": int(unknown[:, j].sum()),
+                "pilots_blocked": int(pilots_blocked[j]),
+                "pilots_unknown": int(pilots_unknown[j]),
                 "value_blocked": float(value[blocked[:, j]].sum()),
             }
         )
@@ -417,7 +416,7 @@ def pilot_table(table: pd.DataFrame, limit: int | None = None) -> tuple[pd.DataF
     at most `limit` rows (the most valuable), and whether rows were left out."""
     frame = table[list(TABLE_COLUMNS)].copy()
     frame["verdict"] = frame["verdict"].astype(object).map(VERDICT_LABELS)
-    labels = {**OPTION_LABELS, NOT_READY: "Not ready", "none": "None (pilot)"}
+    labels = {**OPTION_LABELS, NOT_READY: "Not ready", UNDECIDED: "Undecided", "none": "None (pilot)"}
     for column in ("current_mode", "recommended", "target"):
         frame[column] = frame[column].astype(object).map(labels)
     frame["next_step"] = frame["next_step"].astype(object)

@@ -16,6 +16,9 @@ OPTION_LABELS: dict[str, str] = {
     "api_pipeline": "API workflow pipeline",
 }
 NOT_READY = "not_ready"
+# A recommendation that depends on unknown answers: its lightest and heaviest possible
+# options are given beside it (recommended_lightest, recommended_heaviest).
+UNDECIDED = "undecided"
 
 STAGES: tuple[str, ...] = ("idea", "pilot", "production", "retired")
 CURRENT_MODES: tuple[str, ...] = ("none", *OPTIONS)  # position == level

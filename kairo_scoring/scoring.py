@@ -14,10 +14,12 @@ from kairo_scoring.profile import OP_SYMBOLS, Gate, Profile, load_profile
 from kairo_scoring.schema import (
     CANONICAL_COLUMNS,
     CURRENT_MODES,
+    NOT_READY,
     OPTION_LEVEL,
     OPTIONS,
     RISK_LEVELS,
     SCORING_INPUTS,
+    UNDECIDED,
     VERDICTS,
     conform,
 )
@@ -42,6 +44,8 @@ DECISION_COLUMNS: tuple[str, ...] = (
     "demand",
     "supply_level",
     "recommended",
+    "recommended_lightest",
+    "recommended_heaviest",
     "target",
     "verdict",
     "next_step",
@@ -52,6 +56,9 @@ DECISION_COLUMNS: tuple[str, ...] = (
     "profile_hash",
 )
 GATE_STATUS_TEXT = {MET: "met", FAILED: "not met", UNKNOWN: "unknown"}
+# `recommended` takes these values: not_ready or an option when every filling of the
+# unknowns agrees, undecided when they do not. Code = level 0..3, then undecided.
+RECOMMENDATIONS: tuple[str, ...] = (NOT_READY, *OPTIONS, UNDECIDED)
 
 
 def dimension_column(dimension: str) -> str:
@@ -86,18 +93,40 @@ class PathStep:
 
 @dataclass(frozen=True)
 class ScoredPortfolio:
-    """The result of scoring: the scored table, gate statuses and the profile that produced them.
+    """The result of scoring: the scored table, gate statuses, blocker masks and the profile.
 
     `table` keeps the input columns and adds the dimension scores and `DECISION_COLUMNS`.
     `gate_status[i, j]` is MET/FAILED/UNKNOWN for row position i and `profile.gates[j]`.
+    `blocking_failed[i, j]` / `blocking_unknown[i, j]`: gate j stands between pilot i and
+    where it should be (a level above what it can surely govern, up to the heaviest target
+    its unknowns allow, or up to its current mode when that is heavier) and is known to
+    fail / cannot be checked because an answer is missing. Decided once, in `score()`: the
+    `blockers` column, the blocker summary, the promotion path and every view read these.
     """
 
     table: pd.DataFrame
     gate_status: np.ndarray
     profile: Profile
+    blocking_failed: np.ndarray
+    blocking_unknown: np.ndarray
+
+    def __post_init__(self) -> None:
+        expected = (len(self.table), len(self.profile.gates))
+        for name in ("gate_status", "blocking_failed", "blocking_unknown"):
+            shape = getattr(self, name).shape
+            if shape != expected:
+                raise ValueError(
+                    f"the {name} mask must have one row per pilot and one column per gate: "
+                    f"got {shape}, expected {expected}"
+                )
 
     def __len__(self) -> int:
         return len(self.table)
+
+    @property
+    def blocking(self) -> np.ndarray:
+        """(pilots, gates): the gate blocks the pilot, failed or unknown."""
+        return self.blocking_failed | self.blocking_unknown
 
     @property
     def dimension_columns(self) -> tuple[str, ...]:
@@ -148,18 +177,27 @@ class ScoredPortfolio:
         return pd.DataFrame([c.__dict__ for c in checks], columns=list(GateCheck.__dataclass_fields__))
 
     def promotion_path(self, pilot_id: str) -> tuple[PathStep, ...]:
-        """The ordered steps from the current mode to the target, each with the gates that block it."""
+        """The ordered steps from the current mode to the target, each with the gates that block it.
+
+        When the target is unknown the path runs to the heaviest target its unknowns allow.
+        A step's blocking gates are the pilot's blocker masks, as in the `blockers` column.
+        """
         i = self.position(pilot_id)
         row = self.table.iloc[i]
-        checks = [_check(g, row, int(self.gate_status[i, j])) for j, g in enumerate(self.profile.gates)]
+        gates = self.profile.gates
+        checks = [_check(g, row, int(self.gate_status[i, j])) for j, g in enumerate(gates)]
         mode = None if pd.isna(row["current_mode"]) else row["current_mode"]
         current = CURRENT_MODES.index(mode) if mode in CURRENT_MODES else 0
-        target = OPTION_LEVEL.get(row["target"], 3) if pd.notna(row["target"]) else 3
+        if pd.notna(row["target"]):
+            target = OPTION_LEVEL[row["target"]]
+        else:
+            _, d_hi = engine.demand_bounds(engine.read_inputs(self.table.iloc[[i]]), self.profile)
+            target = int(d_hi[0])
         supply = int(row["supply_level"])
+        blocked = self.blocking[i]
 
         def blocking(levels: range) -> tuple[GateCheck, ...]:
-            names = {OPTIONS[level - 1] for level in levels}
-            return tuple(c for c in checks if c.option in names and c.status in ("not met", "unknown"))
+            return tuple(c for j, c in enumerate(checks) if blocked[j] and gates[j].level in levels)
 
         steps = []
         if current > supply:
@@ -187,13 +225,8 @@ class ScoredPortfolio:
             self.table["verdict"].value_counts(sort=False).rename_axis("value").reset_index(name="pilots")
         )
         verdicts.insert(0, "what", "verdict")
-        options = (
-            self.table["recommended"]
-            .value_counts(sort=False, dropna=False)
-            .rename_axis("value")
-            .reset_index(name="pilots")
-        )
-        options["value"] = options["value"].astype(object).where(options["value"].notna(), "undecided")
+        recommended = pd.Categorical(self.table["recommended"].astype(object), categories=RECOMMENDATIONS)
+        options = recommended.value_counts().rename_axis("value").reset_index(name="pilots")
         options.insert(0, "what", "recommended")
         out = pd.concat([verdicts, options], ignore_index=True)
         out["value"] = out["value"].astype(str)
@@ -262,7 +295,7 @@ def score(pilots: pd.DataFrame, profile: Profile | str | None = None) -> ScoredP
     ordered = {c: added[c] for c in (*(dimension_column(d) for d in profile.dimensions), *DECISION_COLUMNS)}
     # copy=False: the new arrays are ours; consolidating them into one block would copy ~100 MB per million pilots.
     table = pd.concat([frame, pd.DataFrame(ordered, index=frame.index, copy=False)], axis=1)
-    return ScoredPortfolio(table, status.T, profile)
+    return ScoredPortfolio(table, status.T, profile, failed.T, unknown.T)
 
 
 @dataclass(frozen=True)
@@ -310,9 +343,13 @@ def _decisions(
         engine.verdict_table(profile), ((b.current, b.c_hi), (b.d_lo, b.d_hi), (b.s_lo, b.s_hi))
     )
     demand = np.where(b.d_lo == b.d_hi, b.d_lo, -1)
-    r_lo, r_hi = np.minimum(b.d_lo, b.s_lo), np.minimum(b.d_hi, b.s_lo)
-    recommended = np.where(r_lo == r_hi, r_lo, -1)
-    open_rows = np.flatnonzero((verdict == engine.NEEDS_DATA) | (recommended < 0))
+    # Every filling of the unknowns recommends between these two. Demand and supply hang on
+    # disjoint fields, so some filling gives each of them (gates that can fail and pass within
+    # 1-5, as the default's do): tests/scoring/test_scoring_undecided.py.
+    r_lo, r_hi = np.minimum(b.d_lo, b.s_lo), np.minimum(b.d_hi, b.s_hi)
+    undecided = r_lo != r_hi
+    recommended = np.where(undecided, RECOMMENDATIONS.index(UNDECIDED), r_lo).astype(np.int8)
+    open_rows = np.flatnonzero((verdict == engine.NEEDS_DATA) | undecided)
     missing = np.zeros(n, np.int64)
     if open_rows.size:
         missing[open_rows] = _missing_fields(
@@ -327,7 +364,7 @@ def _decisions(
         target=np.where(demand > 0, demand, b.d_hi),
         supply=b.s_lo,
         recommended=r_lo + 1,
-        open=recommended < 0,
+        open=undecided,
         gate=np.where(blocking.any(axis=0), first, 0),
         more=np.clip(blocking.sum(axis=0) - 1, 0, 63),
         missing=missing,
@@ -335,7 +372,9 @@ def _decisions(
     return {
         "demand": option_names(demand, zero=None),
         "supply_level": b.s_lo,
-        "recommended": option_names(recommended, zero="not_ready"),
+        "recommended": pd.Categorical.from_codes(recommended, categories=list(RECOMMENDATIONS)),
+        "recommended_lightest": option_names(r_lo, zero=NOT_READY),
+        "recommended_heaviest": option_names(r_hi, zero=NOT_READY),
         "target": option_names(demand, zero=None),
         "verdict": pd.Categorical.from_codes(verdict, categories=list(VERDICTS)),
         "next_step": categorical_from_keys(step_keys, lambda k: next_step_text(k, profile)),

@@ -57,9 +57,10 @@ EXPECTED_DECISIONS = {
     "promote_low_risk": ("promote", "assisted_desktop", 1, "assisted_desktop", "assisted_desktop"),
     "at_risk_critical_eg": ("at_risk", "api_pipeline", 2, "shared_workspace", "api_pipeline"),
     "not_ready_value": ("not_ready", "assisted_desktop", 0, "not_ready", "assisted_desktop"),
-    "needs_volume": ("needs_data", None, 2, None, None),
-    "needs_ownership": ("needs_data", "assisted_desktop", 0, "not_ready", "assisted_desktop"),
-    "needs_risk": ("needs_data", "assisted_desktop", 0, "not_ready", "assisted_desktop"),
+    # Undecided, not not_ready: the unknowns leave the recommendation open (bounds below).
+    "needs_volume": ("needs_data", None, 2, "undecided", None),
+    "needs_ownership": ("needs_data", "assisted_desktop", 0, "undecided", "assisted_desktop"),
+    "needs_risk": ("needs_data", "assisted_desktop", 0, "undecided", "assisted_desktop"),
     "promote_despite_unknowns": ("promote", "assisted_desktop", 1, "assisted_desktop", "assisted_desktop"),
     "hold_pipeline": ("hold", "api_pipeline", 3, "api_pipeline", "api_pipeline"),
     "at_risk_desktop": ("at_risk", "assisted_desktop", 0, "not_ready", "assisted_desktop"),
@@ -80,6 +81,23 @@ def test_named_pilot_decision(scored, pilot_id):
     row = scored.pilot(pilot_id)
     got = tuple(_value(row[c]) for c in ("verdict", "demand", "supply_level", "recommended", "target"))
     assert got == EXPECTED_DECISIONS[pilot_id]
+
+
+# pilot_id: (recommended_lightest, recommended_heaviest) for the undecided; decided pilots have both
+# equal to their recommendation.
+EXPECTED_BOUNDS = {
+    "needs_volume": ("assisted_desktop", "shared_workspace"),
+    "needs_ownership": ("not_ready", "assisted_desktop"),
+    "needs_risk": ("not_ready", "assisted_desktop"),
+}
+
+
+@pytest.mark.parametrize("pilot_id", list(EXPECTED_DECISIONS))
+def test_named_pilot_recommendation_bounds(scored, pilot_id):
+    row = scored.pilot(pilot_id)
+    recommended = EXPECTED_DECISIONS[pilot_id][3]
+    expected = EXPECTED_BOUNDS.get(pilot_id, (recommended, recommended))
+    assert (row["recommended_lightest"], row["recommended_heaviest"]) == expected
 
 
 def test_every_verdict_is_covered():

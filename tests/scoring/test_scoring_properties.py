@@ -70,7 +70,13 @@ def test_lowering_risk_never_lowers_readiness_supply_or_fit(row, data):
 @given(pilots())
 def test_recommended_never_exceeds_demand_or_supply(row):
     result = score_one(row)
-    if pd.isna(result["recommended"]):
+    lightest, heaviest = level(result["recommended_lightest"]), level(result["recommended_heaviest"])
+    assert lightest <= heaviest
+    # supply_level is what it can surely govern: the lightest recommendation never exceeds it
+    assert lightest <= result["supply_level"]
+    if pd.notna(result["demand"]):
+        assert heaviest <= level(result["demand"])
+    if result["recommended"] == "undecided":
         return
     assert level(result["recommended"]) <= result["supply_level"]
     if pd.notna(result["demand"]):
