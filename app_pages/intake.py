@@ -13,6 +13,7 @@ from kairo_scoring import (
     IntakeError,
     KairoError,
     ProfileError,
+    Severity,
     export_csv,
     list_mappings,
     load_mapping,
@@ -30,6 +31,12 @@ from ui.text import download_stem, md_escape, upload_basename, upload_stem
 AUTO = "Detect automatically"
 NOT_MAPPED = "(not mapped)"
 UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+REPORT_CONFIG = {
+    **ISSUE_CONFIG,
+    "code": st.column_config.TextColumn(
+        "Code", help="What kind of problem; 'What the codes mean' explains each"
+    ),
+}
 
 view = current_view()
 st.title("Intake")
@@ -223,17 +230,26 @@ st.dataframe(
 
 st.subheader("Validation report")
 issues = result.issues
-severity = issues["severity"].value_counts()
+by_severity = result.counts_by_severity
 cols = st.columns(3)
-cols[0].metric("Errors (row rejected)", int(severity.get("error", 0)))
-cols[1].metric("Warnings (value set to unknown)", int(severity.get("warning", 0)))
-cols[2].metric("Notes", int(severity.get("info", 0)))
+cols[0].metric("Errors (row rejected)", by_severity[Severity.ERROR])
+cols[1].metric("Warnings (value set to unknown)", by_severity[Severity.WARNING])
+cols[2].metric("Notes", by_severity[Severity.INFO])
 if issues.empty:
     st.success("No problem found.", icon=":material/check_circle:")
 else:
     st.dataframe(
-        issues, column_config=ISSUE_CONFIG, hide_index=True, width="stretch", height=320, key="issues_table"
+        issues, column_config=REPORT_CONFIG, hide_index=True, width="stretch", height=320, key="issues_table"
     )
+    with st.expander("What the codes mean"):
+        st.dataframe(
+            result.code_summary(),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "meaning": st.column_config.TextColumn("What it means, what to do", width="large")
+            },
+        )
 if len(result.rejected):
     st.download_button(
         f"Download the {len(result.rejected):,} rejected rows (csv)",

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kairo_scoring.intake.codes import IssueCode, Severity
 from kairo_scoring.intake.mapping import Derivation, MappingProfile
 from kairo_scoring.intake.normalize import (
+    FINE,
     NOT_APPLICABLE,
-    WARNING,
     Outcome,
     Parsed,
     as_text,
@@ -23,6 +24,7 @@ from kairo_scoring.intake.normalize import (
     parse_by_unique,
     parse_enum,
     parse_yes_no,
+    unreadable,
 )
 from kairo_scoring.schema import FIELD_BY_NAME
 
@@ -84,7 +86,8 @@ def qualify_ids(
     placeholders = Parsed(
         values=local,
         reasons=pd.Series(np.where(placeholder, PLACEHOLDER_REASON, None), index=local.index),
-        severity=pd.Series(np.where(placeholder, "info", None), index=local.index),
+        severity=pd.Series(np.where(placeholder, Severity.INFO, None), index=local.index),
+        codes=pd.Series(np.where(placeholder, IssueCode.PLACEHOLDER_ID, None), index=local.index),
     )
     if namespace_raw is None:
         return local, placeholders
@@ -115,13 +118,15 @@ def practice_credits(raw: pd.Series, credits: Mapping[str, object], field_label:
         key = normalize_key(value)
         found, credit = lookup_value_map(key, credits)
         if found:
-            return (None, None, None) if credit == "" else (float(credit), None, None)  # type: ignore[arg-type]
+            return (None if credit == "" else float(credit), *FINE)  # type: ignore[arg-type]
         answer = parse_yes_no(value)
         if answer is not None:
-            return float(answer), None, None
+            return float(answer), *FINE
         if key in NOT_APPLICABLE:
-            return None, None, None
-        return None, f"not a recognised answer; left out of {field_label.lower()}", WARNING
+            return None, *FINE
+        return unreadable(
+            f"not a recognised answer; left out of {field_label.lower()}", IssueCode.UNKNOWN_ANSWER
+        )
 
     return parse_by_unique(raw, one)
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import pandas as pd
 
+from kairo_scoring.intake.codes import SEVERITY_ORDER, IssueCode, Severity
 from kairo_scoring.intake.normalize import Parsed, as_text
 from kairo_scoring.intake.result import ISSUE_COLUMNS
 
-ERROR = "error"
-SEVERITY_ORDER = {ERROR: 0, "warning": 1, "info": 2}
+# Text columns of the report (``row`` is the only number).
+_TEXT_COLUMNS = tuple(name for name in ISSUE_COLUMNS if name != "row")
 
 
 class IssueLog:
@@ -23,10 +27,12 @@ class IssueLog:
         rows: pd.Index | list[int | None],
         column: str,
         values: pd.Series | list[object],
-        reasons: pd.Series | list[str] | str,
-        severity: pd.Series | list[str] | str,
+        reasons: Sequence[str] | str,
+        severity: Sequence[Severity] | Severity,
+        code: Sequence[IssueCode] | IssueCode,
     ) -> None:
-        """Problems in one column: ``rows`` are Excel row numbers, ``values`` the cells as read."""
+        """Problems in one column: ``rows`` are Excel row numbers, ``values`` the cells as read;
+        ``reasons``, ``severity`` and ``code`` are one for all rows or one per row."""
         if len(rows) == 0:
             return
         texts = as_text(pd.Series(list(values), dtype=object))
@@ -38,14 +44,17 @@ class IssueLog:
                     "column": column,
                     "value": texts.to_numpy(),
                     "reason": _listed(reasons, len(rows)),
-                    "severity": _listed(severity, len(rows)),
+                    "code": _members(code, IssueCode, len(rows)),
+                    "severity": _members(severity, Severity, len(rows)),
                 }
             )
         )
 
-    def add_one(self, row: int | None, column: str, value: object, reason: str, severity: str) -> None:
+    def add_one(
+        self, row: int | None, column: str, value: object, reason: str, severity: Severity, code: IssueCode
+    ) -> None:
         """A single problem (a whole-file remark has no row)."""
-        self.add([row], column, [value], reason, severity)
+        self.add([row], column, [value], reason, severity, code)
 
     def add_parsed(self, column: str, parsed: Parsed, original: pd.Series) -> None:
         """The problems a column parser found, with the cells as the user typed them."""
@@ -57,6 +66,7 @@ class IssueLog:
                 original[problems],
                 parsed.reasons[problems].tolist(),
                 parsed.severity[problems].tolist(),
+                parsed.codes[problems].tolist(),
             )
 
     def frame(self) -> pd.DataFrame:
@@ -67,7 +77,7 @@ class IssueLog:
             )
         report = pd.concat(self._parts, ignore_index=True)
         report["row"] = report["row"].astype("Int64")
-        for name in ("sheet", "column", "value", "reason", "severity"):
+        for name in _TEXT_COLUMNS:
             report[name] = report[name].astype("string")
         order = report["severity"].map(SEVERITY_ORDER)
         report = report.assign(_order=order).sort_values(
@@ -76,5 +86,21 @@ class IssueLog:
         return report.drop(columns="_order").reset_index(drop=True)[list(ISSUE_COLUMNS)]
 
 
-def _listed(value: pd.Series | list[str] | str, length: int) -> list[object]:
+def _listed(value: Sequence[object] | str, length: int) -> list[object]:
     return [value] * length if isinstance(value, str) else list(value)
+
+
+def _members(
+    values: Sequence[object] | str, kind: type[IssueCode] | type[Severity], length: int
+) -> np.ndarray:
+    """Codes or severities as their plain string values, one per row; a value that is not a
+    member (a problem reported without its code) fails here, not in a page."""
+    if isinstance(values, str):
+        return np.full(length, kind(values).value, dtype=object)
+    listed = pd.Series(list(values), dtype=object)
+    # Members hash and compare as their values, so plain strings are looked up too.
+    plain = listed.map({member: member.value for member in kind})
+    if plain.isna().any():
+        unknown = sorted(map(repr, set(listed[plain.isna()])))
+        raise ValueError(f"not {kind.__name__} values: {unknown}")
+    return plain.to_numpy(dtype=object)

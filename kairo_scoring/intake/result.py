@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from kairo_scoring.intake.codes import IssueCode, Severity
+
 if TYPE_CHECKING:
     from kairo_scoring.intake.detect import Detection
 
-# Columns of the validation report: every problem found, collected at once.
-ISSUE_COLUMNS: tuple[str, ...] = ("sheet", "row", "column", "value", "reason", "severity")
-# severity: "error" (row rejected), "warning" (value set to unknown, row kept), "info" (e.g. derived id)
+# Columns of the validation report: every problem found, collected at once. ``reason`` is the
+# sentence for people; ``code`` (an ``IssueCode`` value) and ``severity`` (a ``Severity``
+# value: "error" row rejected, "warning" value set to unknown, "info" a note) are for code.
+ISSUE_COLUMNS: tuple[str, ...] = ("sheet", "row", "column", "value", "reason", "code", "severity")
 
 
 @dataclass(frozen=True)
@@ -24,7 +28,8 @@ class IntakeResult:
       the csv line) and the profile's ``[extras]`` columns, typed by their kind.
     - ``rejected``: unusable rows with their *original* values (all as text), plus
       ``source_row`` and ``reject_reason``.
-    - ``issues``: the validation report, columns ``ISSUE_COLUMNS``.
+    - ``issues``: the validation report, columns ``ISSUE_COLUMNS``; ``counts_by_code``,
+      ``counts_by_severity`` and ``code_summary()`` count its rows.
     - ``unmapped_columns``: source columns that no canonical field took.
     - ``missing_inputs``: canonical fields (besides pilot_id and name) the source does not
       provide at all: no column, no derivation, or not one known value.
@@ -51,3 +56,35 @@ class IntakeResult:
     @property
     def total_rows(self) -> int:
         return len(self.pilots) + len(self.rejected)
+
+    @property
+    def counts_by_code(self) -> Counter[IssueCode]:
+        """Issues per code, most frequent first (a code not reported counts 0)."""
+        return _counts(self.issues, "code", IssueCode)
+
+    @property
+    def counts_by_severity(self) -> dict[Severity, int]:
+        """Issues per severity, every severity listed (0 when none), errors first."""
+        counts = _counts(self.issues, "severity", Severity)
+        return {severity: counts[severity] for severity in Severity}
+
+    def code_summary(self) -> pd.DataFrame:
+        """One row per code reported, most frequent first: ``code``, ``issues`` (how many)
+        and ``meaning`` (what it means and what the user can do: the code's docstring)."""
+        counts = self.counts_by_code
+        return pd.DataFrame(
+            {
+                "code": pd.array([code.value for code in counts], dtype="string"),
+                "issues": pd.array(list(counts.values()), dtype="int64"),
+                "meaning": pd.array([code.__doc__ for code in counts], dtype="string"),
+            }
+        )
+
+
+def _counts(issues: pd.DataFrame, column: str, members: type[IssueCode] | type[Severity]) -> Counter:
+    """Rows per value of a report column, keyed by enum member, most frequent first. A report
+    without the column (one built by hand) or a row without a value (a snapshot stored
+    before codes) counts nothing."""
+    if column not in issues.columns:
+        return Counter()
+    return Counter({members(value): int(n) for value, n in issues[column].value_counts().items()})

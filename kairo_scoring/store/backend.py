@@ -33,7 +33,7 @@ import pandas as pd
 # The logical version of the store's tables. Every backend's migration list has
 # exactly this many steps (tests/store/test_store_migrations.py checks the DuckDB one),
 # so adding a step means appending one function there and bumping this number.
-STORE_SCHEMA_VERSION = 2
+STORE_SCHEMA_VERSION = 3
 
 # The highest profile version a store column holds (SQL INTEGER is 32-bit signed).
 MAX_STORED_VERSION = 2**31 - 1
@@ -51,6 +51,7 @@ ISSUE_ROW_COLUMNS: tuple[str, ...] = (
     "column_name",
     "value_json",
     "reason",
+    "code",  # since version 3: the issue's IssueCode value (NULL in older snapshots)
     "severity",
 )
 

@@ -198,7 +198,12 @@ def _add_pilot_extra_values(cursor: Cursor) -> None:
     cursor.execute(f"ALTER TABLE pilots ADD COLUMN {PILOT_EXTRAS_COLUMN} VARCHAR")
 
 
-MIGRATIONS: list[Callable[[Cursor], None]] = [_create_v1_schema, _add_pilot_extra_values]
+def _add_issue_codes(cursor: Cursor) -> None:
+    """Version 3: each issue's machine-readable code (NULL in older snapshots)."""
+    cursor.execute("ALTER TABLE issues ADD COLUMN code VARCHAR")
+
+
+MIGRATIONS: list[Callable[[Cursor], None]] = [_create_v1_schema, _add_pilot_extra_values, _add_issue_codes]
 
 
 # How the operating system says a store file cannot be written, as DuckDB passes it on

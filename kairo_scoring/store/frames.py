@@ -40,6 +40,7 @@ ISSUE_STORE_COLUMN: dict[str, str] = {
     "column": "column_name",
     "value": "value_json",
     "reason": "reason",
+    "code": "code",
     "severity": "severity",
 }
 
@@ -252,6 +253,7 @@ def encode_issues(issues: pd.DataFrame) -> pd.DataFrame:
             "column_name": pd.array(column("column"), dtype="string"),
             "value_json": pd.array([_dumps(v) for v in column("value")], dtype="string"),
             "reason": pd.array(column("reason"), dtype="string"),
+            "code": pd.array(column("code"), dtype="string"),
             "severity": pd.array(column("severity"), dtype="string"),
         },
         columns=list(ISSUE_ROW_COLUMNS),
@@ -271,8 +273,13 @@ def decode_issues(rows: pd.DataFrame, spec: DtypeSpec) -> pd.DataFrame:
         },
         columns=list(ISSUE_COLUMNS),
     )
-    # An issue report without some of the columns comes back without them, as it was.
-    return restore(frame, spec or [(name, "object") for name in ISSUE_COLUMNS])
+    # An issue report without some of the columns comes back without them, as it was;
+    # except the code, which reports stored before codes lack: it comes back missing.
+    issues = restore(frame, spec or [(name, "object") for name in ISSUE_COLUMNS])
+    if "code" not in issues.columns and "reason" in issues.columns:
+        missing = pd.array([pd.NA] * len(issues), dtype="string")
+        issues.insert(issues.columns.get_loc("reason") + 1, "code", missing)
+    return issues
 
 
 def frame_dtypes_json(pilots: pd.DataFrame, rejected: pd.DataFrame, issues: pd.DataFrame) -> str:

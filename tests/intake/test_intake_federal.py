@@ -50,11 +50,13 @@ def test_every_row_is_accounted_for(which, request):
     assert result.total_rows == ROWS_IN_INVENTORY
     # One row has no name; DOJ-0357 and DOJ-0160 appear twice each: the later copies are rejected.
     assert len(result.rejected) == 3
-    assert sorted(result.rejected["reject_reason"].str.split(":").str[0]) == [
-        "duplicate pilot ID 'DOJ-0160'",
-        "duplicate pilot ID 'DOJ-0357'",
-        "no name",
+    errors = result.issues[result.issues["severity"] == "error"]
+    assert sorted(zip(errors["code"], errors["value"].fillna(""), strict=True)) == [
+        ("duplicate_id", "DOJ-0160"),
+        ("duplicate_id", "DOJ-0357"),
+        ("missing_name", ""),
     ]
+    assert sorted(errors["row"]) == sorted(result.rejected["source_row"])
     assert result.derived_id is True
     assert result.missing_inputs == (
         "process_maturity",
@@ -155,6 +157,7 @@ def test_missing_id_is_derived_stably_across_formats(from_csv, from_xlsx):
     assert len(ids) == 1 and ids[0].startswith("D-") and len(ids[0]) == 14
     assert derived_for(from_xlsx) == ids
     info = from_csv.issues[(from_csv.issues["row"] == 1751) & (from_csv.issues["severity"] == "info")]
+    assert info["code"].tolist() == ["derived_id"]
     assert info["reason"].tolist() == [f"no pilot ID: derived '{ids[0]}' from name and business unit"]
 
 
@@ -175,7 +178,7 @@ def test_placeholder_ids_are_replaced_not_duplicated(from_csv):
     stb = from_csv.pilots[from_csv.pilots["business_unit"].str.startswith("STB", na=False)]
     assert len(stb) == 2 and stb["pilot_id"].str.startswith("D-").all()
     placeholders = from_csv.issues[from_csv.issues["value"] == "TBD"]
-    assert placeholders["severity"].tolist() == ["info", "info"]
+    assert placeholders[["code", "severity"]].values.tolist() == [["placeholder_id", "info"]] * 2
 
 
 def test_pilots_have_canonical_values_only(from_csv, from_xlsx):
@@ -192,7 +195,7 @@ def test_pilots_have_canonical_values_only(from_csv, from_xlsx):
 def test_only_warnings_are_likely_duplicates(from_csv):
     warnings = from_csv.issues[from_csv.issues["severity"] == "warning"]
     assert len(warnings) == 11
-    assert warnings["reason"].str.startswith("likely duplicate of row ").all()
+    assert warnings["code"].eq("likely_duplicate").all()
     row_2917 = warnings[warnings["row"] == 2917].iloc[0]
     assert row_2917["reason"] == "likely duplicate of row 2915: same name and business unit"
     assert row_2917["value"] == "Research / Discovery on GenAI Product for IT"

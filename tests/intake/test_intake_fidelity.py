@@ -157,12 +157,14 @@ def test_extra_values_that_do_not_parse_are_reported():
     result = _read_extras([EXTRAS_HEADER, ["P1", "Invoice triage", "", "", "lots", "perhaps", ""]])
 
     assert pd.isna(result.pilots.loc[0, "budget"]) and pd.isna(result.pilots.loc[0, "approved"])
-    assert _issue(result, 2, "Budget")[["value", "reason", "severity"]].tolist() == [
+    assert _issue(result, 2, "Budget")[["value", "reason", "code", "severity"]].tolist() == [
         "lots",
         "not a number; set to unknown",
+        "not_a_number",
         "warning",
     ]
     assert _issue(result, 2, "Approved")["reason"] == "not a yes/no answer; set to unknown"
+    assert _issue(result, 2, "Approved")["code"] == "not_yes_no"
 
 
 @pytest.mark.parametrize(
@@ -195,11 +197,12 @@ def test_implausible_date_numbers_are_reported_not_reinterpreted(xlsx):
     assert result.pilots["go_live"].tolist()[2:] == [pd.Timestamp("2025-01-01"), pd.Timestamp("2024-01-01")]
     assert result.pilots["go_live"].isna().tolist() == [True, True, False, False]
     small = _issue(result, 2, "Go-live")
-    assert (small["value"], small["severity"]) == ("12", "warning")
+    assert (small["value"], small["code"], small["severity"]) == ("12", "implausible_date", "warning")
     assert small["reason"] == (
         "12 is not a plausible date (as an Excel date number it would be 1900-01-11; "
         "numbers are read as dates from 1950 to 2100); set to unknown"
     )
+    assert _issue(result, 3, "Go-live")["code"] == "implausible_date"
     assert "2454-02-24" in _issue(result, 3, "Go-live")["reason"]
     assert result.issues["row"].tolist() == [2, 3]
 
@@ -214,9 +217,10 @@ def test_impossible_times_of_day_are_reported_not_cut_off(typed, clock):
     assert result.pilots[["go_live", "reviewed_at"]].isna().all(axis=None)
     for column in ("Go-live", "Reviewed at"):
         issue = _issue(result, 2, column)
-        assert issue[["value", "reason", "severity"]].tolist() == [
+        assert issue[["value", "reason", "code", "severity"]].tolist() == [
             typed,
             f"'{clock}' is not a valid time of day; set to unknown",
+            "impossible_time",
             "warning",
         ]
 

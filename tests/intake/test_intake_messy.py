@@ -119,7 +119,12 @@ def test_tab_separated_csv():
     assert result.pilots["users"].tolist()[0] == 12.0
     assert math.isnan(result.pilots["users"].tolist()[1])  # users ≥ 1: 0 → unknown with a warning
     warning = _issues(result, "warning").iloc[0]
-    assert (warning["row"], warning["column"], warning["value"]) == (3, "users", "0")
+    assert (warning["row"], warning["column"], warning["value"], warning["code"]) == (
+        3,
+        "users",
+        "0",
+        "below_minimum",
+    )
 
 
 def test_single_column_csv_with_a_comma_in_a_value():
@@ -130,7 +135,7 @@ def test_single_column_csv_with_a_comma_in_a_value():
     assert result.derived_id is True
     assert result.pilots["pilot_id"].str.match(r"^D-[0-9A-F]{12}$").all()
     whole_file = result.issues[result.issues["row"].isna()]
-    assert whole_file["reason"].str.contains("no pilot ID column").tolist() == [True]
+    assert whole_file[["code", "severity"]].values.tolist() == [["no_id_column", "info"]]
 
 
 def test_unquoted_commas_in_a_single_column_file_stay_in_one_column():
@@ -156,8 +161,10 @@ def test_formulas_without_cached_values_are_reported(tmp_path):
     result = read_portfolio(path)
     assert math.isnan(result.pilots.loc[0, "ownership"]) and result.pilots.loc[1, "ownership"] == 4.0
     warning = _issues(result, "warning")
-    assert warning[["row", "column", "value"]].values.tolist() == [[2, "ownership", "=B2+1"]]
-    assert "formula in C2 has no calculated value" in warning["reason"].iloc[0]
+    assert warning[["row", "column", "value", "code"]].values.tolist() == [
+        [2, "ownership", "=B2+1", "uncalculated_formula"]
+    ]
+    assert "C2" in warning["reason"].iloc[0]  # the sentence names the cell
 
 
 def test_merged_cells_are_reported_and_not_filled_down(tmp_path):
@@ -172,7 +179,8 @@ def test_merged_cells_are_reported_and_not_filled_down(tmp_path):
     assert result.pilots["business_unit"].tolist()[1] is pd.NA
     warning = _issues(result, "warning").iloc[0]
     assert (warning["row"], warning["column"], warning["value"]) == (2, "business_unit", "Finance")
-    assert warning["reason"].startswith("merged cells B2:B3")
+    assert warning["code"] == "merged_cells"
+    assert "B2:B3" in warning["reason"]  # the sentence names the merged range
 
 
 def test_duplicate_ids_and_likely_duplicates(tmp_path):
@@ -193,9 +201,10 @@ def test_duplicate_ids_and_likely_duplicates(tmp_path):
         4,
     )
     assert rejected["reject_reason"] == "duplicate pilot ID 'p-1': row 2 has it first"
+    assert _issues(result, "error")[["row", "value", "code"]].values.tolist() == [[4, "p-1", "duplicate_id"]]
     likely = _issues(result, "warning")
-    assert likely[["row", "reason"]].values.tolist() == [
-        [5, "likely duplicate of row 2: same name and business unit"]
+    assert likely[["row", "code", "reason"]].values.tolist() == [
+        [5, "likely_duplicate", "likely duplicate of row 2: same name and business unit"]
     ]
 
 
@@ -226,9 +235,13 @@ def test_scores_out_of_range_fractional_and_not_applicable(tmp_path):
     result = read_portfolio(_xlsx(tmp_path / "s.xlsx", {"S": rows}))
     assert result.pilots["process_maturity"].tolist()[4:] == [4.0, 4.0]
     assert result.pilots["process_maturity"].iloc[:4].isna().all()
-    issues = result.issues.set_index("row")
-    assert issues.loc[2, "reason"] == "outside the 1–5 scale; set to unknown"
-    assert issues.loc[4, "reason"] == "not a whole number from 1 to 5; set to unknown (not rounded)"
+    issues = result.issues.dropna(subset=["row"]).set_index("row")
+    assert issues["code"].to_dict() == {
+        2: "out_of_range_score",
+        3: "out_of_range_score",
+        4: "fractional_score",
+        5: "not_applicable",
+    }
     assert (issues.loc[5, "severity"], issues.loc[3, "severity"]) == ("info", "warning")
 
 

@@ -115,6 +115,14 @@ def test_scores_from_answers():
     assert parsed.values.tolist()[:5] == [4.0, 2.0, 4.0, 3.0, 5.0]
     assert parsed.values.iloc[5:].isna().all()
     assert parsed.severity.tolist()[5:] == ["warning", "warning", "warning", "info", "warning", "warning"]
+    assert parsed.codes.tolist()[5:] == [
+        "out_of_range_score",
+        "out_of_range_score",
+        "fractional_score",
+        "not_applicable",
+        "percent_score",
+        "not_a_score",
+    ]
 
 
 def test_percent_scores_in_five_bands_when_the_profile_says_so():
@@ -143,6 +151,7 @@ def test_counts_must_be_whole_and_at_least_the_minimum():
         "below the minimum of 0; set to unknown",
         "marked as unknown or not applicable; treated as unknown",
     ]
+    assert parsed.codes.tolist()[1:4] == ["fractional_count", "below_minimum", "not_applicable"]
 
 
 cells = st.one_of(

@@ -71,17 +71,16 @@ def _kept(result: IntakeResult, column: str) -> list[object]:
     return result.pilots[column].tolist()
 
 
-def _warnings(result: IntakeResult) -> list[tuple[int, str, str]]:
+def _warnings(result: IntakeResult) -> list[tuple[int, str, str, str]]:
     warned = result.issues[result.issues["severity"] == "warning"]
-    return [(int(r), c, v) for r, c, v in warned[["row", "column", "value"]].itertuples(index=False)]
+    columns = ["row", "column", "value", "code"]
+    return [(int(r), c, v, code) for r, c, v, code in warned[columns].itertuples(index=False)]
 
 
 def test_header_only_is_accepted_with_a_warning() -> None:
     result = read_portfolio(b"pilot_id,name,controls\r\n", filename="register.csv")
     assert result.total_rows == 0
-    assert result.issues[["reason", "severity"]].values.tolist() == [
-        ["no data rows below the header row: nothing to import", "warning"]
-    ]
+    assert result.issues[["code", "severity"]].values.tolist() == [["no_data_rows", "warning"]]
 
 
 def test_two_hundred_columns_are_accepted() -> None:
@@ -134,7 +133,7 @@ def test_emoji_are_kept_and_an_emoji_answer_is_unknown() -> None:
             "👩‍💻 Dev",
         ]
         assert pd.isna(result.pilots.loc[0, "risk_level"])
-        assert _warnings(result) == [(2, "risk_level", "🔥")]
+        assert _warnings(result) == [(2, "risk_level", "🔥", "unknown_category")]
 
 
 DATE_MAPPING = mapping_from_toml(
@@ -163,8 +162,9 @@ def test_dates_as_text_in_several_formats() -> None:
     assert parsed.iloc[: len(DATES_AS_TEXT)].tolist() == [pd.Timestamp(d) for d in DATES_AS_TEXT.values()]
     assert parsed.iloc[len(DATES_AS_TEXT) :].isna().all()
     first_bad = len(DATES_AS_TEXT) + 2
-    assert _warnings(result) == [(first_bad + i, "Go live", text) for i, text in enumerate(bad)]
+    assert _warnings(result) == [(first_bad + i, "Go live", text, "not_a_date") for i, text in enumerate(bad)]
     assert result.issues["severity"].value_counts().to_dict() == {"warning": 3, "info": 2}  # n/a + IDs
+    assert result.counts_by_code == {"not_a_date": 3, "not_applicable": 1, "no_id_column": 1}
 
 
 NUMBERS_AS_TEXT = {
@@ -196,7 +196,14 @@ def test_negative_and_nan_volumes_are_unknown_with_warnings() -> None:
     result = read_portfolio(corpus.csv_bytes(rows), filename="v.csv")
     volumes = _kept(result, "monthly_volume")
     assert all(math.isnan(v) for v in volumes[:-1]) and volumes[-1] == 12.0
-    assert [row for row, _, _ in _warnings(result)] == [2, 3, 4, 5, 6, 7]
+    assert [(row, code) for row, _, _, code in _warnings(result)] == [
+        (2, "below_minimum"),
+        (3, "not_a_number"),
+        (4, "not_a_number"),
+        (5, "not_a_number"),
+        (6, "below_minimum"),
+        (7, "not_a_number"),
+    ]
     # A real NaN or infinity cell in a workbook (an error cell) is unknown too, never a number.
     workbook = corpus.xlsx_bytes(
         [["name", "monthly_volume"], ["A", float("nan")], ["B", float("inf")], ["C", -3]]
@@ -216,8 +223,15 @@ def test_scores_holding_0_6_3_5_and_n_a() -> None:
     ]
     result = read_portfolio(corpus.csv_bytes(rows), filename="s.csv")
     assert result.pilots["controls"].iloc[:5].isna().all() and _kept(result, "controls")[5] == 4.0
-    by_row = result.issues.dropna(subset=["row"]).set_index("row")["severity"].to_dict()
-    assert by_row == {2: "warning", 3: "warning", 4: "warning", 5: "warning", 6: "info"}
+    by_row = result.issues.dropna(subset=["row"]).set_index("row")
+    assert by_row["severity"].to_dict() == {2: "warning", 3: "warning", 4: "warning", 5: "warning", 6: "info"}
+    assert by_row["code"].to_dict() == {
+        2: "out_of_range_score",
+        3: "out_of_range_score",
+        4: "fractional_score",
+        5: "fractional_score",
+        6: "not_applicable",
+    }
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,13 @@ from hypothesis import strategies as st
 
 from kairo_scoring.errors import IntakeError
 from kairo_scoring.intake import IntakeResult, read_portfolio
-from kairo_scoring.intake.normalize import cell_text, parse_by_unique, parse_excel_date, parse_number
+from kairo_scoring.intake.normalize import (
+    cell_text,
+    parse_by_unique,
+    parse_excel_date,
+    parse_number,
+    parse_yes_no,
+)
 from kairo_scoring.schema import CANONICAL_COLUMNS
 from tests.reliability import corpus
 
@@ -169,12 +175,13 @@ def test_a_workbook_with_damaged_xml_is_read_or_refused(part: str, inserts: list
 def test_parsing_each_distinct_value_once_equals_parsing_every_cell(values: list[object]) -> None:
     raw = pd.Series(values, dtype=object)
 
-    def describe(value: object) -> tuple[object, str | None, str | None]:
+    def describe(value: object) -> tuple[object, str | None, str | None, str]:
         number = parse_number(value)
-        return (cell_text(value), None if number is None else f"{number!r}", str(parse_excel_date(value)))
+        date = str(parse_excel_date(value))
+        return (cell_text(value), None if number is None else f"{number!r}", date, str(parse_yes_no(value)))
 
     parsed = parse_by_unique(raw, describe)
     for i, value in enumerate(values):
-        expected = (None, None, None) if pd.isna(value) else describe(value)
-        got = (parsed.values.iloc[i], parsed.reasons.iloc[i], parsed.severity.iloc[i])
+        expected = (None, None, None, None) if pd.isna(value) else describe(value)
+        got = (parsed.values.iloc[i], parsed.reasons.iloc[i], parsed.severity.iloc[i], parsed.codes.iloc[i])
         assert got == tuple(None if part is None else part for part in expected), (value, got)

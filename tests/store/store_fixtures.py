@@ -50,6 +50,7 @@ def make_issues() -> pd.DataFrame:
             "column": ["Maturité (1-5)", "Use case", "Risk"],
             "value": ["seven", None, "very high"],
             "reason": ["not a score", "name is missing", "unknown risk level; set to unknown"],
+            "code": ["not_a_score", "missing_name", "unknown_category"],
             "severity": ["error", "error", "warning"],
         },
         columns=list(ISSUE_COLUMNS),

@@ -49,6 +49,7 @@ def test_heterogeneous_issue_values_keep_their_type(store: PortfolioStore) -> No
             "column": ["Users", "Value"],
             "value": [12, "12 000 €"],
             "reason": ["below minimum", "not a number"],
+            "code": ["below_minimum", "not_a_number"],
             "severity": ["warning", "error"],
         },
         columns=list(ISSUE_COLUMNS),

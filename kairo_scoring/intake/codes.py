@@ -1,0 +1,164 @@
+"""Machine-readable codes of the validation report, beside its sentences (as pandera's
+``SchemaErrorReason`` is beside its messages).
+
+Every issue row carries a ``severity`` (what happened to the row) and a ``code`` (what kind
+of problem it is). Pages, exports and tests match on these, never on the sentence, so the
+wording can improve without breaking anything. Each member's ``__doc__`` says what it means
+and what the user can do; the values are stored with snapshots, so a value never changes
+(a renamed member keeps its value).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class _Documented(StrEnum):
+    """A string enum whose members are written ``NAME = "value", "what it means"``."""
+
+    def __new__(cls, value: str, doc: str) -> _Documented:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.__doc__ = doc
+        return member
+
+
+class Severity(_Documented):
+    """What an issue did to its row (the values are those of reports stored before codes)."""
+
+    ERROR = "error", "The row is rejected: it is in the rejected rows with its original values."
+    WARNING = "warning", "The row is kept, but a value was set to unknown (or a sheet needs a look)."
+    INFO = "info", "A note: nothing was lost (a value marked unknown on purpose, an ID derived)."
+
+
+# The report lists errors first, then warnings, then notes.
+SEVERITY_ORDER: dict[str, int] = {severity.value: rank for rank, severity in enumerate(Severity)}
+
+
+class IssueCode(_Documented):
+    """The kind of problem an issue row reports. One member per kind; see each ``__doc__``."""
+
+    # --- rows rejected (error) -----------------------------------------------------------
+    MISSING_NAME = (
+        "missing_name",
+        "The row has no pilot name, so it is rejected (its values are kept with the rejected rows). "
+        "Fill in the name in the file and import it again.",
+    )
+    DUPLICATE_ID = (
+        "duplicate_id",
+        "An earlier row already has this pilot ID (case and Unicode form ignored); this row is "
+        "rejected, nothing is merged. Give the row its own ID, or delete the copy.",
+    )
+    # --- values set to unknown (warning) -------------------------------------------------
+    NOT_A_SCORE = (
+        "not_a_score",
+        "The cell is not a 1–5 score, nor an answer the mapping translates; set to unknown. "
+        "Type a score from 1 to 5, or add the answer to the mapping's values.",
+    )
+    OUT_OF_RANGE_SCORE = (
+        "out_of_range_score",
+        "A number outside the 1–5 scale (0, 6); set to unknown. Type a score from 1 to 5.",
+    )
+    FRACTIONAL_SCORE = (
+        "fractional_score",
+        "A score between two whole scores (3.5); set to unknown, not rounded, so a gate never "
+        "passes or fails on a rounding. Choose the whole score you mean.",
+    )
+    PERCENT_SCORE = (
+        "percent_score",
+        "A percentage in a 1–5 score column, and the mapping does not convert percentages; set "
+        "to unknown. Type a 1–5 score, or use a mapping with percent_scores = true.",
+    )
+    NOT_A_NUMBER = (
+        "not_a_number",
+        "A count or amount that cannot be read as a number; set to unknown. Type the number "
+        "(1,234 · 1.234,5 · 12 000 € · 2k are all read).",
+    )
+    BELOW_MINIMUM = (
+        "below_minimum",
+        "A number below the field's minimum (negative volumes or values, no users); set to "
+        "unknown. Correct the number.",
+    )
+    FRACTIONAL_COUNT = (
+        "fractional_count",
+        "A count (users, monthly volume) that is not a whole number; set to unknown, not "
+        "rounded. Type a whole number.",
+    )
+    UNKNOWN_CATEGORY = (
+        "unknown_category",
+        "Not one of a field's allowed values (risk level, mode); set to unknown. Use one of the "
+        "values the sentence lists, or map the answer in the mapping's values.",
+    )
+    NOT_YES_NO = (
+        "not_yes_no",
+        "Not a yes/no answer in a yes/no column; set to unknown. Type yes or no.",
+    )
+    NOT_A_DATE = (
+        "not_a_date",
+        "A cell in a date column that is not a date (or not a real one, as 2025-02-30); set to "
+        "unknown. Type the date as 2025-03-31, or as day/month/year in the mapping's date order.",
+    )
+    IMPLAUSIBLE_DATE = (
+        "implausible_date",
+        "A bare number in a date column that is no plausible date (12, 202401: as an Excel date "
+        "number it would fall outside 1950–2100); set to unknown, not reinterpreted. Type the "
+        "whole date.",
+    )
+    IMPOSSIBLE_TIME = (
+        "impossible_time",
+        "A time of day no clock shows (25:00, 10:75, 13:00 PM); the whole value is set to "
+        "unknown rather than cut off. Correct the time, or remove it.",
+    )
+    UNKNOWN_ANSWER = (
+        "unknown_answer",
+        "An answer to a practice question that is neither yes/no nor in the mapping's values; "
+        "left out of the derived score (the other answers still count). Answer yes or no, or "
+        "add the answer to the mapping's values.",
+    )
+    LIKELY_DUPLICATE = (
+        "likely_duplicate",
+        "The same name and business unit as an earlier row; both rows are kept, with different "
+        "IDs. Delete the copy, or tell the two pilots apart in the file.",
+    )
+    # --- the sheet's layout --------------------------------------------------------------
+    NO_DATA_ROWS = (
+        "no_data_rows",
+        "Nothing below the header row, so nothing was imported. Check that this is the right "
+        "sheet and that the rows are filled in.",
+    )
+    MERGED_CELLS = (
+        "merged_cells",
+        "Merged cells: the value is read in the top-left cell only and the others as empty "
+        "(a warning in the data, a note in the header). Unmerge and fill the cells of each row.",
+    )
+    UNCALCULATED_FORMULA = (
+        "uncalculated_formula",
+        "A formula whose result was never calculated (the file was saved by a program that does "
+        "not calculate); read as empty. Open and save the file in Excel, then import it again.",
+    )
+    UNNAMED_COLUMN = (
+        "unnamed_column",
+        "A column with data but no header; it is kept as 'Column X' and left unmapped. Give it a "
+        "header, or map it with a column override.",
+    )
+    # --- notes (info) --------------------------------------------------------------------
+    NOT_APPLICABLE = (
+        "not_applicable",
+        "Marked as unknown or not applicable (n/a, tbd, ?); treated as unknown, as intended. "
+        "Fill in the value once it is known.",
+    )
+    PLACEHOLDER_ID = (
+        "placeholder_id",
+        "The ID cell holds a placeholder (TBD, n/a, new), so an ID was derived from name and "
+        "business unit. Type the real ID once it is assigned.",
+    )
+    DERIVED_ID = (
+        "derived_id",
+        "The ID cell is empty, so a stable ID was derived from name and business unit (the same "
+        "on every import). Type an ID if the name or unit may change.",
+    )
+    NO_ID_COLUMN = (
+        "no_id_column",
+        "The file has no pilot ID column: stable IDs were derived from name and business unit "
+        "for every row. Add an ID column, or map one, if names or units may change.",
+    )
