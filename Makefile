@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test test-fast lint format bench bench-intake bench-app sample clean
+.PHONY: run test test-fast lint format bench bench-intake bench-app bench-export sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ bench-intake: $(VENV)/.runtime
 
 bench-app: $(VENV)/.dev
 	$(BIN)/python bench/bench_app.py
+
+bench-export: $(VENV)/.runtime
+	$(BIN)/python bench/bench_export.py
 
 sample: $(VENV)/.runtime
 	$(BIN)/python -m kairo_scoring.synthetic --sample data/sample_portfolio.xlsx --previous data/sample_portfolio_previous_quarter.xlsx

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from kairo_scoring import KairoError
@@ -10,9 +12,11 @@ from ui.sidebar import render_sidebar
 from ui.state import init_state, show_flash, sync_url
 from ui.text import md_escape
 
+# The favicon is an SVG file, sent inline as a data: URL; a ":material/…" page icon would make
+# the browser fetch it from fonts.gstatic.com (tests/security/test_no_outside_requests.py).
 st.set_page_config(
     page_title="Kairo Portfolio Triage",
-    page_icon=":material/account_tree:",
+    page_icon=str(Path(__file__).parent / "ui" / "favicon.svg"),
     layout="wide",
     initial_sidebar_state="expanded",
 )

@@ -7,23 +7,42 @@ usable columns, malformed profile, locked store); never a traceback.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
 from kairo_scoring.errors import KairoError
-from kairo_scoring.exports import write_scored
+from kairo_scoring.exports import check_output, scored_outputs, write_outputs, write_scored
 from kairo_scoring.intake import IntakeResult, detect, read_portfolio, write_template
 from kairo_scoring.profile import load_profile
 from kairo_scoring.scoring import ScoredPortfolio, score
 from kairo_scoring.store import PortfolioStore
 
 OUTPUT_SUFFIXES = (".xlsx", ".csv", ".parquet")
-# Control characters (terminal escape sequences) and bidirectional overrides from an uploaded
-# file are printed escaped, never sent to the terminal as they are.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Characters a terminal acts on, or that hide or reorder text, are printed escaped, never as
+# they are: controls (Cc: escape sequences, bell, line breaks), format characters (Cf: bidi
+# marks, overrides and isolates, zero-width characters), line and paragraph separators
+# (Zl, Zp: U+2028 splits a report row) and lone surrogates (Cs: undecodable file names).
+ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+class _Escapes(dict):
+    """A `str.translate` table that decides each distinct character once, on first sight."""
+
+    def __missing__(self, code: int) -> str:
+        if unicodedata.category(chr(code)) not in ESCAPED_CATEGORIES:
+            escaped = chr(code)
+        elif code <= 0xFFFF:
+            escaped = f"\\u{code:04x}"
+        else:
+            escaped = f"\\U{code:08x}"
+        self[code] = escaped
+        return escaped
+
+
+_ESCAPES = _Escapes()
 
 
 class UsageError(KairoError):
@@ -42,8 +61,11 @@ def _read(args: argparse.Namespace) -> IntakeResult:
 
 
 def printable(text: object) -> str:
-    """Text as one safe terminal line: control characters and bidi overrides shown escaped."""
-    return _UNPRINTABLE.sub(lambda found: f"\\u{ord(found.group()):04x}", str(text))
+    """Text as one safe terminal line: every control, format and separator character escaped."""
+    text = str(text)
+    if text.isprintable():  # the usual case; false for every escaped category (and some spaces)
+        return text
+    return text.translate(_ESCAPES)
 
 
 def print_line(text: object) -> None:
@@ -79,21 +101,31 @@ def _score_summary(result: ScoredPortfolio) -> list[str]:
     return lines
 
 
+def _input_files(args: argparse.Namespace) -> list[Path]:
+    """Every file the command reads, none of which an output may replace."""
+    named = [args.input, getattr(args, "profile", None), getattr(args, "mapping", None)]
+    return [Path(name) for name in named if name and Path(name).is_file()]
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if output.suffix.lower() not in OUTPUT_SUFFIXES:
         raise UsageError(f"output must end in {', '.join(OUTPUT_SUFFIXES)}: {output.name}")
+    inputs = _input_files(args)
+    for planned in scored_outputs(output, with_rejected=True):
+        check_output(planned, inputs=inputs)  # refuse before the work, not after it
     profile = load_profile(args.profile)
     intake = _read(args)
     if intake.pilots.empty:
         raise UsageError(f"{intake.source_name}: no usable pilot rows ({len(intake.rejected):,} rejected)")
     result = score(intake.pilots, profile)
-    written = write_scored(result.table, profile, output, rejected=intake.rejected)
-    print("\n".join(_score_summary(result)))
+    written = write_scored(result.table, profile, output, rejected=intake.rejected, inputs=inputs)
+    for line in _score_summary(result):
+        print_line(line)
     if len(intake.rejected):
         where = "the 'Rejected' sheet" if output.suffix.lower() == ".xlsx" else str(written[-1])
-        print(f"{len(intake.rejected):,} rows rejected: see {where}")
-    print(f"Wrote {', '.join(map(str, written))}")
+        print_line(f"{len(intake.rejected):,} rows rejected: see {where}")
+    print_line(f"Wrote {', '.join(map(str, written))}")
     return 0
 
 
@@ -164,8 +196,8 @@ def cmd_template(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if output.suffix.lower() != ".xlsx":
         raise UsageError(f"the template is an .xlsx file: {output.name}")
-    write_template(output)
-    print(f"Wrote {output}")
+    write_outputs({output: write_template})
+    print_line(f"Wrote {output}")
     return 0
 
 
@@ -175,10 +207,17 @@ def _intake_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--sheet", help="sheet to read (default: detected)")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors (which quote the command line) printed escaped too."""
+
+    def _print_message(self, message: str, file=None) -> None:
+        if message:
+            lines = message.split("\n")
+            super()._print_message("\n".join(map(printable, lines)), file)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="kairo", description="Kairo Portfolio Triage: score a portfolio of AI pilots."
-    )
+    parser = _Parser(prog="kairo", description="Kairo Portfolio Triage: score a portfolio of AI pilots.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     scorer = commands.add_parser("score", help="score a register and write the scored table")

@@ -45,3 +45,14 @@ class AccessDenied(KairoError):
 class OutputError(KairoError):
     """An output file cannot be written (it is an input, its folder is missing, the disk is full,
     no permission); the message names the file and what to do. Nothing partial is left behind."""
+
+
+__all__ = [
+    "AccessDenied",
+    "IntakeError",
+    "KairoError",
+    "OutputError",
+    "ProfileError",
+    "StoreError",
+    "StoreLockedError",
+]

@@ -1,19 +1,37 @@
-"""Exports people open outside the tool: formatted xlsx and csv, safe against formula injection.
+"""Exports people open outside the tool: formatted xlsx and csv, safe against formula injection,
+and the one way the CLI writes a file.
 
 A spreadsheet evaluates a cell that starts with = + - @ (and some tools also tab, CR or
 NUL) as a formula. Text from uploads can start that way, so every text cell that does is
 written as text: in xlsx as a string cell with Excel's quote prefix, in csv with a
 leading apostrophe (OWASP's advice for CSV injection).
+
+The workbook is streamed row by row (xlsxwriter's constant_memory mode), so its memory does
+not grow with the table. Files are written through `write_outputs`: a temporary file beside
+the target, renamed over it only once complete, so a full disk or a refused write leaves no
+partial file, and an input is never overwritten.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
+import math
+import os
+import secrets
+import stat
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
+import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 
+from kairo_scoring.errors import OutputError
 from kairo_scoring.profile import Profile
 from kairo_scoring.schema import CANONICAL_COLUMNS, OPTION_LABELS, VERDICT_COLOURS, VERDICT_LABELS, VERDICTS
 
@@ -24,7 +42,8 @@ LEADING_COLUMNS = (
     "supply_level", "demand", "next_step", "blockers", "missing_fields",
 )  # fmt: skip
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
+ROW_CHUNK = 5_000  # rows turned into Python values at once while streaming a sheet
+MAX_CELL_TEXT = 32_767  # Excel's limit for one cell (xlsxwriter clips to it, in UTF-16 units)
 
 
 def _text_columns(frame: pd.DataFrame) -> list[str]:
@@ -61,14 +80,21 @@ def ordered_columns(table: pd.DataFrame) -> list[str]:
 
 def export_csv(table: pd.DataFrame) -> bytes:
     """The table as UTF-8 csv (with BOM so Excel reads accents), formula-safe."""
-    return _csv_bytes(neutralise_formulas(table[ordered_columns(table)]))
+    buffer = io.BytesIO()
+    write_csv(buffer, table)
+    return buffer.getvalue()
 
 
-def _csv_bytes(frame: pd.DataFrame) -> bytes:
+def write_csv(target: str | Path | IO[bytes], table: pd.DataFrame) -> None:
+    """Write the table as `export_csv` does to a path or binary file."""
+    _write_csv_frame(target, neutralise_formulas(table[ordered_columns(table)]))
+
+
+def _write_csv_frame(target: str | Path | IO[bytes], frame: pd.DataFrame) -> None:
     # RFC 4180 line ends make the writer quote any field holding a CR or LF. The header row is
     # neutralised too: rejected rows keep the upload's own column names.
     header = [_neutral_label(column) for column in frame.columns]
-    return frame.to_csv(index=False, header=header, lineterminator="\r\n").encode("utf-8-sig")
+    frame.to_csv(target, index=False, header=header, lineterminator="\r\n", encoding="utf-8-sig")
 
 
 def _neutral_label(column: object) -> str:
@@ -115,14 +141,32 @@ def profile_frame(profile: Profile) -> pd.DataFrame:
 
 def export_xlsx(table: pd.DataFrame, profile: Profile, *, rejected: pd.DataFrame | None = None) -> bytes:
     """A formatted workbook: Pilots (frozen header, filters, verdict colours), Summary, Rejected, Profile."""
+    buffer = io.BytesIO()
+    write_xlsx(buffer, table, profile, rejected=rejected)
+    return buffer.getvalue()
+
+
+def write_xlsx(
+    target: str | Path | IO[bytes],
+    table: pd.DataFrame,
+    profile: Profile,
+    *,
+    rejected: pd.DataFrame | None = None,
+    scratch_dir: str | Path | None = None,
+) -> None:
+    """Write the `export_xlsx` workbook to a path or binary file, streamed row by row.
+
+    Rows are flushed as they are written, to temporary files in `scratch_dir` (the system's
+    temporary folder by default) that are removed when the workbook is done or has failed.
+    """
     pilots = table[ordered_columns(table)]
     sheets = {"Pilots": pilots, "Summary": summary_frame(table)}
     if rejected is not None and len(rejected):
         sheets["Rejected"] = rejected
     sheets["Profile"] = profile_frame(profile)
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": WORKBOOK_OPTIONS}) as writer:
-        book = writer.book
+    with tempfile.TemporaryDirectory(prefix="kairo-xlsx-", dir=scratch_dir) as scratch:
+        target = str(target) if isinstance(target, Path) else target
+        book = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, "constant_memory": True, "tmpdir": scratch})
         text_format = book.add_format({"quote_prefix": True})
         header = book.add_format(
             # Quote-prefixed like risky text cells: rejected rows keep the upload's own headers.
@@ -135,27 +179,49 @@ def export_xlsx(table: pd.DataFrame, profile: Profile, *, rejected: pd.DataFrame
             }
         )
         for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            _protect_text_cells(sheet, frame, text_format)
+            sheet = book.add_worksheet(name)
             for col, column in enumerate(frame.columns):
                 sheet.write_string(0, col, str(column), header)
+            _write_rows(sheet, frame, text_format)
             sheet.freeze_panes(1, 0)
             sheet.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
             _size_columns(sheet, frame)
-        _colour_verdicts(book, writer.sheets["Pilots"], pilots)
-    return buffer.getvalue()
+        _colour_verdicts(book, book.get_worksheet_by_name("Pilots"), pilots)
+        book.close()
 
 
-def _protect_text_cells(sheet, frame: pd.DataFrame, text_format) -> None:
-    """Rewrite text cells that start like a formula as quote-prefixed strings (and clip to Excel's limit)."""
-    for col, column in enumerate(frame.columns):
-        if column not in _text_columns(frame):
-            continue
-        text = frame[column].astype("string")
-        long = text.str.len().fillna(0).to_numpy() > MAX_CELL_TEXT
-        for row in np.flatnonzero(_risky(frame[column]) | long):
-            sheet.write_string(int(row) + 1, col, str(text.iloc[row])[:MAX_CELL_TEXT], text_format)
+def _write_rows(sheet, frame: pd.DataFrame, text_format) -> None:
+    """The frame's cells below the header, in row order (constant_memory keeps one row at a time).
+
+    Text that starts like a formula is written quote-prefixed; numbers stay numbers; missing
+    values stay blank; infinities are written as text, as pandas does.
+    """
+    write_string, write_number, write_boolean = sheet.write_string, sheet.write_number, sheet.write_boolean
+    for row, record in enumerate(_records(frame), start=1):
+        for col, value in enumerate(record):
+            if value is None:
+                continue
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    continue  # an empty text is a blank cell, as pandas writes it
+                write_string(row, col, value, text_format if value.startswith(FORMULA_TRIGGERS) else None)
+            elif kind is bool or kind is np.bool_:
+                write_boolean(row, col, bool(value))
+            elif isinstance(value, int | float | np.number) and math.isfinite(value):
+                write_number(row, col, value)
+            else:  # infinities, dates, anything else: its text, formula-safe like any text
+                text = str(value)
+                write_string(row, col, text, text_format if text.startswith(FORMULA_TRIGGERS) else None)
+
+
+def _records(frame: pd.DataFrame, chunk: int = ROW_CHUNK):
+    """The frame's rows as tuples of Python values (None for missing), a chunk of rows at a time,
+    so the Python objects alive at once stay few however long the frame."""
+    for start in range(0, len(frame), chunk):
+        part = frame.iloc[start : start + chunk]
+        columns = [part[column].astype(object).where(part[column].notna(), None).tolist() for column in part]
+        yield from zip(*columns, strict=True)
 
 
 def _size_columns(sheet, frame: pd.DataFrame) -> None:
@@ -180,25 +246,151 @@ def _colour_verdicts(book, sheet, pilots: pd.DataFrame) -> None:
         )
 
 
+def scored_outputs(path: Path, *, with_rejected: bool) -> list[Path]:
+    """The files `write_scored` writes for `path`: the table, and the rejected rows' sibling csv."""
+    path = Path(path)
+    if path.suffix.lower() not in (".xlsx", ".csv", ".parquet"):
+        raise ValueError(f"unsupported output type: {path.name}")
+    if with_rejected and path.suffix.lower() != ".xlsx":
+        return [path, path.with_suffix(".rejected.csv")]
+    return [path]
+
+
 def write_scored(
-    table: pd.DataFrame, profile: Profile, path: Path, *, rejected: pd.DataFrame | None = None
+    table: pd.DataFrame,
+    profile: Profile,
+    path: Path,
+    *,
+    rejected: pd.DataFrame | None = None,
+    inputs: Sequence[Path] = (),
 ) -> list[Path]:
     """Write a scored table by extension (.xlsx, .csv, .parquet); returns the files written.
 
-    Rejected rows go to a 'Rejected' sheet in xlsx, or to a sibling `*.rejected.csv`.
+    Rejected rows go to a 'Rejected' sheet in xlsx, or to a sibling `*.rejected.csv`. Written
+    through `write_outputs`: all files complete or none changed, and none of `inputs` overwritten.
     """
+    path = Path(path)
+    has_rejected = rejected is not None and len(rejected) > 0
+    paths = scored_outputs(path, with_rejected=has_rejected)
     suffix = path.suffix.lower()
-    written = [path]
+    writers: dict[Path, Callable[[Path], object]] = {}
     if suffix == ".xlsx":
-        path.write_bytes(export_xlsx(table, profile, rejected=rejected))
+        writers[path] = lambda temp: write_xlsx(
+            temp, table, profile, rejected=rejected, scratch_dir=temp.parent
+        )
     elif suffix == ".csv":
-        path.write_bytes(export_csv(table))
-    elif suffix == ".parquet":
-        table[ordered_columns(table)].to_parquet(path, index=False)
+        writers[path] = lambda temp: write_csv(temp, table)
     else:
-        raise ValueError(f"unsupported output type: {path.name}")
-    if suffix != ".xlsx" and rejected is not None and len(rejected):
-        sibling = path.with_suffix(".rejected.csv")
-        sibling.write_bytes(_csv_bytes(neutralise_formulas(rejected)))
-        written.append(sibling)
-    return written
+        writers[path] = lambda temp: table[ordered_columns(table)].to_parquet(temp, index=False)
+    if len(paths) > 1:
+        writers[paths[1]] = lambda temp: _write_csv_frame(temp, neutralise_formulas(rejected))
+    return write_outputs(writers, inputs=inputs)
+
+
+# --- writing files -----------------------------------------------------------------------
+def write_outputs(
+    writers: Mapping[Path, Callable[[Path], object]], *, inputs: Sequence[str | Path] = ()
+) -> list[Path]:
+    """Write each output through its writer, all or nothing; returns the paths written.
+
+    Each writer gets a temporary path in its output's folder; only when every writer has
+    finished (and its file is on disk) are the temporary files renamed over the outputs, so
+    no output is ever left half written.
+    Any failure removes the temporary files, leaves every output as it was, and is raised
+    as an `OutputError` that names the file. An output that is one of `inputs` (the same
+    file, also through a symlink or hard link) or whose folder is missing is refused first.
+    """
+    paths = [Path(p) for p in writers]
+    for path in paths:
+        check_output(path, inputs=inputs)
+    temps: list[Path] = []
+    current = paths[0] if paths else Path()
+    try:
+        for path, write in zip(paths, writers.values(), strict=True):
+            current = path
+            temps.append(_reserve_temp(path))
+            write(temps[-1])
+            _flush(temps[-1])
+            if path.exists():  # a replaced file keeps its permissions
+                os.chmod(temps[-1], stat.S_IMODE(path.stat().st_mode))
+        for path, temp in zip(paths, temps, strict=True):
+            current = path
+            os.replace(temp, path)
+    except (OSError, FileCreateError) as failed:
+        raise _output_error(current, failed) from failed
+    finally:
+        for temp in temps:
+            _remove(temp)
+    return paths
+
+
+def check_output(path: str | Path, *, inputs: Sequence[str | Path] = ()) -> Path:
+    """Refuse an output path that is one of `inputs`, is a folder, or lies in a missing folder."""
+    path = Path(path)
+    folder = path.parent
+    if not folder.is_dir():
+        raise OutputError(f"folder {folder} does not exist: create it or choose another output path")
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder: give an output file name")
+    for source in inputs:
+        if _same_file(Path(source), path):
+            what = "file" if Path(source) == path else str(source)
+            raise OutputError(f"the output {path} is the input {what}: choose another output path")
+    return path
+
+
+def _same_file(source: Path, output: Path) -> bool:
+    if not output.exists() or not source.exists():
+        return False
+    try:
+        return os.path.samefile(source, output)  # symlinks and hard links too
+    except OSError:
+        return source.resolve() == output.resolve()
+
+
+def _reserve_temp(path: Path) -> Path:
+    """A new, empty file beside `path` (same folder, so the final rename is atomic)."""
+    while True:
+        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+        try:  # 0o666 less the umask, like any new file
+            os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return temp
+
+
+def _flush(temp: Path) -> None:
+    """Force the file to disk, so a full disk shows up here and not after the rename."""
+    with open(temp, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _remove(temp: Path) -> None:
+    with contextlib.suppress(OSError):  # the original failure is the one worth reporting
+        temp.unlink(missing_ok=True)
+
+
+def _output_error(path: Path, failed: BaseException) -> OutputError:
+    if isinstance(failed, FileCreateError) and failed.args and isinstance(failed.args[0], OSError):
+        failed = failed.args[0]  # xlsxwriter wraps the OSError of its final write
+    code = getattr(failed, "errno", None)
+    reason = getattr(failed, "strerror", None) or str(failed) or type(failed).__name__
+    if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return OutputError(f"cannot write {path}: {reason}; free some space or choose another output path")
+    if isinstance(failed, PermissionError) or code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return OutputError(f"cannot write {path}: {reason}; choose a folder you can write to")
+    if isinstance(failed, FileNotFoundError) and not path.parent.is_dir():
+        return OutputError(
+            f"cannot write {path}: folder {path.parent} is gone; create it or choose another output path"
+        )
+    if isinstance(failed, FileNotFoundError | IsADirectoryError | NotADirectoryError):
+        return OutputError(f"cannot write {path}: {reason}; choose a folder you can write to")
+    return OutputError(f"cannot write {path}: {reason}; choose another output path")
+
+
+__all__ = [
+    "export_csv",
+    "export_xlsx",
+    "neutralise_formulas",
+    "write_scored",
+]

@@ -1,8 +1,14 @@
-"""Plotly chart builders: data from `kairo_scoring.portfolio` in, a figure out.
+"""Plotly chart builders: data from `kairo_scoring.views` in, a figure out.
 
 Every chart uses the palette in `ui.palette`, has axis titles, a legend where colour
 carries meaning, and hover text in words. No Streamlit here, so the HTML report can
 embed the same figures.
+
+plotly renders a subset of HTML (<a>, <b>, <br>, <span style>…) in hover templates, hover
+text, text labels, category ticks, legend names, annotations and sankey labels, so every
+string that comes from data (names, IDs, snapshot labels, profile rules and dimensions)
+passes through `plain` before it reaches a figure; plotly shows the entities as the
+characters they stand for.
 """
 
 from __future__ import annotations
@@ -29,6 +35,17 @@ from ui.palette import (
 
 FONT = dict(family="Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif", size=13, color=INK)
 AXIS = dict(gridcolor=GRID, linecolor="#9CA3AF", zerolinecolor=GRID, automargin=True, title=dict(standoff=12))
+
+
+def plain(text: object) -> str:
+    """Text for a plotly figure: & < > as entities, so plotly shows it and never renders it."""
+    if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+        return ""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _plain_all(values) -> list[str]:
+    return [plain(v) for v in values]
 
 
 def _axis(**overrides) -> dict:
@@ -111,17 +128,17 @@ def placement_grid(placement: Placement, grid: pd.DataFrame, *, height: int = 56
                 x=sub["x"].round(4).tolist(),
                 y=sub["y"].round(4).tolist(),
                 mode="markers",
-                name=verdict_label(verdict),
+                name=plain(verdict_label(verdict)),
                 marker=dict(
                     color=VERDICT_COLOUR[verdict],
                     size=sizes[rows].round(1).tolist(),
                     line=dict(color="white", width=0.6),
                     opacity=0.9,
                 ),
-                customdata=list(
+                customdata=list(  # [0] is the pilot_id a click opens: ui.widgets unescapes it
                     zip(
-                        sub["pilot_id"],
-                        sub["name"],
+                        _plain_all(sub["pilot_id"]),
+                        _plain_all(sub["name"]),
                         sub["readiness"].round(0).fillna(-1).astype(int).astype(str).replace("-1", "unknown"),
                         [money(v) for v in sub["monthly_value"]],
                         strict=True,
@@ -129,7 +146,7 @@ def placement_grid(placement: Placement, grid: pd.DataFrame, *, height: int = 56
                 ),
                 hovertemplate=(
                     "<b>%{customdata[1]}</b><br>%{customdata[0]} · "
-                    + verdict_label(verdict)
+                    + plain(verdict_label(verdict))
                     + "<br>Readiness %{customdata[2]}<br>Monthly value %{customdata[3]}<extra></extra>"
                 ),
             )
@@ -155,7 +172,7 @@ def placement_grid(placement: Placement, grid: pd.DataFrame, *, height: int = 56
         xaxis=_axis(
             title="What the organisation can govern today (supply) →",
             tickvals=list(range(4)),
-            ticktext=list(SUPPLY_LABELS),
+            ticktext=_plain_all(SUPPLY_LABELS),
             range=[-0.5, 3.5],
             showgrid=False,
             zeroline=False,
@@ -164,7 +181,7 @@ def placement_grid(placement: Placement, grid: pd.DataFrame, *, height: int = 56
         yaxis=_axis(
             title="What the workflow needs (demand) →",
             tickvals=list(range(4)),
-            ticktext=list(DEMAND_LABELS),
+            ticktext=_plain_all(DEMAND_LABELS),
             range=[-0.5, 3.5],
             showgrid=False,
             zeroline=False,
@@ -198,9 +215,9 @@ def fit_triangle(placement: Placement, *, height: int = 560) -> go.Figure:
                 b=sub["fit_workspace"].round(2).tolist(),
                 c=sub["fit_pipeline"].round(2).tolist(),
                 mode="markers",
-                name=verdict_label(verdict),
+                name=plain(verdict_label(verdict)),
                 marker=dict(color=VERDICT_COLOUR[verdict], size=8, line=dict(color="white", width=0.5)),
-                customdata=list(zip(sub["pilot_id"], sub["name"], strict=True)),
+                customdata=list(zip(_plain_all(sub["pilot_id"]), _plain_all(sub["name"]), strict=True)),
                 hovertemplate=(
                     "<b>%{customdata[1]}</b><br>%{customdata[0]}<br>Fit: assisted %{a:.0f}, "
                     "workspace %{b:.0f}, pipeline %{c:.0f}<extra></extra>"
@@ -229,7 +246,7 @@ def flow_sankey(flows: pd.DataFrame, *, measure: str = "pilots", height: int = 4
     for position, (stage, title) in enumerate(stages):
         for name in flow_node_names(stage):
             index[(stage, name)] = len(labels)
-            labels.append(f"{title}: {option_label(name)}")
+            labels.append(plain(f"{title}: {option_label(name)}"))
             colours.append(OPTION_COLOUR.get(name, "#BBBBBB"))
             xs.append((0.001, 0.5, 0.999)[position])
     sources, targets, values, link_colours, hovers = [], [], [], [], []
@@ -276,7 +293,7 @@ def verdict_bars(counts: pd.DataFrame, *, height: int = 340) -> go.Figure:
         dict(
             type="bar",
             x=ordered["pilots"].tolist(),
-            y=ordered["label"].tolist(),
+            y=_plain_all(ordered["label"]),
             orientation="h",
             marker=dict(color=[VERDICT_COLOUR[v] for v in ordered["verdict"]]),
             text=[f"{v:,}" for v in ordered["pilots"]],
@@ -294,7 +311,7 @@ def blocker_bars(top: pd.DataFrame, *, by: str = "pilots_blocked", height: int =
     """The gates that block most pilots (or most monthly value), coloured by option."""
     ordered = top.iloc[::-1]
     is_value = by == "value_blocked"
-    labels = (ordered["rule"] + " · " + ordered["option"].map(option_label)).tolist()
+    labels = _plain_all(ordered["rule"] + " · " + ordered["option"].map(option_label))
     data = []
     for option in dict.fromkeys(ordered["option"]):
         rows = (ordered["option"] == option).to_numpy()
@@ -305,7 +322,7 @@ def blocker_bars(top: pd.DataFrame, *, by: str = "pilots_blocked", height: int =
                 x=sub[by].tolist(),
                 y=[label for label, keep in zip(labels, rows, strict=True) if keep],
                 orientation="h",
-                name=option_label(option),
+                name=plain(option_label(option)),
                 marker=dict(color=OPTION_COLOUR[option]),
                 text=[money(v) if is_value else f"{int(v):,}" for v in sub[by]],
                 textposition="outside",
@@ -338,7 +355,7 @@ def dimension_radar(
 ) -> go.Figure:
     """Dimension scores (0–100) on a radar; a what-if overlay when `compare` is given."""
     names = list(scores)
-    theta = [*(n.capitalize() for n in names), names[0].capitalize()]
+    theta = [*(plain(n.capitalize()) for n in names), plain(names[0].capitalize())]
 
     def trace(values: dict[str, float | None], label: str, colour: str, dash: str = "solid") -> dict:
         r = [0.0 if values[n] is None else round(float(values[n]), 2) for n in names]
@@ -346,11 +363,11 @@ def dimension_radar(
             type="scatterpolar",
             r=[*r, r[0]],
             theta=theta,
-            name=label,
+            name=plain(label),
             fill="toself",
             fillcolor=_rgba(colour, 0.15),
             line=dict(color=colour, dash=dash),
-            hovertemplate="%{theta}: %{r:.0f}<extra>" + label + "</extra>",
+            hovertemplate="%{theta}: %{r:.0f}<extra>" + plain(label) + "</extra>",
         )
 
     data = [trace(scores, "As recorded", "#0F4C81")]
@@ -370,7 +387,7 @@ def dimension_radar(
 def contribution_bars(contributions: pd.DataFrame, *, height: int = 340) -> go.Figure:
     """Points each field adds to readiness; unknown fields shown as 'unknown'."""
     rows = contributions[contributions["score"] == "readiness"].iloc[::-1]
-    labels = [field_label(f) for f in rows["field"]]
+    labels = [plain(field_label(f)) for f in rows["field"]]
     known = ~np.isnan(rows["value"].to_numpy(dtype=float))
     data = [
         dict(
@@ -385,7 +402,7 @@ def contribution_bars(contributions: pd.DataFrame, *, height: int = 340) -> go.F
             ],
             textposition="outside",
             cliponaxis=False,
-            customdata=rows["dimension"].tolist(),
+            customdata=_plain_all(rows["dimension"]),
             hovertemplate="%{y} (%{customdata}): %{x:.1f} points of readiness<extra></extra>",
         )
     ]
@@ -430,11 +447,11 @@ def verdict_trend_chart(trend: pd.DataFrame, *, height: int = 360) -> go.Figure:
         data.append(
             dict(
                 type="bar",
-                x=sub["snapshot"].tolist(),
+                x=_plain_all(sub["snapshot"]),
                 y=sub["pilots"].tolist(),
-                name=verdict_label(verdict),
+                name=plain(verdict_label(verdict)),
                 marker=dict(color=VERDICT_COLOUR[verdict]),
-                hovertemplate="%{x}<br>" + verdict_label(verdict) + ": %{y}<extra></extra>",
+                hovertemplate="%{x}<br>" + plain(verdict_label(verdict)) + ": %{y}<extra></extra>",
             )
         )
     layout = dict(
@@ -465,8 +482,8 @@ def grid_heatmap(grid: pd.DataFrame, *, height: int = 420) -> go.Figure:
         dict(
             type="heatmap",
             z=pilots.to_numpy().tolist(),
-            x=list(SUPPLY_LABELS),
-            y=list(DEMAND_LABELS),
+            x=_plain_all(SUPPLY_LABELS),
+            y=_plain_all(DEMAND_LABELS),
             text=text,
             texttemplate="%{text}",
             colorscale=[[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -60,7 +62,7 @@ def selected_point_id(event) -> str | None:
     for point in points or ():
         data = point.get("customdata") if isinstance(point, dict) else None
         if data:
-            return str(data[0])
+            return html.unescape(str(data[0]))  # ui.charts escapes what plotly shows
     return None
 
 

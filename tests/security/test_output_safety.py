@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,170 @@ def test_an_upload_file_name_never_becomes_a_path(app, store_path, filename):
     with PortfolioStore(store_path) as store:
         stored = store.snapshots("Traversal test")
     assert stored["source_name"].tolist() == ["evil.csv"]  # the base name, as text
+
+
+# --- plotly figures ---------------------------------------------------------------------
+# plotly renders a subset of HTML in hover templates, hover and text labels, category ticks,
+# legend names, annotations and sankey labels: user text must reach a figure as entities.
+LINK = '<a href="https://evil.example">Click to verify</a>'
+FIGURE_PAYLOADS = (
+    LINK,
+    "<b>bold</b> & <i>italic</i>",
+    '<span style="font-size:80px">big</span>',
+    "line<br>break",
+    "&lt;b&gt;typed as entities&lt;/b&gt;",
+    SCRIPT,
+    IMG,
+)
+# The only markup the chart builders write themselves.
+OWN_MARKUP = re.compile(r"</?(?:b|br|extra)>")
+
+
+def _hostile_scored():
+    from kairo_scoring import sample_portfolio, score
+
+    frame = sample_portfolio()
+    for i in range(len(frame)):
+        payload = FIGURE_PAYLOADS[i % len(FIGURE_PAYLOADS)]
+        frame.loc[i, "pilot_id"] = f"{payload} #{i}"
+        frame.loc[i, "name"] = f"{payload} pilot {i}"
+        frame.loc[i, "owner"] = payload
+    return score(frame)
+
+
+def hostile_figures() -> dict[str, object]:
+    """Every chart builder, fed the payloads wherever user text (or profile text) reaches it."""
+    from kairo_scoring import (
+        blocker_summary,
+        compare_snapshots,
+        demand_supply_grid,
+        mode_flows,
+        placement_points,
+        top_blockers,
+        verdict_counts,
+        verdict_trend,
+    )
+    from ui import charts
+
+    scored = _hostile_scored()
+    table = scored.table
+    placement = placement_points(table)
+    blockers = top_blockers(blocker_summary(scored)).reset_index(drop=True)
+    blockers["rule"] = [FIGURE_PAYLOADS[i % len(FIGURE_PAYLOADS)] for i in range(len(blockers))]
+    contributions = scored.contributions([table["pilot_id"].iloc[0]]).copy()
+    contributions["dimension"] = LINK
+    dims = {payload: 50.0 for payload in FIGURE_PAYLOADS}
+    trend = verdict_trend([(payload, table) for payload in FIGURE_PAYLOADS])
+    grid = demand_supply_grid(table)
+    return {
+        "grid": charts.placement_grid(placement, grid),
+        "triangle": charts.fit_triangle(placement),
+        "sankey": charts.flow_sankey(mode_flows(table)),
+        "verdicts": charts.verdict_bars(verdict_counts(table)),
+        "blockers": charts.blocker_bars(blockers),
+        "blockers_value": charts.blocker_bars(blockers, by="value_blocked"),
+        "radar": charts.dimension_radar(dims, compare=dims),
+        "contributions": charts.contribution_bars(contributions),
+        "deltas": charts.readiness_delta_histogram(compare_snapshots(table, table).readiness_deltas),
+        "trend": charts.verdict_trend_chart(trend),
+        "heatmap": charts.grid_heatmap(grid),
+    }
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list | tuple):
+        return [s for item in value for s in _strings(item)]
+    if hasattr(value, "tolist"):
+        return _strings(value.tolist())
+    return []
+
+
+# Where each figure shows user text; the payload must arrive there (escaped), or the check is empty.
+CARRIES_USER_TEXT = {"grid", "triangle", "blockers", "blockers_value", "radar", "contributions", "trend"}
+
+
+@pytest.fixture(scope="module")
+def figures() -> dict[str, object]:
+    return hostile_figures()
+
+
+def test_no_user_markup_reaches_any_figure(figures):
+    from ui.charts import plain
+
+    for name, figure in figures.items():
+        strings = _strings(figure.to_plotly_json())
+        for text in strings:
+            for payload in FIGURE_PAYLOADS:
+                assert payload not in text, f"{name}: raw user markup in {text[:120]!r}"
+            assert "<" not in OWN_MARKUP.sub("", text), (
+                f"{name}: markup beyond the builders' own: {text[:120]!r}"
+            )
+        if name in CARRIES_USER_TEXT:
+            shown = "\n".join(strings)
+            assert any(plain(payload) in shown for payload in FIGURE_PAYLOADS), f"{name} shows no user text"
+
+
+def test_plain_escapes_markup_once_and_plotly_shows_it_as_typed():
+    import html
+
+    from ui.charts import plain
+
+    for payload in FIGURE_PAYLOADS:
+        escaped = plain(payload)
+        assert "<" not in escaped and ">" not in escaped
+        assert html.unescape(escaped) == payload  # what plotly displays: the text as typed
+    assert plain(None) == "" and plain(float("nan")) == ""
+
+
+def test_a_clicked_point_opens_the_pilot_whose_id_holds_markup(figures):
+    from ui.widgets import selected_point_id
+
+    figure = figures["grid"]
+    shown_ids = [row[0] for trace in figure.data for row in trace.customdata]
+    raw_ids = set(_hostile_scored().table["pilot_id"])
+    for shown in shown_ids:
+        event = {"selection": {"points": [{"customdata": [shown, "name"]}]}}
+        assert selected_point_id(event) in raw_ids
+
+
+class _Elements(HTMLParser):
+    """The tags and attributes of an HTML document (script bodies are text to this parser)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, dict(attrs)))
+
+
+def test_the_html_summary_with_its_charts_carries_no_live_user_markup(figures):
+    from kairo_scoring.report import summary_html
+
+    document = summary_html(
+        _hostile_scored(),
+        figures=[(f"Chart {LINK}", figure) for figure in figures.values()],
+        portfolio=LINK,
+        snapshot=IMG,
+        filters=SCRIPT,
+    )
+    from plotly.io.json import to_json_plotly
+
+    from ui.charts import plain
+
+    for payload in FIGURE_PAYLOADS:
+        assert payload not in document, payload
+        # The charts' data is JSON inside a script (< as \u003c); plotly parses it and renders it.
+        assert to_json_plotly(payload).strip('"') not in document, f"chart data holds {payload!r}"
+    assert to_json_plotly(plain(LINK)).strip('"') in document  # the charts do show the user text
+    parser = _Elements()
+    parser.feed(document)
+    tags = {tag for tag, _ in parser.found}
+    assert tags <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "div", "span", "table",
+                    "thead", "tbody", "tr", "th", "td", "section", "script"}, tags  # fmt: skip
+    assert not [attrs for _, attrs in parser.found if "href" in attrs or "src" in attrs or "onerror" in attrs]
+    assert "Chart &lt;a href=&quot;https://evil.example&quot;&gt;" in document  # shown, as text
