@@ -131,12 +131,12 @@ with edit:
         if candidate.content_hash == profile.content_hash:
             st.caption(f"Same decisions as {md_escape(profile.label)}: nothing would change.")
         else:
-            after = loaders.scored_snapshot(
+            after = loaders.presented_snapshot(
                 view.store_path,
                 view.snapshot.snapshot_id,
                 view.snapshot.content_hash,
                 candidate.to_toml(),
-                view.presenting,
+                anonymised=view.presenting,
             )
             impact = profile_impact(view.everything.table, after.table)
             cols = st.columns(3)

@@ -29,16 +29,21 @@ PORTFOLIO = "Benchmark 10k"
 
 def build_store(path: Path, pilots: int) -> None:
     """A store holding the sample and a synthetic portfolio of `pilots` pilots."""
-    from kairo_scoring import PortfolioStore, default_profile, generate_portfolio
-    from kairo_scoring.intake import read_portfolio
-    from kairo_scoring.portfolio import ensure_default_profile, ensure_sample_portfolio
+    from kairo_scoring import (
+        PortfolioStore,
+        default_profile,
+        ensure_default_profile,
+        ensure_sample_portfolio,
+        generate_portfolio,
+        read_portfolio,
+    )
 
     csv = path.parent / f"portfolio_{pilots}.csv"
     generate_portfolio(pilots, seed=11).to_csv(csv, index=False)
     profile = default_profile()
     with PortfolioStore(path) as store:
-        ensure_default_profile(store)
-        ensure_sample_portfolio(store, REPO / "data")
+        ensure_default_profile(store, profile)
+        ensure_sample_portfolio(store, REPO / "data", profile)
         store.import_snapshot(
             read_portfolio(csv),
             portfolio=PORTFOLIO,

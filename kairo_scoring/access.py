@@ -284,3 +284,19 @@ def authorize(actor: Actor, action: Action | str) -> Role:
             role=role.label,
         )
     return role
+
+
+__all__ = [
+    "LOCAL_OPERATOR",
+    "MIN_ROLE",
+    "Action",
+    "Actor",
+    "Role",
+    "RolesConfig",
+    "authorize",
+    "can",
+    "current_role",
+    "load_roles",
+    "role_for",
+    "roles_from_toml",
+]

@@ -401,3 +401,14 @@ def load_profile(source: str | Path | Profile | None = None) -> Profile:
 def field_label(name: str) -> str:
     f = FIELD_BY_NAME.get(name)
     return f.label if f else name
+
+
+__all__ = [
+    "Gate",
+    "Profile",
+    "default_profile",
+    "field_label",
+    "load_profile",
+    "profile_from_dict",
+    "profile_from_toml",
+]

@@ -13,9 +13,10 @@ from typing import Any
 
 import pandas as pd
 
-from kairo_scoring.portfolio import blocker_summary, headline, top_blockers, verdict_counts
 from kairo_scoring.schema import OPTION_LABELS, VERDICT_COLOURS, VERDICT_LABELS
 from kairo_scoring.scoring import ScoredPortfolio
+from kairo_scoring.values import is_missing
+from kairo_scoring.views import blocker_summary, headline, top_blockers, verdict_counts
 
 ACTION_VERDICTS = ("at_risk", "promote", "build_readiness", "needs_data")
 STYLE = """
@@ -37,7 +38,7 @@ th { background: #F3F6FA; } td.num { text-align: right; }
 
 def _e(value: Any) -> str:
     """HTML-escape any value shown in the report."""
-    if value is None or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return "—"
     return html.escape(str(value), quote=True)
 

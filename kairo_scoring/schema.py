@@ -186,3 +186,26 @@ OPTION_COLOURS: dict[str, str] = {
     "shared_workspace": "#E69F00",
     "api_pipeline": "#0072B2",
 }
+
+
+__all__ = [
+    "CANONICAL_COLUMNS",
+    "CURRENT_MODES",
+    "FIELDS",
+    "FIELD_BY_NAME",
+    "NOT_READY",
+    "OPTIONS",
+    "OPTION_COLOURS",
+    "OPTION_LABELS",
+    "OPTION_LEVEL",
+    "RISK_LEVELS",
+    "SCORE_FIELDS",
+    "SCORING_INPUTS",
+    "STAGES",
+    "VERDICTS",
+    "VERDICT_COLOURS",
+    "VERDICT_LABELS",
+    "VERDICT_MEANINGS",
+    "Field",
+    "conform",
+]

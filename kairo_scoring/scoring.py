@@ -416,3 +416,12 @@ def _missing_fields(inputs: engine.Inputs, gates, status, levels, bounds, rows: 
         if gate.min_risk:
             mask |= np.where(open_gate & risk_unknown, bit["risk_level"], 0)
     return mask
+
+
+__all__ = [
+    "DECISION_COLUMNS",
+    "FIT_COLUMNS",
+    "PathStep",
+    "ScoredPortfolio",
+    "score",
+]

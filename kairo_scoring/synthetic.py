@@ -175,5 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+__all__ = [
+    "generate_portfolio",
+    "sample_portfolio",
+]
+
+
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -43,8 +43,9 @@ def store_key() -> str:
 @st.cache_resource(show_spinner="Opening the portfolio store…")
 def _open_store(path: str) -> PortfolioStore:
     store = PortfolioStore(path)
-    ensure_default_profile(store)
-    ensure_sample_portfolio(store, DATA_DIR)
+    shipped = default_profile()
+    ensure_default_profile(store, shipped)
+    ensure_sample_portfolio(store, DATA_DIR, shipped)
     return store
 
 
@@ -84,11 +85,17 @@ def load_profile(name: str, version: int) -> Profile:
 
 
 @st.cache_data(max_entries=24, show_spinner="Scoring the portfolio…")
-def scored_snapshot(
-    path: str, snapshot_id: int, content_hash: str, profile_toml: str, anonymised: bool
+def scored_snapshot(path: str, snapshot_id: int, content_hash: str, profile_toml: str) -> ScoredPortfolio:
+    """A snapshot scored with a profile (keyed on both contents, never on presentation)."""
+    return score(load_pilots(path, snapshot_id, content_hash), parse_profile(profile_toml))
+
+
+def presented_snapshot(
+    path: str, snapshot_id: int, content_hash: str, profile_toml: str, *, anonymised: bool
 ) -> ScoredPortfolio:
-    """A snapshot scored with a profile (keyed on both contents); anonymised for presenting."""
-    scored = score(load_pilots(path, snapshot_id, content_hash), parse_profile(profile_toml))
+    """The cached scored snapshot, anonymised for presenting: switching presentation mode
+    relabels the cached result and never scores again."""
+    scored = scored_snapshot(path, snapshot_id, content_hash, profile_toml)
     return with_table(scored, anonymise(scored.table)) if anonymised else scored
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
@@ -17,6 +16,8 @@ from kairo_scoring import (
     PathStep,
     field_help,
     field_label,
+    is_missing,
+    plain,
 )
 from ui.palette import STATUS_COLOUR, option_label
 from ui.text import md_escape
@@ -40,7 +41,7 @@ GATE_COLUMNS = {
 
 
 def _shown(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "unknown"
     if isinstance(value, float) and value.is_integer():
         return f"{value:.0f}"
@@ -98,18 +99,12 @@ def blocking_table(step: PathStep) -> pd.DataFrame:
     )
 
 
-def _plain(value: Any) -> Any:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
 def what_if_inputs(pilot: pd.Series, key_prefix: str) -> dict[str, Any]:
     """Inputs for every scoring field, preset to the pilot's values; returns the changed ones."""
     changes: dict[str, Any] = {}
     columns = st.columns(4)
     for i, name in enumerate(EDITABLE_FIELDS):
-        original = _plain(pilot.get(name))
+        original = plain(pilot.get(name))
         key = f"{key_prefix}{name}"
         with columns[i % 4]:
             if name in SCORE_FIELDS:
@@ -147,7 +142,7 @@ def what_if_inputs(pilot: pd.Series, key_prefix: str) -> dict[str, Any]:
                     help=field_help(name),
                     placeholder="unknown",
                 )
-        if _plain(value) != original:
+        if plain(value) != original:
             changes[name] = value
     return changes
 

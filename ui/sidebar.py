@@ -68,8 +68,12 @@ class View:
 
     def score_snapshot(self, snapshot: Snapshot) -> ScoredPortfolio:
         """Another snapshot of this portfolio, scored with this profile and filtered alike."""
-        other = loaders.scored_snapshot(
-            self.store_path, snapshot.snapshot_id, snapshot.content_hash, self.profile_toml, self.presenting
+        other = loaders.presented_snapshot(
+            self.store_path,
+            snapshot.snapshot_id,
+            snapshot.content_hash,
+            self.profile_toml,
+            anonymised=self.presenting,
         )
         return subset(other, self.filters.mask(other.table))
 
@@ -168,8 +172,8 @@ def render_sidebar() -> View:
             persist_state="session",
             help="For workshops: names and owners become aliases, type is larger, editing is hidden.",
         )
-        everything = loaders.scored_snapshot(
-            path, snapshot.snapshot_id, snapshot.content_hash, toml_text, present
+        everything = loaders.presented_snapshot(
+            path, snapshot.snapshot_id, snapshot.content_hash, toml_text, anonymised=bool(present)
         )
 
         choices = filter_choices(everything.table)

@@ -1,7 +1,8 @@
 """Intake: read the register a PMO already has (xlsx, xlsm, csv) into canonical pilots,
 with every row accounted for and every problem reported."""
 
-from kairo_scoring.intake.detect import Detection, SheetCandidate
+from kairo_scoring.intake.codes import IssueCode, Severity
+from kairo_scoring.intake.detect import Detection
 from kairo_scoring.intake.limits import IntakeLimits
 from kairo_scoring.intake.mapping import (
     Derivation,
@@ -29,8 +30,9 @@ __all__ = [
     "Detection",
     "IntakeLimits",
     "IntakeResult",
+    "IssueCode",
     "MappingProfile",
-    "SheetCandidate",
+    "Severity",
     "detect",
     "list_mappings",
     "load_mapping",

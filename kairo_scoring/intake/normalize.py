@@ -3,11 +3,12 @@
 Every parser works column-wise and parses each *distinct* value once (registers repeat
 the same few answers thousands of times), so a 100,000-row column costs a handful of
 Python calls, not 100,000. Parsers never raise on bad input: they return the value as
-unknown together with a reason and a severity the caller turns into an issue.
+unknown together with a reason, a severity and a code the caller turns into an issue.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fnmatch
 import math
@@ -19,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-WARNING = "warning"
-INFO = "info"
+from kairo_scoring.intake.codes import IssueCode, Severity
+from kairo_scoring.values import is_missing
 
 # Answers that say "we do not know / does not apply": unknown, reported as info, not as an error.
 NOT_APPLICABLE = frozenset(
@@ -114,7 +115,7 @@ def parse_yes_no(value: object) -> bool | None:
     """Yes/no in its usual spellings ("Yes", "y", "TRUE", "x", "a) No", 1, 0); None if neither."""
     if isinstance(value, bool | np.bool_):
         return bool(value)
-    if isinstance(value, int | float) and not _is_missing(value):
+    if isinstance(value, int | float) and not is_missing(value):
         return {1: True, 0: False}.get(value)  # type: ignore[call-overload]
     key = normalize_key(value) if isinstance(value, str) else ""
     if key in YES:
@@ -165,9 +166,17 @@ def parse_excel_date(value: object, date_order: str = "dmy") -> pd.Timestamp | N
     return read_date(value, date_order)[0]
 
 
+@dataclass(frozen=True)
+class DateProblem:
+    """Why a value is not read as a date: the sentence and its code."""
+
+    reason: str
+    code: IssueCode
+
+
 def read_date(
     value: object, date_order: str = "dmy", *, keep_time: bool = False
-) -> tuple[pd.Timestamp | None, str | None]:
+) -> tuple[pd.Timestamp | None, DateProblem | None]:
     """``(date, None)``, or ``(None, why it is not read as one)``: nothing is reinterpreted
     silently. A bare number is a year (1900–2100) or an Excel serial number landing in
     ``SERIAL_DATE_RANGE`` (12 would be 1900-01-11: a day or a month typed in a date column);
@@ -184,7 +193,7 @@ def read_date(
     return _read_date_number(number, keep_time)
 
 
-NOT_A_DATE = "not a date; set to unknown"
+NOT_A_DATE = DateProblem("not a date; set to unknown", IssueCode.NOT_A_DATE)
 YEAR_RANGE = (1900, 2100)
 # Bare numbers read as Excel serial dates: a register's dates (pilots, go-lives, reviews)
 # fall in this window, while a stray 12 or 202401 (a month, a yyyymm) would land in 1900 or 2454.
@@ -202,7 +211,7 @@ _MONTHS = {
 }
 
 
-def _read_date_number(number: float, keep_time: bool) -> tuple[pd.Timestamp | None, str | None]:
+def _read_date_number(number: float, keep_time: bool) -> tuple[pd.Timestamp | None, DateProblem | None]:
     if number.is_integer() and YEAR_RANGE[0] <= number <= YEAR_RANGE[1]:
         return pd.Timestamp(year=int(number), month=1, day=1), None
     low, high = _SERIAL_BOUNDS
@@ -212,20 +221,24 @@ def _read_date_number(number: float, keep_time: bool) -> tuple[pd.Timestamp | No
         if 1 <= number <= MAX_EXCEL_SERIAL:
             as_serial = (EXCEL_EPOCH + pd.Timedelta(days=math.floor(number))).date().isoformat()
             window = f"as an Excel date number it would be {as_serial}; {window}"
-        return None, f"{cell_text(number)} is not a plausible date ({window}); set to unknown"
+        reason = f"{cell_text(number)} is not a plausible date ({window}); set to unknown"
+        return None, DateProblem(reason, IssueCode.IMPLAUSIBLE_DATE)
     if keep_time:
         # Excel keeps the time as a fraction of a day: round away the float's last digits.
         return (EXCEL_EPOCH + pd.Timedelta(days=number)).round("s"), None
     return EXCEL_EPOCH + pd.Timedelta(days=math.floor(number)), None
 
 
-def _read_date_text(text: str, date_order: str, keep_time: bool) -> tuple[pd.Timestamp | None, str | None]:
+def _read_date_text(
+    text: str, date_order: str, keep_time: bool
+) -> tuple[pd.Timestamp | None, DateProblem | None]:
     clock = _TIME_OF_DAY.search(text)
     offset = pd.Timedelta(0)
     if clock is not None:
         offset = _time_of_day(*clock.groups())
         if offset is None:
-            return None, f"'{clock.group(0).strip()}' is not a valid time of day; set to unknown"
+            reason = f"'{clock.group(0).strip()}' is not a valid time of day; set to unknown"
+            return None, DateProblem(reason, IssueCode.IMPOSSIBLE_TIME)
         text = text[: clock.start()].strip()
     if re.fullmatch(r"[+-]?\d+(?:\.\d+)?", text):
         if clock is not None:
@@ -274,20 +287,22 @@ def _parse_date_text(text: str, date_order: str) -> pd.Timestamp | None:
 
 @dataclass(frozen=True)
 class Parsed:
-    """One column parsed: values (unknown where unusable), and per row the reason and severity
-    of any problem (None where the value was fine)."""
+    """One column parsed: values (unknown where unusable), and per row the reason, severity
+    and code of any problem (None where the value was fine)."""
 
     values: pd.Series
     reasons: pd.Series
     severity: pd.Series
+    codes: pd.Series
 
     @property
     def problems(self) -> pd.Series:
         return self.reasons.notna()
 
 
-# What a per-value parser returns: (value or None, reason or None, severity or None).
-Outcome = tuple[object, str | None, str | None]
+# What a per-value parser returns: (value or None, and reason, severity, code or None each).
+Outcome = tuple[object, str | None, Severity | None, IssueCode | None]
+FINE: tuple[None, None, None] = (None, None, None)  # the problem part of a value read as it is
 
 
 def parse_by_unique(raw: pd.Series, parse_one: Callable[[object], Outcome]) -> Parsed:
@@ -326,11 +341,7 @@ def _spread(index: pd.Index, codes: np.ndarray, outcomes: list[Outcome]) -> Pars
         spread = pd.Series(picked[codes], index=index, dtype=object)
         return spread.where(spread.notna(), None)
 
-    return Parsed(values=column(0), reasons=column(1), severity=column(2))
-
-
-def _is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return Parsed(values=column(0), reasons=column(1), severity=column(2), codes=column(3))
 
 
 def lookup_value_map(key: str, value_map: Mapping[str, object]) -> tuple[bool, object]:
@@ -354,7 +365,7 @@ def as_text(raw: pd.Series) -> pd.Series:
         return texts.astype("string")
     # Only the cells that are not already text (numbers, dates) go through cell_text.
     others = raw[~is_text]
-    texts[~is_text] = parse_by_unique(others, lambda value: (cell_text(value), None, None)).values
+    texts[~is_text] = parse_by_unique(others, lambda value: (cell_text(value), *FINE)).values
     return texts.astype("string")
 
 
@@ -374,6 +385,13 @@ def cell_text(value: object) -> str:
 # --- per-kind column parsers -------------------------------------------------------------
 
 UNKNOWN_MARK = "marked as unknown or not applicable; treated as unknown"
+# The outcome of "n/a", "tbd", "?": unknown on purpose, a note.
+MARKED_UNKNOWN: Outcome = (None, UNKNOWN_MARK, Severity.INFO, IssueCode.NOT_APPLICABLE)
+
+
+def unreadable(reason: str, code: IssueCode) -> Outcome:
+    """The outcome of a value that cannot be used: unknown, with a warning."""
+    return None, reason, Severity.WARNING, code
 
 
 @dataclass(frozen=True)
@@ -382,6 +400,7 @@ class NumberRule:
 
     fails: Callable[[np.ndarray], np.ndarray]
     reason: str
+    code: IssueCode
 
 
 def parse_scores(raw: pd.Series, value_map: Mapping[str, object], percent_scores: bool = False) -> Parsed:
@@ -393,21 +412,25 @@ def parse_scores(raw: pd.Series, value_map: Mapping[str, object], percent_scores
         key = normalize_key(value)
         found, target = lookup_value_map(key, value_map)
         if found:
-            return (None, None, None) if target == "" else (float(target), None, None)  # type: ignore[arg-type]
+            return (None if target == "" else float(target), *FINE)  # type: ignore[arg-type]
         if key in NOT_APPLICABLE:
-            return None, UNKNOWN_MARK, INFO
+            return MARKED_UNKNOWN
         if key.endswith("%"):
             return _score_from_percent(key, percent_scores)
         leading = _LEADING_SCORE.match(key)
         number = parse_number(leading.group(1) if leading else key)
         if number is None:
-            return None, "not a 1–5 score; set to unknown", WARNING
-        return number, None, None
+            return unreadable("not a 1–5 score; set to unknown", IssueCode.NOT_A_SCORE)
+        return number, *FINE
 
     rules = (
-        NumberRule(lambda x: (x < 1) | (x > 5), "outside the 1–5 scale; set to unknown"),
         NumberRule(
-            lambda x: x != np.floor(x), "not a whole number from 1 to 5; set to unknown (not rounded)"
+            lambda x: (x < 1) | (x > 5), "outside the 1–5 scale; set to unknown", IssueCode.OUT_OF_RANGE_SCORE
+        ),
+        NumberRule(
+            lambda x: x != np.floor(x),
+            "not a whole number from 1 to 5; set to unknown (not rounded)",
+            IssueCode.FRACTIONAL_SCORE,
         ),
     )
     return parse_numbers(raw, score_from_text, rules)
@@ -416,9 +439,12 @@ def parse_scores(raw: pd.Series, value_map: Mapping[str, object], percent_scores
 def _score_from_percent(key: str, percent_scores: bool) -> Outcome:
     fraction = parse_number(key)
     if not percent_scores or fraction is None or not 0 <= fraction <= 1:
-        return None, "a percentage is not a 1–5 score (this mapping does not convert percentages)", WARNING
+        return unreadable(
+            "a percentage is not a 1–5 score (this mapping does not convert percentages)",
+            IssueCode.PERCENT_SCORE,
+        )
     # Five equal bands: 0–19% → 1 … 80–100% → 5.
-    return float(min(5, 1 + math.floor(fraction * 5))), None, None
+    return float(min(5, 1 + math.floor(fraction * 5))), *FINE
 
 
 def parse_quantities(raw: pd.Series, minimum: float, whole: bool) -> Parsed:
@@ -427,14 +453,26 @@ def parse_quantities(raw: pd.Series, minimum: float, whole: bool) -> Parsed:
 
     def quantity_from_text(value: object) -> Outcome:
         if normalize_key(value) in NOT_APPLICABLE:
-            return None, UNKNOWN_MARK, INFO
+            return MARKED_UNKNOWN
         number = parse_number(value)
-        return (number, None, None) if number is not None else (None, "not a number; set to unknown", WARNING)
+        if number is None:
+            return unreadable("not a number; set to unknown", IssueCode.NOT_A_NUMBER)
+        return number, *FINE
 
     minimum_text = f"{minimum:g}"
-    rules = [NumberRule(lambda x: x < minimum, f"below the minimum of {minimum_text}; set to unknown")]
+    rules = [
+        NumberRule(
+            lambda x: x < minimum,
+            f"below the minimum of {minimum_text}; set to unknown",
+            IssueCode.BELOW_MINIMUM,
+        )
+    ]
     if whole:
-        rules.append(NumberRule(lambda x: x != np.floor(x), "not a whole number; set to unknown"))
+        rules.append(
+            NumberRule(
+                lambda x: x != np.floor(x), "not a whole number; set to unknown", IssueCode.FRACTIONAL_COUNT
+            )
+        )
     return parse_numbers(raw, quantity_from_text, tuple(rules))
 
 
@@ -446,18 +484,20 @@ def parse_numbers(
     leftover = raw.notna() & numbers.isna()
     reasons = pd.Series(None, index=raw.index, dtype=object)
     severity = pd.Series(None, index=raw.index, dtype=object)
+    codes = pd.Series(None, index=raw.index, dtype=object)
     if leftover.any():
         parsed = parse_by_unique(raw[leftover], from_text)
         numbers[leftover] = pd.to_numeric(parsed.values, errors="coerce").astype("float64")
-        reasons[leftover], severity[leftover] = parsed.reasons, parsed.severity
+        reasons[leftover], severity[leftover], codes[leftover] = parsed.reasons, parsed.severity, parsed.codes
     values = numbers.to_numpy(dtype="float64", copy=True)
     for rule in rules:
         with np.errstate(invalid="ignore"):
             failing = ~np.isnan(values) & rule.fails(values)
         reasons[failing] = rule.reason
-        severity[failing] = WARNING
+        severity[failing] = Severity.WARNING
+        codes[failing] = rule.code
         values[failing] = np.nan
-    return Parsed(values=pd.Series(values, index=raw.index), reasons=reasons, severity=severity)
+    return Parsed(pd.Series(values, index=raw.index), reasons, severity, codes)
 
 
 def _coerce_numbers(raw: pd.Series) -> pd.Series:
@@ -485,15 +525,16 @@ def parse_enum(
         key = normalize_key(value)
         found, target = lookup_value_map(key, value_map)
         if found:
-            return (None, None, None) if target == "" else (target, None, None)
+            return (None if target == "" else target, *FINE)
         if key in canonical:
-            return canonical[key], None, None
+            return canonical[key], *FINE
         if key in NOT_APPLICABLE:
-            return None, UNKNOWN_MARK, INFO
-        return None, f"not a recognised {label.lower()} (allowed: {allowed_text}); set to unknown", WARNING
+            return MARKED_UNKNOWN
+        reason = f"not a recognised {label.lower()} (allowed: {allowed_text}); set to unknown"
+        return unreadable(reason, IssueCode.UNKNOWN_CATEGORY)
 
     parsed = parse_by_unique(raw, one)
-    return Parsed(parsed.values.astype("string"), parsed.reasons, parsed.severity)
+    return dataclasses.replace(parsed, values=parsed.values.astype("string"))
 
 
 def parse_yes_no_column(raw: pd.Series) -> Parsed:
@@ -502,13 +543,13 @@ def parse_yes_no_column(raw: pd.Series) -> Parsed:
     def one(value: object) -> Outcome:
         answer = parse_yes_no(value)
         if answer is not None:
-            return answer, None, None
+            return answer, *FINE
         if isinstance(value, str) and normalize_key(value) in NOT_APPLICABLE:
-            return None, UNKNOWN_MARK, INFO
-        return None, "not a yes/no answer; set to unknown", WARNING
+            return MARKED_UNKNOWN
+        return unreadable("not a yes/no answer; set to unknown", IssueCode.NOT_YES_NO)
 
     parsed = parse_by_unique(raw, one)
-    return Parsed(parsed.values.astype("boolean"), parsed.reasons, parsed.severity)
+    return dataclasses.replace(parsed, values=parsed.values.astype("boolean"))
 
 
 def parse_dates(raw: pd.Series, date_order: str, *, keep_time: bool = False) -> Parsed:
@@ -518,9 +559,11 @@ def parse_dates(raw: pd.Series, date_order: str, *, keep_time: bool = False) -> 
 
     def one(value: object) -> Outcome:
         if isinstance(value, str) and normalize_key(value) in NOT_APPLICABLE:
-            return None, UNKNOWN_MARK, INFO
-        stamp, reason = read_date(value, date_order, keep_time=keep_time)
-        return (stamp, None, None) if stamp is not None else (None, reason, WARNING)
+            return MARKED_UNKNOWN
+        stamp, problem = read_date(value, date_order, keep_time=keep_time)
+        if problem is not None:
+            return unreadable(problem.reason, problem.code)
+        return stamp, *FINE
 
     parsed = parse_by_unique(raw, one)
-    return Parsed(pd.to_datetime(parsed.values), parsed.reasons, parsed.severity)
+    return dataclasses.replace(parsed, values=pd.to_datetime(parsed.values))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kairo_scoring.errors import IntakeError
+from kairo_scoring.intake.codes import IssueCode, Severity
 from kairo_scoring.intake.detect import (
     Detection,
     candidate_profiles,
@@ -21,11 +22,11 @@ from kairo_scoring.intake.detect import (
 from kairo_scoring.intake.issues import IssueLog
 from kairo_scoring.intake.limits import IntakeLimits
 from kairo_scoring.intake.mapping import MappingProfile
-from kairo_scoring.intake.normalize import INFO, WARNING
 from kairo_scoring.intake.readers import RawSheet, Workbook, formula_cells, load_bytes, read_workbook
 from kairo_scoring.intake.result import IntakeResult
-from kairo_scoring.intake.table import SourceTable, build_table, column_letter
+from kairo_scoring.intake.table import SourceTable, build_table
 from kairo_scoring.intake.validate import validate
+from kairo_scoring.values import column_letter, is_missing
 
 Source = bytes | str | Path
 
@@ -146,10 +147,12 @@ def _report_layout(prepared: _Prepared, log: IssueLog) -> None:
     formulas whose result was never calculated."""
     table = prepared.table
     if table.cells.empty:
-        log.add_one(None, "", "", "no data rows below the header row: nothing to import", WARNING)
+        reason = "no data rows below the header row: nothing to import"
+        log.add_one(None, "", "", reason, Severity.WARNING, IssueCode.NO_DATA_ROWS)
     for column, letter in table.column_letters.items():
         if column == f"Column {letter}":
-            log.add_one(table.header_row, column, "", f"column {letter} has data but no header", INFO)
+            reason = f"column {letter} has data but no header"
+            log.add_one(table.header_row, column, "", reason, Severity.INFO, IssueCode.UNNAMED_COLUMN)
     if prepared.workbook.kind != "xlsx":
         return
     names_by_letter = {letter: column for column, letter in table.column_letters.items()}
@@ -173,7 +176,8 @@ def _report_merged(
             f"merged cells {span}: the value is read in {top_left} only and the other cells as empty "
             "(nothing is filled down); unmerge and fill them if they belong to each row"
         )
-        log.add_one(first_row + 1, column, value, reason, WARNING if in_data else INFO)
+        severity = Severity.WARNING if in_data else Severity.INFO
+        log.add_one(first_row + 1, column, value, reason, severity, IssueCode.MERGED_CELLS)
 
 
 def _cell(sheet: RawSheet, row: int, col: int) -> object:
@@ -192,9 +196,11 @@ def _report_uncached_formulas(prepared: _Prepared, names_by_letter: dict[str, st
         if row <= (table.header_row or 0):
             continue
         cached = table.cells.at[row, column] if column is not None and row in table.cells.index else None
-        if cached is None or cached != cached:  # missing or NaN: no value was ever calculated
+        if is_missing(cached):  # missing or NaN: no value was ever calculated
             reason = (
                 f"formula in {letter}{row} has no calculated value (saved by a program that does not "
                 "calculate): read as empty; open and save the file in Excel"
             )
-            log.add_one(row, column or letter, formula, reason, WARNING)
+            log.add_one(
+                row, column or letter, formula, reason, Severity.WARNING, IssueCode.UNCALCULATED_FORMULA
+            )

@@ -28,6 +28,7 @@ import python_calamine
 
 from kairo_scoring.errors import IntakeError
 from kairo_scoring.intake.limits import MIB, IntakeLimits
+from kairo_scoring.values import column_letter
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -162,9 +163,12 @@ def _read_sheet(workbook, meta, limits: IntakeLimits) -> RawSheet:
         raise IntakeError(f"Sheet '{meta.name}' has {sheet.height:,} rows; the limit is {limits.max_rows:,}.")
     start_row, start_col = sheet.start or (0, 0)
     merged = tuple((r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or ()))
+    # Row by row rather than ``to_python``, which makes every cell a new object while
+    # calamine's own grid is still held: a dense 10-million-cell sheet doubled past 1 GB.
+    # iter_rows starts at row 0, so the empty rows above the data are skipped here.
     return RawSheet(
         name=meta.name,
-        rows=sheet.to_python(skip_empty_area=True),
+        rows=list(_shared_values(itertools.islice(sheet.iter_rows(), start_row, None))),
         first_row=start_row + 1,
         first_col=start_col,
         merged=merged,
@@ -454,12 +458,7 @@ def _cell_position(ref: bytes) -> tuple[int, int] | None:
 
 def cell_address(row: int, col: int) -> str:
     """(0-based row, column) → "XFD1048576"."""
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return f"{letters}{row + 1}"
+    return f"{column_letter(col)}{row + 1}"
 
 
 def _check_extent(extent: _SheetExtent, limits: IntakeLimits) -> None:
@@ -635,6 +634,29 @@ SHARED_CELL_TEXTS = 65_536
 def _lines(text: str) -> Iterator[str]:
     # Lazily, rather than through io.StringIO, which holds a copy at 4 bytes a character.
     return (match.group() for match in _LINE.finditer(text))
+
+
+def _shared_values(rows: Iterator[list[object]]) -> Iterator[list[object]]:
+    """Rows in which repeated texts and numbers are one object each, as ``_shared_cells``
+    does for a csv. Texts and floats are kept apart, and ints and bools not shared at all:
+    ``True == 1 == 1.0``, and a dict keyed on values would turn one into another."""
+    texts: dict[str, str] = {}
+    numbers: dict[float, float] = {}
+    for row in rows:
+        if len(texts) + len(numbers) < SHARED_CELL_TEXTS:
+            yield [
+                texts.setdefault(v, v)
+                if type(v) is str
+                else numbers.setdefault(v, v)
+                if type(v) is float
+                else v
+                for v in row
+            ]
+        else:
+            yield [
+                texts.get(v, v) if type(v) is str else numbers.get(v, v) if type(v) is float else v
+                for v in row
+            ]
 
 
 def _shared_cells(reader: Iterator[list[str]]) -> Iterator[list[object]]:

@@ -14,6 +14,7 @@ from kairo_scoring.intake.limits import IntakeLimits
 from kairo_scoring.intake.mapping import MappingProfile, headers_matched
 from kairo_scoring.intake.normalize import cell_text, nfc_texts
 from kairo_scoring.intake.readers import RawSheet
+from kairo_scoring.values import column_letter, is_blank
 
 HEADER_SCAN_ROWS = 30
 
@@ -32,25 +33,9 @@ class SourceTable:
     empty_rows: int
 
 
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
 def header_labels(row: Sequence[object]) -> list[str]:
     """A header row's cells as display names: line breaks and runs of spaces collapsed."""
-    return [" ".join(cell_text(cell).split()) if _filled(cell) else "" for cell in row]
-
-
-def _filled(cell: object) -> bool:
-    if cell is None or (isinstance(cell, float) and cell != cell):
-        return False
-    return not (isinstance(cell, str) and not cell.strip())
+    return [" ".join(cell_text(cell).split()) if not is_blank(cell) else "" for cell in row]
 
 
 def find_header_row(rows: Sequence[Sequence[object]], profiles: Sequence[MappingProfile]) -> tuple[int, int]:
@@ -77,7 +62,7 @@ def _first_header_like_row(rows: Sequence[Sequence[object]]) -> int:
     for index, count in enumerate(text_counts):
         if count >= max(2, widest / 2):
             return index
-    return next((i for i, row in enumerate(rows) if any(_filled(c) for c in row)), 0)
+    return next((i for i, row in enumerate(rows) if any(not is_blank(c) for c in row)), 0)
 
 
 def build_table(sheet: RawSheet, header_index: int, limits: IntakeLimits) -> SourceTable:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kairo_scoring.intake.codes import IssueCode, Severity
 from kairo_scoring.intake.derive import (
     PLACEHOLDER_REASON,
     blank_placeholder_ids,
@@ -16,11 +17,9 @@ from kairo_scoring.intake.derive import (
     derive_pilot_ids,
     duplicate_keys,
 )
-from kairo_scoring.intake.issues import ERROR, IssueLog
+from kairo_scoring.intake.issues import IssueLog
 from kairo_scoring.intake.mapping import MappingProfile
 from kairo_scoring.intake.normalize import (
-    INFO,
-    WARNING,
     Parsed,
     as_text,
     cell_text,
@@ -33,6 +32,7 @@ from kairo_scoring.intake.normalize import (
 )
 from kairo_scoring.intake.table import SourceTable
 from kairo_scoring.schema import FIELDS, Field, conform
+from kairo_scoring.values import is_blank
 
 NO_NAME = "no name: a pilot needs a name"
 REQUIRED = ("pilot_id", "name")
@@ -58,7 +58,7 @@ def normalise_field(spec: Field, raw: pd.Series, profile: MappingProfile) -> Par
         return parse_quantities(raw, spec.minimum or 0, whole=spec.kind == "count")
     texts = as_text(raw)
     empty = pd.Series(None, index=raw.index, dtype=object)
-    return Parsed(texts, empty, empty)
+    return Parsed(texts, empty, empty, empty)
 
 
 def validate(
@@ -78,7 +78,14 @@ def validate(
     name_column = plan["name"]
     no_name = names.isna()
     reject_reason[no_name] = NO_NAME
-    log.add(names.index[no_name], name_column, table.original.loc[no_name, name_column], NO_NAME, ERROR)
+    log.add(
+        names.index[no_name],
+        name_column,
+        table.original.loc[no_name, name_column],
+        NO_NAME,
+        Severity.ERROR,
+        IssueCode.MISSING_NAME,
+    )
     id_column = _id_column(profile, plan)
     ids = values.get("pilot_id", pd.Series(pd.NA, index=names.index, dtype="string"))
     _reject_duplicate_ids(ids, reject_reason, id_column, log)
@@ -111,7 +118,8 @@ def _mapped_values(
             column,
             table.original.loc[placeholder, column],
             PLACEHOLDER_REASON,
-            INFO,
+            Severity.INFO,
+            IssueCode.PLACEHOLDER_ID,
         )
     return values
 
@@ -180,7 +188,7 @@ def _reject_duplicate_ids(ids: pd.Series, reject_reason: pd.Series, id_column: s
     )
     reasons = reasons + " has it first"
     reject_reason[rows] = reasons
-    log.add(rows, id_column, candidates[later], reasons.tolist(), ERROR)
+    log.add(rows, id_column, candidates[later], reasons.tolist(), Severity.ERROR, IssueCode.DUPLICATE_ID)
 
 
 def _fill_missing_ids(
@@ -198,9 +206,12 @@ def _fill_missing_ids(
     taken = set(id_keys(ids[usable & ids.notna()]))
     ids[missing] = derive_pilot_ids(duplicate_keys(names[missing], units[missing]), taken)
     if id_column:
-        empty_cell = missing & table_original[id_column].map(_blank).astype(bool)
+        empty_cell = missing & table_original[id_column].map(is_blank).astype(bool)
         reasons = "no pilot ID: derived '" + ids[empty_cell] + "' from name and business unit"
-        log.add(ids.index[empty_cell], id_column, [""] * int(empty_cell.sum()), reasons.tolist(), INFO)
+        blanks = [""] * int(empty_cell.sum())
+        log.add(
+            ids.index[empty_cell], id_column, blanks, reasons.tolist(), Severity.INFO, IssueCode.DERIVED_ID
+        )
     else:
         log.add_one(
             None,
@@ -208,7 +219,8 @@ def _fill_missing_ids(
             "",
             f"the file has no pilot ID column: stable IDs were derived from name and business unit for all "
             f"{int(missing.sum())} rows (the same rows get the same IDs on every import)",
-            INFO,
+            Severity.INFO,
+            IssueCode.NO_ID_COLUMN,
         )
     return True
 
@@ -222,22 +234,14 @@ def _report_likely_duplicates(keys: pd.Series, names: pd.Series, name_column: st
     reasons = (
         "likely duplicate of row " + keys[later].map(first_row).astype(str) + ": same name and business unit"
     )
-    log.add(rows, name_column, names[rows], reasons.tolist(), WARNING)
+    log.add(rows, name_column, names[rows], reasons.tolist(), Severity.WARNING, IssueCode.LIKELY_DUPLICATE)
 
 
 def _rejected(table: SourceTable, reject_reason: pd.Series) -> pd.DataFrame:
     """Rejected rows with every original value as text, their row number and the reason."""
     rows = reject_reason.notna()
     original = table.original[rows]
-    rejected = original.map(lambda cell: None if _blank(cell) else cell_text(cell)).astype("string")
+    rejected = original.map(lambda cell: None if is_blank(cell) else cell_text(cell)).astype("string")
     rejected["source_row"] = original.index.to_numpy(dtype="int64")
     rejected["reject_reason"] = reject_reason[rows]
     return rejected.reset_index(drop=True)
-
-
-def _blank(cell: object) -> bool:
-    return (
-        cell is None
-        or (isinstance(cell, float) and cell != cell)
-        or (isinstance(cell, str) and not cell.strip())
-    )

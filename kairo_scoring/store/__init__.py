@@ -1,9 +1,11 @@
-"""The portfolio store: every import kept as a snapshot, plus scoring and mapping profiles.
+"""The portfolio store: every import kept as a snapshot, plus scoring and mapping profiles,
+and the start-up work that fills a new store (default profile, bundled sample).
 
 Embedded DuckDB by default (``data/kairo.duckdb``, or ``$KAIRO_STORE``); see docs/store.md.
 """
 
 from kairo_scoring.store.backend import STORE_SCHEMA_VERSION, SnapshotRecord, StoreBackend
+from kairo_scoring.store.startup import SAMPLE_PORTFOLIO, ensure_default_profile, ensure_sample_portfolio
 from kairo_scoring.store.store import (
     DEFAULT_STORE_PATH,
     STORE_PATH_ENV,
@@ -14,11 +16,14 @@ from kairo_scoring.store.store import (
 
 __all__ = [
     "DEFAULT_STORE_PATH",
+    "SAMPLE_PORTFOLIO",
     "STORE_PATH_ENV",
     "STORE_SCHEMA_VERSION",
     "PortfolioStore",
     "SnapshotInfo",
     "SnapshotRecord",
     "StoreBackend",
+    "ensure_default_profile",
+    "ensure_sample_portfolio",
     "resolve_store_path",
 ]

@@ -39,7 +39,7 @@ def seeded_app(tmp_path_factory):
         cwd=REPO, check=True, capture_output=True,
     )  # fmt: skip
     with PortfolioStore(store) as opened:  # a saved profile version, as the Scoring model page saves one
-        ensure_default_profile(opened)
+        ensure_default_profile(opened, default_profile())
         revised = default_profile().revised({"demand": {"api_pipeline_min_volume": 500}})
         opened.save_profile(revised.name, revised.version, revised.to_toml(), revised.content_hash)
     process, url = start_app(store, folder / "streamlit.log")

@@ -5,13 +5,15 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
-from kairo_scoring import generate_portfolio, sample_portfolio, score
-from kairo_scoring.portfolio import (
+from kairo_scoring import (
     blocker_summary,
     compare_snapshots,
     demand_supply_grid,
+    generate_portfolio,
     mode_flows,
     placement_points,
+    sample_portfolio,
+    score,
     top_blockers,
     verdict_counts,
     verdict_trend,

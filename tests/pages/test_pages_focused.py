@@ -29,13 +29,25 @@ def test_messy_upload_shows_the_validation_report_and_saves_a_snapshot(app, stor
     assert shown["Rows rejected"] == "1"
     assert shown["Errors (row rejected)"] == "1"
     assert shown["Warnings (value set to unknown)"] == "3"
+    assert shown["Notes"] == "1"  # the file has no ID column: IDs were derived
     report = next(d.value for d in app.dataframe if list(d.value.columns[:3]) == ["sheet", "row", "column"])
-    problems = {(int(r.row), r.column, r.severity) for r in report.dropna(subset=["row"]).itertuples()}
+    assert list(report.columns[4:6]) == ["reason", "code"]  # the code beside the sentence
+    problems = {
+        (int(r.row), r.column, r.severity, r.code) for r in report.dropna(subset=["row"]).itertuples()
+    }
     assert problems == {
-        (4, "Pilot name", "error"),
-        (5, "Process maturity", "warning"),
-        (5, "Risk", "warning"),
-        (5, "Monthly volume", "warning"),
+        (4, "Pilot name", "error", "missing_name"),
+        (5, "Process maturity", "warning", "not_a_score"),
+        (5, "Risk", "warning", "unknown_category"),
+        (5, "Monthly volume", "warning", "not_a_number"),
+    }
+    meanings = next(d.value for d in app.dataframe if list(d.value.columns) == ["code", "issues", "meaning"])
+    assert dict(zip(meanings["code"], meanings["issues"], strict=True)) == {
+        "missing_name": 1,
+        "not_a_score": 1,
+        "unknown_category": 1,
+        "not_a_number": 1,
+        "no_id_column": 1,
     }
     assert any("rejected rows" in b.label for b in app.get("download_button"))
 

@@ -7,9 +7,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kairo_scoring import generate_portfolio, score
-from kairo_scoring.portfolio import anonymise, blocker_summary, blocking_matrix, subset, with_table
-from kairo_scoring.scoring import ScoredPortfolio
+from kairo_scoring import (
+    ScoredPortfolio,
+    anonymise,
+    blocker_summary,
+    generate_portfolio,
+    score,
+    subset,
+    with_table,
+)
+from kairo_scoring.views.blockers import blocking_matrix
 from tests.scoring.helpers import ALL_THREES, pilot
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kairo_scoring import PortfolioStore, ProfileError, default_profile, score
-from kairo_scoring.portfolio import (
+from kairo_scoring import (
     SAMPLE_PORTFOLIO,
+    PortfolioStore,
+    ProfileError,
     compare_snapshots,
+    default_profile,
     ensure_default_profile,
     ensure_sample_portfolio,
     gates_frame,
@@ -16,6 +18,7 @@ from kairo_scoring.portfolio import (
     next_profile_version,
     profile_impact,
     revise_profile,
+    score,
     verdict_trend,
     what_if,
 )
@@ -151,17 +154,18 @@ def test_next_profile_version():
 
 def test_sample_bootstrap_imports_two_snapshots_once(tmp_path):
     with PortfolioStore(tmp_path / "store.duckdb") as store:
-        ensure_default_profile(store)
-        first = ensure_sample_portfolio(store, DATA)
+        shipped = default_profile()
+        assert ensure_default_profile(store, shipped) is shipped
+        first = ensure_sample_portfolio(store, DATA, shipped)
         assert [i.source_name for i in first] == [
             "sample_portfolio_previous_quarter.xlsx",
             "sample_portfolio.xlsx",
         ]
         assert [i.pilots for i in first] == [77, 80]
-        assert ensure_sample_portfolio(store, DATA) == []
+        assert ensure_sample_portfolio(store, DATA, shipped) == []
         assert store.snapshots(SAMPLE_PORTFOLIO)["snapshot_id"].tolist() == [
             first[1].snapshot_id,
             first[0].snapshot_id,
         ]
-        ensure_default_profile(store)
+        ensure_default_profile(store, shipped)
         assert store.profiles()[["name", "version"]].values.tolist() == [["default", 1]]

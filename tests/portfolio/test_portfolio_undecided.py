@@ -8,8 +8,7 @@ import warnings
 import pandas as pd
 import pytest
 
-from kairo_scoring import score
-from kairo_scoring.portfolio import compare_snapshots, headline, mode_flows, pilot_table, what_if
+from kairo_scoring import compare_snapshots, headline, mode_flows, pilot_table, score, what_if
 from tests.scoring.helpers import ALL_THREES, pilot
 
 

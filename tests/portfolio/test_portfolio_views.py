@@ -6,23 +6,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kairo_scoring.portfolio import (
+from kairo_scoring import (
     PortfolioFilter,
     anonymise,
     blocker_summary,
+    column_letter,
     demand_supply_grid,
     filter_choices,
     headline,
     mode_flows,
-    owner_aliases,
-    pilot_aliases,
     pilot_table,
     placement_points,
-    sample_rows,
-    spreadsheet_letters,
     subset,
     verdict_counts,
 )
+from kairo_scoring.views.anonymise import owner_aliases, pilot_aliases
+from kairo_scoring.views.placement import sample_rows
 from tests.portfolio.fixtures import scored_four
 
 
@@ -134,7 +133,7 @@ def test_blockers_count_pilots_and_value(scored):
 
 
 def test_blockers_agree_with_the_blockers_column(scored):
-    from kairo_scoring.portfolio import blocking_matrix
+    from kairo_scoring.views.blockers import blocking_matrix
 
     blocked, _ = blocking_matrix(scored)
     for i, text in enumerate(scored.table["blockers"].astype(str)):
@@ -157,8 +156,11 @@ def test_filters_and_choices(scored):
 
 def test_aliases_are_stable_whatever_the_row_order(scored):
     table = scored.table
-    assert (
-        spreadsheet_letters(0) == "A" and spreadsheet_letters(25) == "Z" and spreadsheet_letters(26) == "AA"
+    assert (column_letter(0), column_letter(25), column_letter(26), column_letter(701)) == (
+        "A",
+        "Z",
+        "AA",
+        "ZZ",
     )
     assert pilot_aliases(table["pilot_id"]) == {
         "A": "Pilot 001",
@@ -207,7 +209,7 @@ def test_the_view_modules_never_import_streamlit():
     import sys
 
     code = (
-        "import sys, kairo_scoring.portfolio, kairo_scoring.report; "
+        "import sys, kairo_scoring.views, kairo_scoring.present, kairo_scoring.report; "
         "assert 'streamlit' not in sys.modules, 'streamlit was imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

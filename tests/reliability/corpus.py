@@ -309,3 +309,93 @@ def many_sheets_xlsx(sheets: int) -> bytes:
         for i in range(2, sheets + 1)
     ]
     return xlsx_from_parts([first, *notes])
+
+
+# --- dense registers at the cell limit -----------------------------------------------------
+DENSE_HEADERS = (
+    "pilot_id",
+    "name",
+    "business_unit",
+    "owner",
+    "stage",
+    "controls",
+    "risk_level",
+    "monthly_volume",
+    "users",
+    "monthly_value",
+)
+RISK_LEVELS = ("Low", "Medium", "High")
+
+
+def dense_register_xlsx(rows: int, columns: int, *, cell_references: bool = True) -> bytes:
+    """A register of ``rows`` rows (the header included) × ``columns`` columns, every cell
+    filled as Excel saves a real one: IDs and names unique, units, owners, stages and risk
+    levels repeating a few shared strings, the rest numbers; columns past the tenth repeat
+    the third to tenth under their own headers. Without ``cell_references`` the cells carry
+    no ``r`` (each sits right of the previous one, as some writers save them), which keeps a
+    million rows under the file limit. The XML is streamed, so building the cells costs no memory."""
+    headers = [DENSE_HEADERS[j] if j < len(DENSE_HEADERS) else f"extra_{j + 1}" for j in range(columns)]
+    kinds = [j if j < len(DENSE_HEADERS) else 2 + (j - len(DENSE_HEADERS)) % 8 for j in range(columns)]
+    letters = [_column_letters(j) for j in range(columns)]
+    fixed = [
+        *STAGES,
+        *RISK_LEVELS,
+        *(f"Unit {u}" for u in range(40)),
+        *(f"owner{o}@kairo.example" for o in range(200)),
+    ]
+    shared_ids = {text: i for i, text in enumerate(headers + fixed)}
+    first_unique = len(shared_ids)
+    uniques = 2 * (rows - 1) if kinds[:2] == [0, 1] else 0  # an ID and a name per data row
+
+    def cell(kind: int, i: int) -> tuple[str, str]:
+        """(type attribute, value) of the data row ``i``'s cell of this kind."""
+        if kind in (0, 1):
+            return ' t="s"', str(first_unique + 2 * i + kind)
+        if kind == 2:
+            return ' t="s"', str(shared_ids[f"Unit {i % 40}"])
+        if kind == 3:
+            return ' t="s"', str(shared_ids[f"owner{i * 7 % 200}@kairo.example"])
+        if kind == 4:
+            return ' t="s"', str(shared_ids[STAGES[i % 4]])
+        if kind == 6:
+            return ' t="s"', str(shared_ids[RISK_LEVELS[i % 3]])
+        if kind == 5:
+            return "", str(1 + i % 5)
+        if kind == 7:
+            return "", str(i * 37 % 90_000)
+        if kind == 8:
+            return "", str(5 + i % 400)
+        return "", str(i % 9973 * 12.5)
+
+    def sheet() -> Iterator[bytes]:
+        yield b"<sheetData>"
+        yield (
+            '<row r="1">'
+            + "".join(f'<c r="{letters[j]}1" t="s"><v>{j}</v></c>' for j in range(columns))
+            + "</row>"
+        ).encode()
+        for r in range(2, rows + 1):
+            parts = [f'<row r="{r}">']
+            for j in range(columns):
+                kind_attr, value = cell(kinds[j], r - 2)
+                where = f' r="{letters[j]}{r}"' if cell_references else ""
+                parts.append(f"<c{where}{kind_attr}><v>{value}</v></c>")
+            parts.append("</row>")
+            yield "".join(parts).encode()
+        yield b"</sheetData>"
+
+    def strings() -> Iterator[bytes]:
+        yield "".join(f"<si><t>{text}</t></si>" for text in shared_ids).encode()
+        for i in range(uniques // 2):
+            yield f"<si><t>P{i + 1:07d}</t></si><si><t>Pilot {i + 1} process automation</t></si>".encode()
+
+    return xlsx_from_parts([("Pilots", sheet())], shared_strings=strings())
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kairo_scoring.intake import IntakeLimits
 from tests.conftest import REPO
 from tests.reliability import corpus
 
@@ -69,3 +70,18 @@ def test_bombs_are_refused_without_growing_memory(tmp_path: Path, build, reason:
     figures = _read_in_child(path, "bomb.xlsx")
     assert figures["outcome"] == "refused" and reason in figures["reason"]
     assert figures["peak_mib"] - figures["baseline_mib"] < REFUSED_GROWTH_LIMIT_MIB
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("rows", "columns"), [(200_000, 50), (20_000, 500)], ids=["200000x50", "20000x500"])
+def test_a_dense_workbook_at_the_cell_limit_is_read_under_1_gib(
+    tmp_path: Path, rows: int, columns: int
+) -> None:
+    # 10,000,000 filled cells (the header row included): calamine's grid and a Python object
+    # per cell peaked at 1.29 GB when both were held at once.
+    path = tmp_path / "dense.xlsx"
+    path.write_bytes(corpus.dense_register_xlsx(rows, columns))
+    assert rows * columns == IntakeLimits().max_cells and path.stat().st_size < IntakeLimits().max_file_bytes
+    figures = _read_in_child(path, "dense.xlsx", address_space_mib=4096)
+    assert (figures["outcome"], figures["pilots"], figures["rejected"]) == ("accepted", rows - 1, 0)
+    assert figures["peak_mib"] < PEAK_LIMIT_MIB

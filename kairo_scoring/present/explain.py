@@ -1,0 +1,88 @@
+"""Plain-language explanations generated from the model itself: how a scoring profile
+scores a pilot, and what each canonical field means."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kairo_scoring.profile import Profile, field_label
+from kairo_scoring.schema import FIELD_BY_NAME, OPTION_LABELS, OPTIONS, VERDICT_LABELS, VERDICT_MEANINGS
+from kairo_scoring.values import number_text
+
+
+@dataclass(frozen=True)
+class Section:
+    """One titled part of an explanation, as paragraphs of plain text."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+
+
+def how_scoring_works(profile: Profile) -> tuple[Section, ...]:
+    """How the profile scores a pilot, in plain sentences generated from the profile itself."""
+    total = sum(profile.weights.values()) or 1.0
+    dims = []
+    for dim, fields in profile.dimensions.items():
+        names = ", ".join(field_label(f) for f in fields)
+        share = profile.weights[dim] / total
+        dims.append(f"{dim.capitalize()} ({share:.0%} of readiness): {names}.")
+    readiness = Section(
+        "Readiness",
+        (
+            "Every 1–5 answer becomes points: 1 gives 0 and 5 gives 100. A dimension is the mean of "
+            "its known answers; readiness is the weighted mean of the known dimensions. Scores are "
+            "absolute: adding or removing other pilots never moves them.",
+            *dims,
+            "Unknown answers are not zeros: they are left out of the mean, lower the completeness "
+            "figure, and any gate that needs them counts as not met (unknown).",
+        ),
+    )
+    demand = Section(
+        "What the workflow needs (demand)",
+        (
+            f"{OPTION_LABELS['api_pipeline']} when monthly volume is at least "
+            f"{number_text(profile.api_pipeline_min_volume)}.",
+            f"{OPTION_LABELS['shared_workspace']} when at least {number_text(profile.shared_workspace_min_users)} "
+            f"people work in it or monthly volume is at least {number_text(profile.shared_workspace_min_volume)}.",
+            f"{OPTION_LABELS['assisted_desktop']} otherwise. When volume or users are unknown and "
+            "they decide it, demand is unknown.",
+        ),
+    )
+    gate_lines = []
+    for option in OPTIONS:
+        gates = profile.gates_for(option)
+        rules = "; ".join(g.describe() for g in gates) if gates else "no gates"
+        gate_lines.append(f"{OPTION_LABELS[option]}: {rules}.")
+    supply = Section(
+        "What the organisation can govern (supply)",
+        (
+            "An option is governable when all its gates pass and every lighter option's gates pass too.",
+            *gate_lines,
+        ),
+    )
+    order = ", then ".join(VERDICT_LABELS[v].lower() for v in profile.verdict_priority)
+    verdicts = Section(
+        "Recommendation and verdict",
+        (
+            "The recommendation is the simplest governable model: the lighter of what the workflow "
+            "needs and what the organisation can govern; not ready when nothing is governable.",
+            f"Verdicts are checked in this order and the first that holds wins: {order}. "
+            "When the answer depends on unknown fields the verdict is needs data.",
+            *(f"{VERDICT_LABELS[v]}: {VERDICT_MEANINGS[v]}." for v in profile.verdict_priority),
+        ),
+    )
+    fit = Section(
+        "Fit to each option",
+        (
+            f"Each fit score (0–100) is {profile.fit_gates_weight:.0%} the share of that option's gates "
+            f"met (with partial credit for how close a failed gate is) and {profile.fit_demand_weight:.0%} "
+            "how close the option is to what the workflow needs.",
+        ),
+    )
+    return (readiness, demand, supply, verdicts, fit)
+
+
+def field_help(name: str) -> str:
+    """'Controls: approvals, permissions, logging and audit are in place' for a canonical field."""
+    spec = FIELD_BY_NAME.get(name)
+    return f"{spec.label}: {spec.meaning}" if spec else name

@@ -1,0 +1,54 @@
+"""What the pages show, as data: one small module per view, each taking a scored table (or
+`ScoredPortfolio`) and returning DataFrames and small frozen dataclasses.
+
+Views read the result `score()` produced; they never re-derive a rule of the model. Nothing
+here knows about Streamlit, labels for display or formats (those are `present`'s).
+"""
+
+from kairo_scoring.views.anonymise import anonymise
+from kairo_scoring.views.blockers import blocker_summary, top_blockers
+from kairo_scoring.views.filters import FILTER_FIELDS, PortfolioFilter, filter_choices, subset, with_table
+from kairo_scoring.views.flows import flow_node_names, mode_flows
+from kairo_scoring.views.headline import headline, verdict_counts
+from kairo_scoring.views.history import compare_snapshots, verdict_trend
+from kairo_scoring.views.impact import profile_impact
+from kairo_scoring.views.placement import POINT_LIMIT, Placement, demand_supply_grid, placement_points
+from kairo_scoring.views.profile_edit import (
+    gate_fields,
+    gate_ops,
+    gates_frame,
+    next_profile_version,
+    revise_profile,
+)
+from kairo_scoring.views.table import pilot_table
+from kairo_scoring.views.what_if import EDITABLE_FIELDS, what_if
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "FILTER_FIELDS",
+    "POINT_LIMIT",
+    "Placement",
+    "PortfolioFilter",
+    "anonymise",
+    "blocker_summary",
+    "compare_snapshots",
+    "demand_supply_grid",
+    "filter_choices",
+    "flow_node_names",
+    "gate_fields",
+    "gate_ops",
+    "gates_frame",
+    "headline",
+    "mode_flows",
+    "next_profile_version",
+    "pilot_table",
+    "placement_points",
+    "profile_impact",
+    "revise_profile",
+    "subset",
+    "top_blockers",
+    "verdict_counts",
+    "verdict_trend",
+    "what_if",
+    "with_table",
+]

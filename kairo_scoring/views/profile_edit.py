@@ -1,0 +1,104 @@
+"""Editing and versioning scoring profiles: the gates as an editable table, a profile
+revised from edited weights, thresholds and gates, and the version a new save gets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from kairo_scoring.profile import GATE_OPS, Profile, profile_from_dict
+from kairo_scoring.values import is_blank, number_text
+
+GATE_EDITOR_COLUMNS: tuple[str, ...] = ("option", "field", "op", "value", "min_risk")
+
+
+def gates_frame(profile: Profile) -> pd.DataFrame:
+    """The profile's gates as an editable table (value as text, min_risk '' when none)."""
+    rows = [
+        {
+            "option": g.option,
+            "field": g.field,
+            "op": g.op,
+            "value": g.value if isinstance(g.value, str) else number_text(float(g.value)),
+            "min_risk": g.min_risk or "",
+        }
+        for g in profile.gates
+    ]
+    return pd.DataFrame(rows, columns=list(GATE_EDITOR_COLUMNS)).astype(object)
+
+
+def _gate_rows(gates: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for _, row in gates.iterrows():
+        if all(is_blank(row.get(c)) for c in GATE_EDITOR_COLUMNS):
+            continue  # an empty row left by the editor
+        gate: dict[str, Any] = {
+            "option": None if is_blank(row.get("option")) else str(row["option"]).strip(),
+            "field": None if is_blank(row.get("field")) else str(row["field"]).strip(),
+            "op": ">=" if is_blank(row.get("op")) else str(row["op"]).strip(),
+        }
+        value = row.get("value")
+        if gate["field"] == "risk_level":
+            gate["value"] = None if is_blank(value) else str(value).strip()
+        elif is_blank(value):
+            gate["value"] = None
+        else:
+            try:
+                number = float(str(value).replace(",", ".").strip())
+            except ValueError:
+                number = str(value)
+            gate["value"] = int(number) if isinstance(number, float) and number.is_integer() else number
+        if gate["value"] is None:
+            gate.pop("value")
+        if not is_blank(row.get("min_risk")):
+            gate["min_risk"] = str(row["min_risk"]).strip()
+        out.append(gate)
+    return out
+
+
+def revise_profile(
+    base: Profile,
+    *,
+    name: str,
+    version: int,
+    weights: Mapping[str, float] | None = None,
+    demand: Mapping[str, float] | None = None,
+    gates: pd.DataFrame | None = None,
+    description: str | None = None,
+) -> Profile:
+    """`base` with edited weights, demand thresholds and gates, as profile `name` v`version`.
+
+    Validation is the profile's own: a `ProfileError` names the key and the problem.
+    """
+    data = base.to_dict()
+    data["name"] = name
+    data["version"] = int(version)
+    if description is not None:
+        data["description"] = description
+    if weights is not None:
+        data["weights"] = {k: float(v) for k, v in weights.items()}
+    if demand is not None:
+        data["demand"] = {**data["demand"], **{k: float(v) for k, v in demand.items()}}
+    if gates is not None:
+        data["gates"] = _gate_rows(gates)
+    return profile_from_dict(data)
+
+
+def next_profile_version(stored: pd.DataFrame, name: str) -> int:
+    """The version a new save of profile `name` gets: one above the highest stored."""
+    if stored.empty:
+        return 1
+    versions = stored.loc[stored["name"] == name, "version"]
+    return int(versions.max()) + 1 if len(versions) else 1
+
+
+def gate_fields() -> tuple[str, ...]:
+    """Fields a gate can test."""
+    return tuple(GATE_OPS)
+
+
+def gate_ops() -> tuple[str, ...]:
+    """Comparison operators a gate can use, in first-seen order."""
+    return tuple(dict.fromkeys(op for ops in GATE_OPS.values() for op in ops))
