@@ -108,7 +108,7 @@ def _check_file_size(size: int, limits: IntakeLimits) -> None:
             "Split the register or remove unused sheets."
         )
     if size == 0:
-        raise IntakeError("The file is empty.")
+        raise IntakeError("The file is empty. Choose the file that holds the register.")
 
 
 def read_workbook(data: bytes, name: str, limits: IntakeLimits) -> Workbook:
@@ -124,15 +124,15 @@ def _refuse_non_text(data: bytes, suffix: str) -> None:
     if data.startswith(OLE_MAGIC):
         if ENCRYPTION_STREAM in data:
             raise IntakeError(
-                "The workbook is password-protected: remove the password in Excel and upload it again."
+                "The workbook is password-protected: remove the password in Excel and try again."
             )
         raise IntakeError("This is an old binary Excel file (.xls): open it in Excel and save it as .xlsx.")
     for magic, what in FILE_SIGNATURES:
         if data.startswith(magic):
-            raise IntakeError(f"The file is {what}, not a spreadsheet: upload an .xlsx, .xlsm or .csv file.")
+            raise IntakeError(f"The file is {what}, not a spreadsheet: use an .xlsx, .xlsm or .csv file.")
     if suffix in EXCEL_SUFFIXES:
         raise IntakeError(
-            f"The file is named {suffix} but is not an Excel workbook (it is not a zip archive)."
+            f"The file is named {suffix} but is not an Excel workbook (it is not a zip archive): open it in Excel and save it as .xlsx."
         )
     if suffix == ".xls":
         raise IntakeError("Old .xls files are not supported: open it in Excel and save it as .xlsx.")
@@ -242,6 +242,26 @@ class _SheetExtent:
         self.top = min(self.top, row)
         self.left = min(self.left, col)
 
+    def place_row(self, row: int, first: int, low: int, high: int, count: int) -> None:
+        """``count`` cells of one row placed in one step, as ``place`` would have placed them
+        one by one: ``first`` the column of the first, ``low``/``high`` the extreme columns."""
+        self.cells += count
+        if row > self.bottom:
+            self.bottom, self.farthest_down = row, (row, first)
+        if high > self.right:
+            self.right, self.farthest_right = high, (row, high)
+        self.top = min(self.top, row)
+        self.left = min(self.left, low)
+
+
+@dataclass
+class _Cursor:
+    """Where the next cell without ``r`` goes, and whether the scan is inside ``sheetData``."""
+
+    row: int = 0
+    col: int = 0
+    in_data: bool = False
+
 
 def check_xlsx_extent(archive: zipfile.ZipFile, limits: IntakeLimits) -> None:
     """Refuse a workbook whose sheets, used ranges, shared strings or text exceed the limits,
@@ -283,7 +303,7 @@ def _sheet_labels(archive: zipfile.ZipFile, names: set[str], limits: IntakeLimit
         if len(entries) > limits.max_sheets:
             raise IntakeError(
                 f"The workbook has more than {limits.max_sheets} sheets; the limit is {limits.max_sheets}. "
-                "Copy the register's sheet into a new workbook and upload that."
+                "Copy the register's sheet into a new workbook and use that file."
             )
     targets = {}
     if "xl/_rels/workbook.xml.rels" in names:
@@ -322,7 +342,7 @@ def _tag_buffers(stream: io.BufferedIOBase, member: str) -> Iterator[tuple[bytes
                 if _open_tag(buffer[cut:]):
                     raise IntakeError(
                         f"The workbook part {member} holds a tag longer than {MAX_TAG_BYTES // 1024} KB, "
-                        "which Excel never writes: open the file in Excel, save it and upload it again."
+                        "which Excel never writes: open the file in Excel, save it and try again."
                     )
                 cut = len(buffer)
             if cut:
@@ -343,7 +363,18 @@ def _shared_string_lengths(archive: zipfile.ZipFile, member: str, limits: Intake
     lengths = array("I")
     start = None
     for buffer, offset in _tag_buffers(archive.open(member), member):
-        for match in _STRING_TOKEN.finditer(buffer):
+        pos = 0
+        while True:
+            if start is None and (run := _PLAIN_STRINGS.match(buffer, pos)) is not None:
+                # A run of plain <si>…</si> (most of a table) is measured in one pass, not per tag.
+                texts = _PLAIN_STRING.findall(buffer, pos, run.end())
+                lengths.extend(n if n >= LONG_TEXT_BYTES else 0 for n in map(len, texts))
+                pos = run.end()
+                _check_string_count(lengths, limits)
+            match = _STRING_TOKEN.search(buffer, pos)
+            if match is None:
+                break
+            pos = match.end()
             close, name, attrs = match.groups()
             if name == b"sst":
                 if not close:
@@ -357,13 +388,24 @@ def _shared_string_lengths(archive: zipfile.ZipFile, member: str, limits: Intake
                 lengths.append(0)
             else:
                 start = offset + match.end()
-            if len(lengths) > limits.max_shared_strings:
-                raise IntakeError(
-                    f"The workbook's shared-strings table holds more than {limits.max_shared_strings:,} "
-                    f"entries; the limit is {limits.max_shared_strings:,}. Open it in Excel and save it "
-                    "again (Excel keeps only the texts in use), or split the register."
-                )
+            _check_string_count(lengths, limits)
     return lengths
+
+
+def _check_string_count(lengths: array, limits: IntakeLimits) -> None:
+    if len(lengths) > limits.max_shared_strings:
+        raise IntakeError(
+            f"The workbook's shared-strings table holds more than {limits.max_shared_strings:,} "
+            f"entries; the limit is {limits.max_shared_strings:,}. Open it in Excel and save it "
+            "again (Excel keeps only the texts in use), or split the register."
+        )
+
+
+# Plain shared strings: <si/>, or <si> and </si> without attributes, and no '<' between them that
+# could start an si or sst tag, so the token walk would measure each exactly as this does.
+_PLAIN_STRING_TEXT = rb"(?:[^<]++|<(?!/?" + _PREFIX + rb"s(?:i|st)[\s/>]))*+"
+_PLAIN_STRING = re.compile(rb"<si(?:/>|>(" + _PLAIN_STRING_TEXT + rb")</si>)")
+_PLAIN_STRINGS = re.compile(rb"(?:\s*+<si(?:/>|>" + _PLAIN_STRING_TEXT + rb"</si>))++")
 
 
 def _check_declared_strings(attrs: dict[bytes, bytes], limits: IntakeLimits) -> None:
@@ -389,8 +431,7 @@ def _scan_sheet_part(
     the previous row. Cells that are only formatting (``<c r="Z9" s="1"/>``) are not placed,
     as calamine does not place them; every other cell is, even one holding nothing."""
     extent = None
-    row = col = 0
-    in_data = False
+    cursor = _Cursor()
     for buffer, _ in _tag_buffers(archive.open(info), info.filename):
         if extent is None:
             found = buffer.find(b"sheetData")
@@ -398,43 +439,120 @@ def _scan_sheet_part(
                 continue
             extent = _SheetExtent(label)
             buffer = buffer[max(buffer.rfind(b"<", 0, found), 0) :]
-        for close, name, attrs in _SHEET_TOKEN.findall(buffer):
-            if name == b"sheetData":
-                in_data = not close and not attrs.endswith(b"/")
-                continue
-            if not in_data:
-                continue
-            empty = attrs.endswith(b"/")
-            if name == b"row":
-                if close:
-                    row, col = row + 1, 0
-                    continue
-                ref = _attributes(attrs).get(b"r") if b"r" in attrs else None
-                if ref is not None:
-                    row = int(ref) - 1 if ref.isdigit() else row
-                col = 0
-                if empty:
-                    row += 1
-                continue
-            if close:
-                continue
-            if attrs.startswith(b' r="'):
-                ref = attrs[4 : attrs.find(b'"', 4)]
-            else:
-                ref = _attributes(attrs).get(b"r")
-            position = _cell_position(ref) if ref is not None else None
-            cell_row, cell_col = position or (row, col)
-            col = cell_col + 1
-            if not empty:
-                extent.place(cell_row, cell_col)
+        _place_cells(buffer, extent, cursor)
         if extent.cells > limits.max_cells:
             break  # already over; _check_extent says so
-        references = _SHARED_REF.findall(buffer)
-        unread = len(_SHARED_CELL.findall(buffer)) - len(references)
-        extent.text_bytes += sum(lengths[i] for i in map(int, references) if i < len(lengths))
-        extent.text_bytes += max(unread, 0) * longest
+        if longest:  # every shared string is short (counted as 0): no cell adds any
+            references = _SHARED_REF.findall(buffer)
+            unread = len(_SHARED_CELL.findall(buffer)) - len(references)
+            extent.text_bytes += sum(lengths[i] for i in map(int, references) if i < len(lengths))
+            extent.text_bytes += max(unread, 0) * longest
         extent.text_bytes += sum(m.end() - m.start() for m in _LONG_TEXT.finditer(buffer))
     return extent
+
+
+# A row as Excel and the usual libraries write it, matched whole by one regex so that a
+# dense sheet is not walked tag by tag in Python (10 million cells took 44 s that way).
+# It admits only tags the token walk below reads the same way: double-quoted attributes with
+# no markup inside, ``r`` (if any) first, and inside a cell only v, f, is and t elements. A
+# row it does not match is walked token by token, so its placement rules stay the only ones.
+_PLAIN_ATTR = rb' (?!r=)[\w:.\-]+="[^"<>]*"'
+# Possessive repeats: each alternative starts differently, so nothing is lost by not
+# backtracking, and a long row that is not plain fails in linear time.
+_PLAIN_CELL = (
+    rb'<c(?: r="[A-Za-z]+[0-9]+")?(?:'
+    + _PLAIN_ATTR
+    + rb")*+\s*(?:/>|>(?:[^<]++|<(?:v|f|is|t)(?:"
+    + _PLAIN_ATTR
+    + rb")*+\s*/?>|</(?:v|f|is|t)>)*+</c>)"
+)
+_PLAIN_ROW = re.compile(
+    rb'\s*<row(?: r="([0-9]+)")?(?:'
+    + _PLAIN_ATTR
+    + rb")*+\s*(?:/>|>((?:\s++|"
+    + _PLAIN_CELL
+    + rb")*+)</row>)"
+)
+# Each cell's open tag within a plain row: its reference, and "/" when it holds nothing.
+_PLAIN_CELL_OPEN = re.compile(rb'<c(?: r="([A-Za-z]+)([0-9]+)")?[^>]*?(/?)>')
+
+
+def _place_cells(buffer: bytes, extent: _SheetExtent, cursor: _Cursor) -> None:
+    """Place the cells of one buffer: plain rows a row at a time, anything else token by token."""
+    pos = 0
+    while True:
+        if cursor.in_data:
+            pos = _place_plain_rows(buffer, pos, extent, cursor)
+        match = _SHEET_TOKEN.search(buffer, pos)
+        if match is None:
+            return
+        pos = match.end()
+        close, name, attrs = match.groups()
+        if name == b"sheetData":
+            cursor.in_data = not close and not attrs.endswith(b"/")
+            continue
+        if not cursor.in_data:
+            continue
+        empty = attrs.endswith(b"/")
+        if name == b"row":
+            if close:
+                cursor.row, cursor.col = cursor.row + 1, 0
+                continue
+            ref = _attributes(attrs).get(b"r") if b"r" in attrs else None
+            if ref is not None and ref.isdigit():
+                cursor.row = int(ref) - 1
+            cursor.col = 0
+            if empty:
+                cursor.row += 1
+            continue
+        if close:
+            continue
+        if attrs.startswith(b' r="'):
+            ref = attrs[4 : attrs.find(b'"', 4)]
+        else:
+            ref = _attributes(attrs).get(b"r")
+        _place_cell(extent, cursor, ref, empty)
+
+
+def _place_cell(extent: _SheetExtent, cursor: _Cursor, ref: bytes | None, empty: bool) -> None:
+    position = _cell_position(ref) if ref is not None else None
+    cell_row, cell_col = position or (cursor.row, cursor.col)
+    cursor.col = cell_col + 1
+    if not empty:
+        extent.place(cell_row, cell_col)
+
+
+def _place_plain_rows(buffer: bytes, pos: int, extent: _SheetExtent, cursor: _Cursor) -> int:
+    """Place the plain rows that follow ``pos`` one after another; where the next one starts."""
+    while match := _PLAIN_ROW.match(buffer, pos):
+        pos = match.end()
+        number, content = match.groups()
+        if number is not None:
+            cursor.row = int(number) - 1
+        if content and b"<c" in content:
+            _place_plain_row(content, extent, cursor)
+        cursor.row, cursor.col = cursor.row + 1, 0
+    return pos
+
+
+def _place_plain_row(content: bytes, extent: _SheetExtent, cursor: _Cursor) -> None:
+    row = cursor.row
+    if b' r="' not in content and b"/>" not in content:
+        # No references and no formatting-only cells: columns 0, 1, … all placed.
+        count = content.count(b"<c")
+        extent.place_row(row, 0, 0, count - 1, count)
+        return
+    cells = _PLAIN_CELL_OPEN.findall(content)
+    if all(letters for letters, _, _ in cells) and len({digits for _, digits, _ in cells}) == 1:
+        # Every cell carries a reference to this one row (as Excel writes them).
+        column = _COLUMN_NUMBERS.get
+        cols = [(column(letters) or _column_number(letters)) - 1 for letters, _, empty in cells if not empty]
+        if cols:
+            extent.place_row(int(cells[0][1]) - 1, cols[0], min(cols), max(cols), len(cols))
+        return
+    cursor.col = 0
+    for letters, digits, empty in cells:
+        _place_cell(extent, cursor, letters + digits if letters else None, bool(empty))
 
 
 _COLUMN_NUMBERS: dict[bytes, int] = {}
@@ -446,14 +564,17 @@ def _cell_position(ref: bytes) -> tuple[int, int] | None:
     if match is None:
         return None  # calamine refuses the reference itself
     letters, digits = match.groups()
-    col = _COLUMN_NUMBERS.get(letters)
-    if col is None:
-        col = 0
-        for letter in letters.upper():
-            col = col * 26 + letter - 64
-        if len(_COLUMN_NUMBERS) < 4096:
-            _COLUMN_NUMBERS[letters] = col
-    return int(digits) - 1, col - 1
+    return int(digits) - 1, (_COLUMN_NUMBERS.get(letters) or _column_number(letters)) - 1
+
+
+def _column_number(letters: bytes) -> int:
+    """ "A" → 1, "xfd" → 16384 (cached: a sheet repeats a few hundred column letters)."""
+    col = 0
+    for letter in letters.upper():
+        col = col * 26 + letter - 64
+    if len(_COLUMN_NUMBERS) < 4096:
+        _COLUMN_NUMBERS[letters] = col
+    return col
 
 
 def cell_address(row: int, col: int) -> str:
@@ -471,7 +592,8 @@ def _check_extent(extent: _SheetExtent, limits: IntakeLimits) -> None:
         )
     height, width = extent.bottom - extent.top + 1, extent.right - extent.left + 1
     area = height * width
-    too_wide, too_tall = width > limits.max_columns, height > limits.max_rows + 100  # title rows
+    row_limit = min(limits.max_rows, limits.max_xlsx_rows)
+    too_wide, too_tall = width > limits.max_columns, height > row_limit + 100  # title rows
     if not (too_wide or too_tall or area > limits.max_cells):
         return
     used = f"{cell_address(extent.top, extent.left)}:{cell_address(extent.bottom, extent.right)}"
@@ -480,11 +602,16 @@ def _check_extent(extent: _SheetExtent, limits: IntakeLimits) -> None:
         raise IntakeError(
             f"{extent.label} has a cell at {cell_address(*far)}, far beyond its data: its used range {used} "
             f"spans {width:,} columns × {height:,} rows for {extent.cells:,} cells that hold something "
-            f"(limits: {limits.max_columns} columns, {limits.max_rows:,} rows, {limits.max_cells:,} cells). "
-            "Delete the rows and columns beyond your data in Excel and upload again."
+            f"(limits: {limits.max_columns} columns, {row_limit:,} rows, {limits.max_cells:,} cells). "
+            "Delete the rows and columns beyond your data in Excel and try again."
         )
     if too_wide:
         raise IntakeError(f"{extent.label} has {width} columns; the limit is {limits.max_columns}.")
+    if too_tall and row_limit < limits.max_rows:
+        raise IntakeError(
+            f"{extent.label} has {height:,} rows; the limit for a workbook is {row_limit:,}. Save the sheet "
+            f"as .csv (csv reads up to {limits.max_rows:,} rows) and read that instead, or split the register."
+        )
     if too_tall:
         raise IntakeError(f"{extent.label} has {height:,} rows; the limit is {limits.max_rows:,}.")
     raise IntakeError(
@@ -502,15 +629,15 @@ def _check_members(members: list[zipfile.ZipInfo], limits: IntakeLimits) -> None
     if "xl/workbook.bin" in names:
         raise IntakeError("Binary workbooks (.xlsb) are not supported: save it as .xlsx.")
     if "xl/workbook.xml" not in names:
-        raise IntakeError("The file is a zip archive but not an Excel workbook (no xl/workbook.xml).")
+        raise IntakeError(
+            "The file is a zip archive but not an Excel workbook (no xl/workbook.xml): use an .xlsx, .xlsm or .csv file."
+        )
     if len(members) > limits.max_zip_members:
         raise IntakeError(
             f"The workbook holds {len(members):,} parts; the limit is {limits.max_zip_members:,}."
         )
     if any(m.flag_bits & 0x1 for m in members):
-        raise IntakeError(
-            "The workbook's parts are encrypted: remove the password in Excel and upload it again."
-        )
+        raise IntakeError("The workbook's parts are encrypted: remove the password in Excel and try again.")
     inflated = sum(m.file_size for m in members)
     if inflated > limits.max_uncompressed_bytes:
         raise IntakeError(
@@ -591,8 +718,10 @@ def formula_cells(data: bytes, sheet_name: str) -> list[tuple[int, int, str]]:
             ]
         finally:
             workbook.close()
-    except Exception as exc:  # openpyxl raises many types; a report is not worth failing the import
-        raise IntakeError(f"The workbook's formulas cannot be read: {_first_line(exc)}") from exc
+    except Exception as exc:  # openpyxl raises many types; any of them refuses the file, in words
+        raise IntakeError(
+            f"The workbook's formulas cannot be read: {_first_line(exc)}; open it in Excel, save it and try again."
+        ) from exc
 
 
 def _first_line(exc: BaseException) -> str:
