@@ -8,16 +8,14 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from kairo_scoring import (
-    blocker_summary,
-    demand_supply_grid,
+    count_phrase,
     export_csv,
     export_xlsx,
-    mode_flows,
+    filters_text,
+    people_frame,
     summary_html,
-    top_blockers,
-    verdict_counts,
 )
-from ui import charts, loaders
+from ui import loaders
 from ui.sidebar import current_view
 from ui.widgets import context_line
 
@@ -28,7 +26,7 @@ table = view.scored.table
 rejected = loaders.load_rejected(view.store_path, view.snapshot.snapshot_id, view.snapshot.content_hash)
 stem = f"kairo_{datetime.now(UTC):%Y%m%d}"
 st.caption(
-    f"{len(table):,} pilots as shown (after the sidebar filters"
+    f"{count_phrase(len(table), 'pilot')} as shown (after the sidebar filters"
     + (", anonymised for presentation" if view.presenting else "")
     + "). Text cells that a spreadsheet would run as a formula are written as plain text."
 )
@@ -37,22 +35,12 @@ if view.presenting and len(rejected):
 
 
 def build_report() -> str:
-    scored = view.scored
-    figures = [
-        (
-            "Where the portfolio sits: what it needs vs what it can govern",
-            charts.grid_heatmap(demand_supply_grid(scored.table)),
-        ),
-        ("From where pilots run today to where they should go", charts.flow_sankey(mode_flows(scored.table))),
-        ("Verdicts", charts.verdict_bars(verdict_counts(scored.table))),
-        ("What blocks the most pilots", charts.blocker_bars(top_blockers(blocker_summary(scored)))),
-    ]
+    """The same summary `kairo report` writes (it builds its own figures)."""
     return summary_html(
-        scored,
-        figures=figures,
+        view.scored,
         portfolio=view.portfolio,
         snapshot=view.snapshot.label,
-        filters=view.filters.describe(),
+        filters=filters_text(view.filters),
         anonymised=view.presenting,
     )
 
@@ -102,4 +90,5 @@ with cols[2]:
         key="download_html",
     )
 st.subheader("Preview")
-st.dataframe(table.head(200), hide_index=True, width="stretch", height=360)
+st.caption("As the workbook shows it; the csv keeps the codes.")
+st.dataframe(people_frame(table.head(200), view.profile), hide_index=True, width="stretch", height=360)

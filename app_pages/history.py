@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kairo_scoring import VERDICT_LABELS, compare_snapshots, verdict_trend
-from ui import charts
-from ui.palette import option_label
+from kairo_scoring import (
+    MOVEMENT_LABELS,
+    MOVEMENT_MEANINGS,
+    compare_snapshots,
+    count,
+    label_values,
+    readiness_delta_histogram,
+    verdict_trend,
+    verdict_trend_chart,
+)
 from ui.sidebar import current_view
-from ui.tables import CHANGE_CONFIG
+from ui.tables import change_config
 from ui.text import md_escape
 from ui.widgets import chart, context_line
 
@@ -46,37 +53,18 @@ counts = comparison.counts()
 st.caption(
     f"Both snapshots scored with profile {md_escape(view.profile.label)}, so only the pilots' answers differ."
 )
+MOVES = ("promoted", "slipped", "added", "removed")
 metrics = st.columns(4)
-for col, movement, help_text in zip(
-    metrics,
-    ("promoted", "slipped", "added", "removed"),
-    (
-        "The recommended option is heavier than before",
-        "The recommended option is lighter than before (or not ready any more)",
-        "Only in the later snapshot",
-        "Only in the earlier snapshot",
-    ),
-    strict=True,
-):
-    col.metric(movement.capitalize(), f"{counts[movement]:,}", help=help_text)
+for col, movement in zip(metrics, MOVES, strict=True):
+    col.metric(MOVEMENT_LABELS[movement], count(counts[movement]), help=MOVEMENT_MEANINGS[movement])
 
-display = comparison.pilots.copy()
-for column in ("recommended_before", "recommended_after"):
-    display[column] = display[column].map(lambda v: option_label(v) if isinstance(v, str) else "—")
-for column in ("verdict_before", "verdict_after"):
-    display[column] = display[column].map(lambda v: VERDICT_LABELS.get(v, "—") if isinstance(v, str) else "—")
-config = {
-    **CHANGE_CONFIG,
-    "movement": "Movement",
-    "recommended_before": "Recommended before",
-    "recommended_after": "Recommended after",
-    "verdict_before": "Verdict before",
-    "verdict_after": "Verdict after",
-}
-tabs = st.tabs(["Promoted", "Slipped", "Added", "Removed", "All pilots"])
-for tab, movement in zip(tabs, ("promoted", "slipped", "added", "removed", None), strict=True):
+codes = comparison.pilots
+display = label_values(codes)
+config = change_config(view.profile.currency)
+tabs = st.tabs([*(MOVEMENT_LABELS[m] for m in MOVES), "All pilots"])
+for tab, movement in zip(tabs, (*MOVES, None), strict=True):
     with tab:
-        rows = display if movement is None else display[display["movement"] == movement]
+        rows = display if movement is None else display[(codes["movement"] == movement).to_numpy()]
         if rows.empty:
             st.caption("None.")
         else:
@@ -85,7 +73,7 @@ for tab, movement in zip(tabs, ("promoted", "slipped", "added", "removed", None)
 left, right = st.columns(2)
 with left:
     st.subheader("How readiness moved")
-    chart(charts.readiness_delta_histogram(comparison.readiness_deltas))
+    chart(readiness_delta_histogram(comparison.readiness_deltas))
     if summary := comparison.readiness_summary():
         st.caption(summary)
 with right:
@@ -94,4 +82,4 @@ with right:
     trend = verdict_trend(
         [(f"#{s.snapshot_id} {s.created_at:%Y-%m-%d}", view.score_snapshot(s).table) for s in ordered]
     )
-    chart(charts.verdict_trend_chart(trend))
+    chart(verdict_trend_chart(trend))

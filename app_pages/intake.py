@@ -14,7 +14,10 @@ from kairo_scoring import (
     KairoError,
     ProfileError,
     Severity,
+    count,
+    count_phrase,
     export_csv,
+    field_label,
     list_mappings,
     load_mapping,
     mapping_from_toml,
@@ -142,8 +145,8 @@ cols = st.columns(5)
 cols[0].metric("Sheet", md_escape(base.sheet) if base.sheet else "(csv)")
 cols[1].metric("Header row", base.header_row if base.header_row is not None else "—")
 cols[2].metric("Mapping", md_escape(base.mapping_name))
-cols[3].metric("Rows accepted", f"{len(base.pilots):,}")
-cols[4].metric("Rows rejected", f"{len(base.rejected):,}")
+cols[3].metric("Rows accepted", count(len(base.pilots)))
+cols[4].metric("Rows rejected", count(len(base.rejected)))
 if base.detection and len(base.detection.candidate_sheets) > 1:
     with st.expander("Sheets considered"):
         st.dataframe(pd.DataFrame([c.__dict__ for c in base.detection.candidate_sheets]), hide_index=True)
@@ -184,15 +187,15 @@ except (IntakeError, ProfileError) as exc:
     st.error(f"That mapping cannot be used: {md_escape(exc)}", icon=":material/error:")
     st.stop()
 if overrides:
-    st.caption(f"{len(overrides)} column(s) mapped by hand.")
+    st.caption(f"{count_phrase(len(overrides), 'column')} mapped by hand.")
 if result.missing_inputs:
     st.warning(
         "The source does not provide these scoring inputs, so they stay unknown: "
-        + md_escape(", ".join(result.missing_inputs)),
+        + md_escape(", ".join(field_label(f) for f in result.missing_inputs)),
         icon=":material/help:",
     )
 if result.unmapped_columns:
-    with st.expander(f"{len(result.unmapped_columns)} source columns not used"):
+    with st.expander(f"{count_phrase(len(result.unmapped_columns), 'source column')} not used"):
         st.dataframe(pd.DataFrame({"column": list(result.unmapped_columns)}), hide_index=True)
 
 
@@ -252,7 +255,7 @@ else:
         )
 if len(result.rejected):
     st.download_button(
-        f"Download the {len(result.rejected):,} rejected rows (csv)",
+        f"Download the {count_phrase(len(result.rejected), 'rejected row')} (csv)",
         data=export_csv(result.rejected),
         file_name=f"rejected_{download_stem(source_name)}.csv",
         mime="text/csv",
@@ -286,7 +289,7 @@ def save_snapshot(intake_result) -> None:
     st.session_state[PORTFOLIO_KEY] = info.portfolio
     st.session_state["snapshot_id"] = None
     flash(
-        f"Saved snapshot #{info.snapshot_id} of {md_escape(info.portfolio)} ({info.pilots:,} pilots)."
+        f"Saved snapshot #{info.snapshot_id} of {md_escape(info.portfolio)} ({count_phrase(info.pilots, 'pilot')})."
         if info.is_new
         else f"This file was already imported as snapshot #{info.snapshot_id}; nothing new was stored."
     )

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kairo_scoring import OPTIONS, VERDICT_LABELS, what_if
-from ui import charts
-from ui.format import money
-from ui.palette import option_label
+from kairo_scoring import (
+    FIT_COLUMNS,
+    OPTIONS,
+    VERDICT_BADGES,
+    blockers_in_words,
+    column_label,
+    contribution_bars,
+    dimension_radar,
+    field_label,
+    money,
+    option_label,
+    score_text,
+    value_label,
+    verdict_label,
+    what_if,
+)
 from ui.pilot_widgets import (
     GATE_COLUMNS,
-    VERDICT_BADGE,
     blocking_table,
     gate_table,
     path_step_text,
@@ -20,6 +31,7 @@ from ui.pilot_widgets import (
 )
 from ui.sidebar import current_view
 from ui.state import open_pilot
+from ui.tables import headers
 from ui.text import md_escape
 from ui.widgets import back_to_portfolio, chart, context_line, empty_notice
 
@@ -52,23 +64,31 @@ row = scored.pilot(pilot_id)
 verdict = str(row["verdict"])
 
 st.header(md_escape(row["name"]), anchor=False)
-details = [row.get("business_unit"), row.get("owner"), row.get("stage"), f"risk {row.get('risk_level')}"]
-st.caption(" · ".join(md_escape(d) for d in details if isinstance(d, str)))
-st.badge(VERDICT_LABELS[verdict], color=VERDICT_BADGE[verdict], icon=":material/flag:")
+currency = scored.profile.currency
+
+
+def _shown(what: str, value) -> str:
+    """A what-if value in words (the blockers text too)."""
+    return blockers_in_words(value, scored.profile) if what == "blockers" else value_label(what, value)
+
+
+details = [
+    f"{field_label(f)} {value_label(f, row.get(f))}"
+    for f in ("business_unit", "owner", "stage", "risk_level")
+]
+st.caption(" · ".join(md_escape(d) for d in details))
+st.badge(verdict_label(verdict), color=VERDICT_BADGES[verdict], icon=":material/flag:")
 st.info(md_escape(row["next_step"]), icon=":material/arrow_forward:")
 
 cols = st.columns(5)
-cols[0].metric("Readiness", f"{row['readiness']:.0f}" if row["readiness"] == row["readiness"] else "—")
-cols[1].metric("Completeness", f"{row['completeness']:.0f}%")
-cols[2].metric(
-    "Runs today as", option_label(row["current_mode"] if isinstance(row["current_mode"], str) else "unknown")
-)
-cols[3].metric(
-    "Recommended now", option_label(row["recommended"] if isinstance(row["recommended"], str) else None)
-)
-cols[4].metric("Target", option_label(row["target"] if isinstance(row["target"], str) else "unknown"))
+cols[0].metric(column_label("readiness"), score_text(row["readiness"]))
+cols[1].metric(column_label("completeness"), f"{score_text(row['completeness'])}%")
+for col, column in zip(cols[2:], ("current_mode", "recommended", "target"), strict=True):
+    col.metric(column_label(column), value_label(column, row[column]))
 st.caption(
-    f"Monthly value {money(row['monthly_value'])} · volume {money(row['monthly_volume'])} a month · {money(row['users'])} users"
+    f"{field_label('monthly_value')} {money(row['monthly_value'], currency)} · "
+    f"{field_label('monthly_volume')} {value_label('monthly_volume', row['monthly_volume'])} · "
+    f"{field_label('users')} {value_label('users', row['users'])}"
 )
 
 dimension_scores = {
@@ -78,22 +98,20 @@ dimension_scores = {
 left, right = st.columns(2)
 with left:
     st.subheader("Scorecard")
-    chart(charts.dimension_radar(dimension_scores))
+    chart(dimension_radar(dimension_scores))
     fits = st.columns(3)
-    for col, option, column in zip(
-        fits, OPTIONS, ("fit_assisted", "fit_workspace", "fit_pipeline"), strict=True
-    ):
-        col.metric(f"Fit: {option_label(option)}", f"{row[column]:.0f}")
+    for col, option in zip(fits, OPTIONS, strict=True):
+        col.metric(column_label(FIT_COLUMNS[option]), score_text(row[FIT_COLUMNS[option]]))
 with right:
     st.subheader("What drives readiness")
-    chart(charts.contribution_bars(scored.contributions([pilot_id])))
+    chart(contribution_bars(scored.contributions([pilot_id])))
 
 st.subheader("Gates of each option")
 checklist = scored.gate_checklist(pilot_id)
 for tab, option in zip(st.tabs([option_label(o) for o in OPTIONS]), OPTIONS, strict=True):
     with tab:
         st.dataframe(
-            styled(gate_table(checklist, option)),
+            styled(gate_table(checklist, option, scored.profile.gates)),
             column_config=GATE_COLUMNS,
             hide_index=True,
             width="stretch",
@@ -107,7 +125,10 @@ for number, step in enumerate(steps, start=1):
     st.markdown(path_step_text(number, step))
     if step.blocking:
         st.dataframe(
-            styled(blocking_table(step)), column_config=GATE_COLUMNS, hide_index=True, width="stretch"
+            styled(blocking_table(step, scored.profile.gates)),
+            column_config=GATE_COLUMNS,
+            hide_index=True,
+            width="stretch",
         )
 
 st.subheader("What if…")
@@ -120,10 +141,10 @@ if changes:
     result = what_if(row, changes, scored.profile)
     after = result.modified.table.iloc[0]
     before_col, after_col = st.columns(2)
-    before_col.metric("Verdict as recorded", VERDICT_LABELS[verdict])
+    before_col.metric("Verdict as recorded", verdict_label(verdict))
     after_col.metric(
         "Verdict in the what-if",
-        VERDICT_LABELS[str(after["verdict"])],
+        verdict_label(after["verdict"]),
         delta="changed" if result.verdict_changed else "unchanged",
         delta_color="normal" if result.verdict_changed else "off",
     )
@@ -133,20 +154,19 @@ if changes:
     }
     left, right = st.columns(2)
     with left:
-        chart(charts.dimension_radar(dimension_scores, compare=compare), key="whatif_radar")
+        chart(dimension_radar(dimension_scores, compare=compare), key="whatif_radar")
     with right:
-        diff = result.diff.copy()
-        diff["original"] = diff["original"].map(
-            lambda v: "unknown" if v is None else str(round(v, 1)) if isinstance(v, float) else str(v)
-        )
-        diff["what_if"] = diff["what_if"].map(
-            lambda v: "unknown" if v is None else str(round(v, 1)) if isinstance(v, float) else str(v)
+        diff = result.diff[result.diff["changed"]].drop(columns="changed")
+        shown = diff.assign(
+            what=[column_label(w) for w in diff["what"]],
+            original=[_shown(w, v) for w, v in zip(diff["what"], diff["original"], strict=True)],
+            what_if=[_shown(w, v) for w, v in zip(diff["what"], diff["what_if"], strict=True)],
         )
         st.dataframe(
-            diff[diff["changed"]].drop(columns="changed"),
+            shown,
             hide_index=True,
             width="stretch",
-            column_config={"what": "Changed", "original": "As recorded", "what_if": "What-if"},
+            column_config=headers(shown.columns),
             key="whatif_diff",
         )
     st.markdown("**Promotion path in the what-if**")

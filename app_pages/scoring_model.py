@@ -7,25 +7,28 @@ import streamlit as st
 from kairo_scoring import (
     OPTIONS,
     RISK_LEVELS,
-    VERDICT_LABELS,
     Action,
     KairoError,
     ProfileError,
+    count,
     default_profile,
+    field_label,
     gate_fields,
     gate_ops,
     gates_frame,
     how_scoring_works,
+    label_values,
     next_profile_version,
+    option_label,
     profile_impact,
     revise_profile,
+    value_label,
 )
 from ui import loaders
 from ui.auth import allowed, current_actor, denied_notice
-from ui.palette import option_label
 from ui.sidebar import current_view
 from ui.state import PROFILE_KEY, flash
-from ui.tables import CHANGE_CONFIG
+from ui.tables import change_config
 from ui.text import md_escape
 from ui.widgets import context_line
 
@@ -74,23 +77,24 @@ with edit:
     }
     st.markdown("##### Demand thresholds")
     cols = st.columns(3)
+    volume, users = field_label("monthly_volume").lower(), field_label("users").lower()
     demand = {
         "api_pipeline_min_volume": cols[0].number_input(
-            "API pipeline from monthly volume",
+            f"{option_label('api_pipeline')} from {volume}",
             min_value=0.0,
             value=base.api_pipeline_min_volume,
             step=100.0,
             key=f"{key}d::api",
         ),
         "shared_workspace_min_volume": cols[1].number_input(
-            "Shared workspace from monthly volume",
+            f"{option_label('shared_workspace')} from {volume}",
             min_value=0.0,
             value=base.shared_workspace_min_volume,
             step=50.0,
             key=f"{key}d::wsv",
         ),
         "shared_workspace_min_users": cols[2].number_input(
-            "Shared workspace from users",
+            f"{option_label('shared_workspace')} from {users}",
             min_value=1.0,
             value=base.shared_workspace_min_users,
             step=1.0,
@@ -108,12 +112,19 @@ with edit:
             "option": st.column_config.SelectboxColumn(
                 "Option", options=list(OPTIONS), required=True, format_func=option_label
             ),
-            "field": st.column_config.SelectboxColumn("Field", options=list(gate_fields()), required=True),
+            "field": st.column_config.SelectboxColumn(
+                "Field", options=list(gate_fields()), required=True, format_func=field_label
+            ),
             "op": st.column_config.SelectboxColumn("Comparison", options=list(gate_ops()), required=True),
             "value": st.column_config.TextColumn(
-                "Value", help="1–5 for a field; a risk level for risk_level"
+                "Value",
+                help=f"1–5 for a score; low, medium, high or critical for {field_label('risk_level').lower()}",
             ),
-            "min_risk": st.column_config.SelectboxColumn("Only from risk", options=["", *RISK_LEVELS]),
+            "min_risk": st.column_config.SelectboxColumn(
+                "Only from risk",
+                options=["", *RISK_LEVELS],
+                format_func=lambda v: value_label("risk_level", v) if v else "",
+            ),
         },
     )
     name = st.text_input("Save as profile", value=base.name, max_chars=60, key=f"{key}name")
@@ -140,28 +151,18 @@ with edit:
             )
             impact = profile_impact(view.everything.table, after.table)
             cols = st.columns(3)
-            cols[0].metric("Pilots rescored", f"{impact.pilots:,}")
-            cols[1].metric("Change recommendation", f"{impact.recommendation_changed:,}")
-            cols[2].metric("Change verdict", f"{impact.verdict_changed:,}")
+            cols[0].metric("Pilots rescored", count(impact.pilots))
+            cols[1].metric("Change recommendation", count(impact.recommendation_changed))
+            cols[2].metric("Change verdict", count(impact.verdict_changed))
             if impact.any_change:
-                changes = impact.changes.copy()
-                for column in ("verdict_before", "verdict_after"):
-                    changes[column] = changes[column].map(VERDICT_LABELS)
-                for column in ("recommended_before", "recommended_after"):
-                    changes[column] = changes[column].map(option_label)
+                changes = label_values(impact.changes)
                 st.dataframe(
                     changes,
                     hide_index=True,
                     width="stretch",
                     height=300,
                     key="impact_table",
-                    column_config={
-                        **CHANGE_CONFIG,
-                        "recommended_before": "Recommended before",
-                        "recommended_after": "Recommended after",
-                        "verdict_before": "Verdict before",
-                        "verdict_after": "Verdict after",
-                    },
+                    column_config=change_config(profile.currency),
                 )
 
         def save_profile(new_profile=candidate) -> None:

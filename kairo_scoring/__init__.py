@@ -16,7 +16,8 @@ from kairo_scoring import (
     intake,
     present,
     profile,
-    report,
+    provenance,
+    questions,
     schema,
     scoring,
     store,
@@ -30,7 +31,8 @@ from kairo_scoring.exports import *  # noqa: F403
 from kairo_scoring.intake import *  # noqa: F403
 from kairo_scoring.present import *  # noqa: F403
 from kairo_scoring.profile import *  # noqa: F403
-from kairo_scoring.report import *  # noqa: F403
+from kairo_scoring.provenance import *  # noqa: F403
+from kairo_scoring.questions import *  # noqa: F403
 from kairo_scoring.schema import *  # noqa: F403
 from kairo_scoring.scoring import *  # noqa: F403
 from kairo_scoring.store import *  # noqa: F403
@@ -44,14 +46,15 @@ PARTS = (
     errors,
     schema,
     access,
+    provenance,
     intake,
     store,
     profile,
     scoring,
+    questions,
     synthetic,
     views,
     present,
-    report,
     exports,
 )
 

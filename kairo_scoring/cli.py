@@ -1,7 +1,8 @@
 """`kairo`: the same intake, scoring and store as batch jobs for PMOs.
 
 Exit 0 on success; exit 2 with a one-line reason on unusable input (missing file, no
-usable columns, malformed profile, locked store); never a traceback.
+usable columns, malformed profile, locked store); never a traceback. A library error that
+asks the user to change a choice (its ``remedy``) ends with the option that changes it.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from kairo_scoring.errors import KairoError
+from kairo_scoring.errors import KairoError, ProfileError, Remedy
 from kairo_scoring.exports import check_output, scored_outputs, write_outputs, write_scored
 from kairo_scoring.intake import IntakeResult, detect, read_portfolio, write_template
+from kairo_scoring.present import count_phrase, option_label, summary_html, verdict_label
 from kairo_scoring.profile import load_profile
 from kairo_scoring.scoring import ScoredPortfolio, score
 from kairo_scoring.store import PortfolioStore
@@ -45,6 +47,19 @@ class _Escapes(dict):
 _ESCAPES = _Escapes()
 
 
+# Where the CLI lets the user make the choice an error's remedy asks to change: the option
+# (which must be one the subcommand accepts, or no hint is added) and how to say it.
+REMEDY_HINTS: dict[Remedy, tuple[str, str]] = {
+    Remedy.NAME_COLUMN: ("--column", "pass --column name=HEADER"),
+    Remedy.COLUMN: ("--column", "pass --column FIELD=HEADER"),
+    Remedy.SHEET: ("--sheet", "pass --sheet NAME"),
+    Remedy.MAPPING: ("--mapping", "check --mapping"),
+    Remedy.SCORING_PROFILE: ("--profile", "check --profile"),
+    Remedy.STORE_PATH: ("--db", "pass another --db"),
+    Remedy.OUTPUT_PATH: ("--output", "pass another -o/--output"),
+}
+
+
 class UsageError(KairoError):
     """The command line asks for something that cannot be done (exit 2)."""
 
@@ -52,12 +67,45 @@ class UsageError(KairoError):
 def _existing(path_text: str) -> Path:
     path = Path(path_text)
     if not path.is_file():
-        raise UsageError(f"input file not found: {path}")
+        raise UsageError(f"input file not found: {path}; check the INPUT path")
     return path
 
 
+def column_override(text: str) -> tuple[str, str]:
+    """One ``--column FIELD=HEADER`` as (field, header); an empty HEADER unmaps the field."""
+    field, equals, header = text.partition("=")
+    if not equals or not field.strip():
+        raise argparse.ArgumentTypeError(f"expected FIELD=HEADER, e.g. name='Use case name'; got {text!r}")
+    return field.strip(), header.strip()
+
+
+def _column_overrides(args: argparse.Namespace) -> dict[str, str] | None:
+    """The --column options as intake's column overrides (the Intake page's mapping edits)."""
+    overrides: dict[str, str] = {}
+    for field, header in args.column or ():
+        if field in overrides and overrides[field] != header:
+            raise UsageError(f"--column {field}= is given twice ({overrides[field]!r}, {header!r}); keep one")
+        overrides[field] = header
+    return overrides or None
+
+
 def _read(args: argparse.Namespace) -> IntakeResult:
-    return read_portfolio(_existing(args.input), mapping=args.mapping, sheet=args.sheet)
+    return read_portfolio(
+        _existing(args.input),
+        mapping=args.mapping,
+        sheet=args.sheet,
+        column_overrides=_column_overrides(args),
+    )
+
+
+def _load_profile(args: argparse.Namespace):
+    """The --profile file (or the shipped profile); a malformed file names --profile to fix."""
+    try:
+        return load_profile(args.profile)
+    except ProfileError as exc:
+        if args.profile is None:
+            raise
+        raise ProfileError(exc.key, exc.problem, remedy=Remedy.SCORING_PROFILE) from None
 
 
 def printable(text: object) -> str:
@@ -90,13 +138,16 @@ def _table(frame: pd.DataFrame, columns: list[str], limit: int = 20) -> list[str
 
 def _score_summary(result: ScoredPortfolio) -> list[str]:
     lines = [
-        f"Scored {len(result.table):,} pilots with profile {result.profile.label} ({result.profile.content_hash})"
+        f"Scored {count_phrase(len(result.table), 'pilot')} with profile {result.profile.label} "
+        f"({result.profile.content_hash})"
     ]
     summary = result.summary()
+    names = {"verdict": verdict_label, "recommended": option_label}
     for what, title in (("verdict", "Verdict"), ("recommended", "Recommended option")):
         lines.append(f"{title}:")
         lines += [
-            f"  {row.value:<18} {row.pilots:>9,}" for row in summary[summary["what"] == what].itertuples()
+            f"  {names[what](row.value):<26} {row.pilots:>9,}"
+            for row in summary[summary["what"] == what].itertuples()
         ]
     return lines
 
@@ -110,14 +161,18 @@ def _input_files(args: argparse.Namespace) -> list[Path]:
 def cmd_score(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if output.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise UsageError(f"output must end in {', '.join(OUTPUT_SUFFIXES)}: {output.name}")
+        raise UsageError(
+            f"output must end in {', '.join(OUTPUT_SUFFIXES)}: {output.name}", remedy=Remedy.OUTPUT_PATH
+        )
     inputs = _input_files(args)
     for planned in scored_outputs(output, with_rejected=True):
         check_output(planned, inputs=inputs)  # refuse before the work, not after it
-    profile = load_profile(args.profile)
+    profile = _load_profile(args)
     intake = _read(args)
     if intake.pilots.empty:
-        raise UsageError(f"{intake.source_name}: no usable pilot rows ({len(intake.rejected):,} rejected)")
+        raise UsageError(
+            f"{intake.source_name}: no usable pilot rows ({len(intake.rejected):,} rejected); {_why(args)}"
+        )
     result = score(intake.pilots, profile)
     written = write_scored(result.table, profile, output, rejected=intake.rejected, inputs=inputs)
     for line in _score_summary(result):
@@ -131,8 +186,9 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     path = _existing(args.input)
-    found = detect(path, mapping=args.mapping, sheet=args.sheet)
-    intake = read_portfolio(path, mapping=args.mapping, sheet=args.sheet)
+    overrides = _column_overrides(args)
+    found = detect(path, mapping=args.mapping, sheet=args.sheet, column_overrides=overrides)
+    intake = read_portfolio(path, mapping=args.mapping, sheet=args.sheet, column_overrides=overrides)
     mapping = pd.DataFrame(
         [{"field": f, "source column": c} for f, c in found.column_mapping.items()]
         + [{"field": f, "source column": how} for f, how in found.derived_fields.items()]
@@ -157,11 +213,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    profile = load_profile(args.profile)
+    profile = _load_profile(args)
     intake = _read(args)
     if intake.pilots.empty:
         raise UsageError(
-            f"{intake.source_name}: no usable pilot rows ({len(intake.rejected):,} rejected); nothing stored"
+            f"{intake.source_name}: no usable pilot rows ({len(intake.rejected):,} rejected); nothing stored; "
+            f"{_why(args)}"
         )
     with PortfolioStore(args.db) as store:
         store.save_profile(profile.name, profile.version, profile.to_toml(), profile.content_hash)
@@ -195,8 +252,55 @@ def cmd_snapshots(args: argparse.Namespace) -> int:
 def cmd_template(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if output.suffix.lower() != ".xlsx":
-        raise UsageError(f"the template is an .xlsx file: {output.name}")
+        raise UsageError(f"the template is an .xlsx file: {output.name}", remedy=Remedy.OUTPUT_PATH)
     write_outputs({output: write_template})
+    print_line(f"Wrote {output}")
+    return 0
+
+
+def _report_source(args: argparse.Namespace, profile) -> tuple[ScoredPortfolio, str, str]:
+    """(scored portfolio, portfolio name, snapshot label) from INPUT or from --db's latest snapshot."""
+    if args.db is None:
+        intake = _read(args)
+        if intake.pilots.empty:
+            raise UsageError(
+                f"{intake.source_name}: no usable pilot rows ({len(intake.rejected):,} rejected); {_why(args)}"
+            )
+        return score(intake.pilots, profile), args.portfolio or Path(args.input).stem, intake.source_name
+    with PortfolioStore(args.db, read_only=True) as store:
+        names = store.portfolios()["portfolio"].astype(str).tolist()
+        portfolio = args.portfolio or (names[0] if len(names) == 1 else None)
+        if portfolio is None:
+            raise UsageError(
+                f"{args.db} holds {count_phrase(len(names), 'portfolio')}: name one with --portfolio "
+                f"({', '.join(names) or 'none yet: import one with kairo import'})"
+            )
+        snapshot_id = store.latest_snapshot_id(portfolio)
+        if snapshot_id is None:
+            raise UsageError(
+                f"{args.db} has no snapshot of '{portfolio}': check --portfolio, or store one with kairo import"
+            )
+        pilots = store.load_pilots(snapshot_id)
+        created = store.snapshots(portfolio).set_index("snapshot_id").loc[snapshot_id, "created_at"]
+    label = f"#{snapshot_id} · {pd.Timestamp(created):%Y-%m-%d %H:%M} · {count_phrase(len(pilots), 'pilot')}"
+    return score(pilots, profile), portfolio, label
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The printable HTML summary the Export page offers, written to -o."""
+    output = Path(args.output)
+    if output.suffix.lower() not in (".html", ".htm"):
+        raise UsageError(f"the summary is an .html file: {output.name}", remedy=Remedy.OUTPUT_PATH)
+    if (args.input is None) == (args.db is None):
+        raise UsageError("give either a register (INPUT) or a store (--db), not both or neither")
+    inputs = [Path(p) for p in (args.input, args.db, args.profile, args.mapping) if p and Path(p).is_file()]
+    check_output(output, inputs=inputs)
+    profile = _load_profile(args)
+    scored, portfolio, snapshot = _report_source(args, profile)
+    html = summary_html(scored, portfolio=portfolio, snapshot=snapshot)
+    write_outputs({output: lambda temp: temp.write_text(html, encoding="utf-8")}, inputs=inputs)
+    for line in _score_summary(scored):
+        print_line(line)
     print_line(f"Wrote {output}")
     return 0
 
@@ -205,6 +309,14 @@ def _intake_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("input", help="portfolio register (.xlsx, .xlsm or .csv)")
     command.add_argument("--mapping", help="mapping profile name or TOML path (default: detected)")
     command.add_argument("--sheet", help="sheet to read (default: detected)")
+    command.add_argument(
+        "--column",
+        action="append",
+        type=column_override,
+        metavar="FIELD=HEADER",
+        help="read FIELD from the column HEADER, as the Intake page's mapping does (repeatable; "
+        "FIELD= unmaps it)",
+    )
 
 
 class _Parser(argparse.ArgumentParser):
@@ -243,18 +355,53 @@ def build_parser() -> argparse.ArgumentParser:
     lister.add_argument("--portfolio", help="only this portfolio")
     lister.set_defaults(handler=cmd_snapshots)
 
+    reporter = commands.add_parser(
+        "report", help="write the printable HTML summary (as the Export page does) of a register or a store"
+    )
+    _intake_options(reporter)
+    reporter.set_defaults(handler=cmd_report)
+    for action in reporter._actions:  # INPUT is optional here: --db reads a stored snapshot instead
+        if action.dest == "input":
+            action.nargs, action.default = "?", None
+    reporter.add_argument("--db", help="DuckDB store file: summarise its latest snapshot instead of INPUT")
+    reporter.add_argument("--portfolio", help="portfolio in the store (needed when it holds several)")
+    reporter.add_argument("--profile", help="scoring profile TOML (default: the shipped profile)")
+    reporter.add_argument("-o", "--output", required=True, help="summary .html (self-contained)")
+
     template = commands.add_parser("template", help="write an empty register with dropdowns")
     template.add_argument("-o", "--output", required=True, help="template .xlsx")
     template.set_defaults(handler=cmd_template)
     return parser
 
 
+def subcommand_options(parser: argparse.ArgumentParser, command: str) -> frozenset[str]:
+    """Every option string (``-o``, ``--output`` …) the subcommand `command` accepts."""
+    for action in parser._actions:  # argparse keeps its subparsers only here
+        if isinstance(action, argparse._SubParsersAction):
+            return frozenset(action.choices[command]._option_string_actions)
+    return frozenset()
+
+
+def with_hint(exc: KairoError, options: frozenset[str]) -> str:
+    """The error's message, with the option that makes the choice its remedy asks to change."""
+    message = _one_line(exc)
+    option, hint = REMEDY_HINTS.get(exc.remedy, ("", ""))
+    if option not in options:
+        return message
+    return f"{message.rstrip('.')} ({hint})."
+
+
+def _why(args: argparse.Namespace) -> str:
+    return f"'kairo validate {args.input}' shows why"
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     try:
         return args.handler(args)
     except KairoError as exc:
-        print(f"kairo: {_one_line(exc)}", file=sys.stderr)
+        print(f"kairo: {with_hint(exc, subcommand_options(parser, args.command))}", file=sys.stderr)
     except MemoryError:
         print("kairo: the input is too large to process in memory", file=sys.stderr)
     except OSError as exc:

@@ -95,6 +95,35 @@ def read_inputs(frame: pd.DataFrame) -> Inputs:
     return Inputs(scores, risk, current, volume, users, np.asarray(known), codes, risk_code)
 
 
+def filled_in(inputs: Inputs, rows: np.ndarray, values: dict[str, np.ndarray]) -> Inputs:
+    """The pilots at positions `rows` (repeats allowed), with some inputs filled in.
+
+    `values[name]` has one entry per returned row: the value to use, or NaN to keep the
+    pilot's own. Names are SCORING_INPUTS; risk_level and current_mode as their rank /
+    level (positions in RISK_LEVELS / CURRENT_MODES). Used to score variants of pilots
+    (the deciding questions) without building a frame for each.
+    """
+
+    def pick(name: str, own: np.ndarray) -> np.ndarray:
+        taken = own[rows]
+        fill = values.get(name)
+        return taken if fill is None else np.where(np.isnan(fill), taken, fill)
+
+    def small_codes(name: str) -> np.ndarray | None:
+        own = inputs.codes.get(name)
+        if own is None:
+            return None
+        return own[rows] if name not in values else _small_codes(scores[name])
+
+    scores = {f: pick(f, inputs.scores[f]) for f in SCORE_FIELDS}
+    risk, current = pick("risk_level", inputs.risk), pick("current_mode", inputs.current)
+    volume, users = pick("monthly_volume", inputs.volume), pick("users", inputs.users)
+    codes = {f: small_codes(f) for f in SCORE_FIELDS}
+    known = sum(~np.isnan(a) for a in (*scores.values(), risk, current, volume, users)).astype(np.int8)
+    risk_code = np.nan_to_num(risk, nan=float(len(RISK_LEVELS))).astype(np.intp)
+    return Inputs(scores, risk, current, volume, users, np.asarray(known), codes, risk_code)
+
+
 def _small_codes(values: np.ndarray) -> np.ndarray | None:
     """1-5 values → uint8 codes (0 = unknown); None when a value is not a whole number."""
     with np.errstate(invalid="ignore"):

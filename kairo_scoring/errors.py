@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+
+class Remedy(StrEnum):
+    """What the user can change to get past an error, named by each caller in its own terms.
+
+    A message says what to do in words true everywhere ("choose the column that names each
+    pilot"); the caller that knows its controls adds where to do it (the CLI: ``--column
+    name=HEADER``; the Intake page: its "Pilot name column" box).
+    """
+
+    NAME_COLUMN = "name_column"  # point at the column that names each pilot
+    COLUMN = "column"  # map a field to another source column
+    SHEET = "sheet"  # read another sheet of the workbook
+    MAPPING = "mapping"  # use another mapping profile
+    SCORING_PROFILE = "scoring_profile"  # fix or choose the scoring profile file
+    STORE_PATH = "store_path"  # use another store file
+    OUTPUT_PATH = "output_path"  # write to another output file
+
 
 class KairoError(Exception):
-    """Base class for every error the library raises on purpose."""
+    """Base class for every error the library raises on purpose.
+
+    ``remedy``, when set, says which choice of the caller's the message asks the user to
+    change, so a caller can name its own control for it.
+    """
+
+    def __init__(self, *args: object, remedy: Remedy | None = None):
+        super().__init__(*args)
+        self.remedy = remedy
 
 
 class ProfileError(KairoError):
     """A scoring or mapping profile is malformed; the message names the key and the problem."""
 
-    def __init__(self, key: str, problem: str):
+    def __init__(self, key: str, problem: str, *, remedy: Remedy | None = None):
         self.key = key
         self.problem = problem
-        super().__init__(f"profile key '{key}': {problem}")
+        super().__init__(f"profile key '{key}': {problem}", remedy=remedy)
 
 
 class IntakeError(KairoError):
@@ -53,6 +80,7 @@ __all__ = [
     "KairoError",
     "OutputError",
     "ProfileError",
+    "Remedy",
     "StoreError",
     "StoreLockedError",
 ]

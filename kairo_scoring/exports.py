@@ -1,6 +1,10 @@
 """Exports people open outside the tool: formatted xlsx and csv, safe against formula injection,
 and the one way the CLI writes a file.
 
+The csv (and parquet) keep the codes, for other tools to read. The xlsx is for people: every
+option, verdict, field and gate is named by its label (`present.labels`), unknown reads
+'unknown', scores are whole numbers and money carries the profile's currency in its header.
+
 A spreadsheet evaluates a cell that starts with = + - @ (and some tools also tab, CR or
 NUL) as a formula. Text from uploads can start that way, so every text cell that does is
 written as text: in xlsx as a string cell with Excel's quote prefix, in csv with a
@@ -31,9 +35,20 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
-from kairo_scoring.errors import OutputError
+from kairo_scoring.errors import OutputError, Remedy
+from kairo_scoring.present.formats import count
+from kairo_scoring.present.labels import (
+    blockers_in_words,
+    column_label,
+    field_label,
+    is_known_column,
+    label_values,
+    option_label,
+    verdict_label,
+)
+from kairo_scoring.present.palette import VERDICT_COLOURS
 from kairo_scoring.profile import Profile
-from kairo_scoring.schema import CANONICAL_COLUMNS, OPTION_LABELS, VERDICT_COLOURS, VERDICT_LABELS, VERDICTS
+from kairo_scoring.schema import CANONICAL_COLUMNS, OPTIONS, VERDICTS
 
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 LEADING_COLUMNS = (
@@ -102,7 +117,35 @@ def _neutral_label(column: object) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
-def summary_frame(table: pd.DataFrame) -> pd.DataFrame:
+# 0–100 figures people read as whole numbers (the pages show them so too).
+WHOLE_NUMBER_COLUMNS = ("readiness", "completeness", "fit_assisted", "fit_workspace", "fit_pipeline")
+
+
+def _money_header(currency: str) -> str:
+    return f"{column_label('monthly_value')} ({currency})"
+
+
+def people_frame(table: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    """The scored table as the xlsx shows it: labels for codes, 'unknown' for missing text,
+    whole-number scores, blockers in words, and headers people read."""
+    frame = table[ordered_columns(table)]
+    frame = label_values(frame)
+    for column in frame.columns:
+        if column in WHOLE_NUMBER_COLUMNS or str(column).startswith("score_"):
+            frame[column] = frame[column].astype("float64").round(0)
+        elif column == "monthly_value":
+            frame[column] = frame[column].astype("float64").round(2)
+    if "blockers" in frame.columns:
+        codes, uniques = pd.factorize(table["blockers"].astype(object), use_na_sentinel=True)
+        words = [blockers_in_words(u, profile) for u in uniques] + [""]
+        frame["blockers"] = [words[c] for c in codes]
+    headers = {c: column_label(str(c)) for c in frame.columns if is_known_column(c)}
+    if "monthly_value" in headers:
+        headers["monthly_value"] = _money_header(profile.currency)
+    return frame.rename(columns=headers)
+
+
+def summary_frame(table: pd.DataFrame, currency: str = "") -> pd.DataFrame:
     """Counts and monthly value per verdict, the portfolio's one-glance summary."""
     value = table["monthly_value"] if "monthly_value" in table.columns else pd.Series(0.0, index=table.index)
     grouped = (
@@ -112,9 +155,11 @@ def summary_frame(table: pd.DataFrame) -> pd.DataFrame:
     )
     rows = [
         {
-            "Verdict": VERDICT_LABELS[v],
-            "Pilots": int(grouped["pilots"].get(v, 0)),
-            "Monthly value": float(grouped["monthly_value"].get(v, 0.0)),
+            column_label("verdict"): verdict_label(v),
+            column_label("pilots"): int(grouped["pilots"].get(v, 0)),
+            _money_header(currency) if currency else column_label("monthly_value"): round(
+                float(grouped["monthly_value"].get(v, 0.0)), 2
+            ),
         }
         for v in VERDICTS
     ]
@@ -122,20 +167,25 @@ def summary_frame(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def profile_frame(profile: Profile) -> pd.DataFrame:
-    """The profile that scored the table, as rows a reader can audit."""
-    rows = [("Profile", "name", profile.name), ("Profile", "version", profile.version)]
-    rows += [("Profile", "content hash", profile.content_hash)]
-    rows += [("Weight", dim, weight) for dim, weight in profile.weights.items()]
-    rows += [("Dimension", dim, ", ".join(fields)) for dim, fields in profile.dimensions.items()]
+    """The profile that scored the table, as rows a reader can audit (in words)."""
+    api, workspace = option_label(OPTIONS[2]), option_label(OPTIONS[1])
+    volume, users = field_label("monthly_volume").lower(), field_label("users").lower()
+    rows = [("Profile", "Profile name", profile.name), ("Profile", "Version", profile.version)]
+    rows += [("Profile", "Content hash", profile.content_hash), ("Profile", "Currency", profile.currency)]
+    rows += [("Weight", dim.capitalize(), weight) for dim, weight in profile.weights.items()]
     rows += [
-        ("Demand", "api_pipeline when monthly_volume ≥", profile.api_pipeline_min_volume),
-        ("Demand", "shared_workspace when monthly_volume ≥", profile.shared_workspace_min_volume),
-        ("Demand", "shared_workspace when users ≥", profile.shared_workspace_min_users),
-        ("Fit", "gates weight", profile.fit_gates_weight),
-        ("Fit", "demand weight", profile.fit_demand_weight),
-        ("Verdicts", "priority", " > ".join(profile.verdict_priority)),
+        ("Dimension", dim.capitalize(), ", ".join(field_label(f) for f in fields))
+        for dim, fields in profile.dimensions.items()
     ]
-    rows += [("Gate", OPTION_LABELS[g.option], g.describe()) for g in profile.gates]
+    rows += [
+        ("Demand", f"{api} when {volume} is at least", count(profile.api_pipeline_min_volume)),
+        ("Demand", f"{workspace} when {volume} is at least", count(profile.shared_workspace_min_volume)),
+        ("Demand", f"{workspace} when {users} are at least", count(profile.shared_workspace_min_users)),
+        ("Fit", "Gates weight", profile.fit_gates_weight),
+        ("Fit", "Demand weight", profile.fit_demand_weight),
+        ("Verdicts", "Priority", " > ".join(verdict_label(v) for v in profile.verdict_priority)),
+    ]
+    rows += [("Gate", option_label(g.option), g.phrase()) for g in profile.gates]
     return pd.DataFrame(rows, columns=["Part", "Item", "Value"]).astype({"Value": str})
 
 
@@ -159,8 +209,8 @@ def write_xlsx(
     Rows are flushed as they are written, to temporary files in `scratch_dir` (the system's
     temporary folder by default) that are removed when the workbook is done or has failed.
     """
-    pilots = table[ordered_columns(table)]
-    sheets = {"Pilots": pilots, "Summary": summary_frame(table)}
+    pilots = people_frame(table, profile)
+    sheets = {"Pilots": pilots, "Summary": summary_frame(table, profile.currency)}
     if rejected is not None and len(rejected):
         sheets["Rejected"] = rejected
     sheets["Profile"] = profile_frame(profile)
@@ -232,9 +282,10 @@ def _size_columns(sheet, frame: pd.DataFrame) -> None:
 
 
 def _colour_verdicts(book, sheet, pilots: pd.DataFrame) -> None:
-    if "verdict" not in pilots.columns or pilots.empty:
+    header = column_label("verdict")
+    if header not in pilots.columns or pilots.empty:
         return
-    col = pilots.columns.get_loc("verdict")
+    col = pilots.columns.get_loc(header)
     for verdict, colour in VERDICT_COLOURS.items():
         fill = book.add_format({"bg_color": colour, "font_color": "#FFFFFF"})
         sheet.conditional_format(
@@ -242,7 +293,7 @@ def _colour_verdicts(book, sheet, pilots: pd.DataFrame) -> None:
             col,
             len(pilots),
             col,
-            {"type": "cell", "criteria": "==", "value": f'"{verdict}"', "format": fill},
+            {"type": "cell", "criteria": "==", "value": f'"{verdict_label(verdict)}"', "format": fill},
         )
 
 
@@ -329,13 +380,19 @@ def check_output(path: str | Path, *, inputs: Sequence[str | Path] = ()) -> Path
     path = Path(path)
     folder = path.parent
     if not folder.is_dir():
-        raise OutputError(f"folder {folder} does not exist: create it or choose another output path")
+        raise OutputError(
+            f"folder {folder} does not exist: create it or choose another output path",
+            remedy=Remedy.OUTPUT_PATH,
+        )
     if path.is_dir():
-        raise OutputError(f"{path} is a folder: give an output file name")
+        raise OutputError(f"{path} is a folder: give an output file name", remedy=Remedy.OUTPUT_PATH)
     for source in inputs:
         if _same_file(Path(source), path):
             what = "file" if Path(source) == path else str(source)
-            raise OutputError(f"the output {path} is the input {what}: choose another output path")
+            raise OutputError(
+                f"the output {path} is the input {what}: choose another output path",
+                remedy=Remedy.OUTPUT_PATH,
+            )
     return path
 
 
@@ -376,21 +433,32 @@ def _output_error(path: Path, failed: BaseException) -> OutputError:
     code = getattr(failed, "errno", None)
     reason = getattr(failed, "strerror", None) or str(failed) or type(failed).__name__
     if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return OutputError(f"cannot write {path}: {reason}; free some space or choose another output path")
+        return OutputError(
+            f"cannot write {path}: {reason}; free some space or choose another output path",
+            remedy=Remedy.OUTPUT_PATH,
+        )
     if isinstance(failed, PermissionError) or code in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return OutputError(f"cannot write {path}: {reason}; choose a folder you can write to")
+        return OutputError(
+            f"cannot write {path}: {reason}; choose a folder you can write to", remedy=Remedy.OUTPUT_PATH
+        )
     if isinstance(failed, FileNotFoundError) and not path.parent.is_dir():
         return OutputError(
-            f"cannot write {path}: folder {path.parent} is gone; create it or choose another output path"
+            f"cannot write {path}: folder {path.parent} is gone; create it or choose another output path",
+            remedy=Remedy.OUTPUT_PATH,
         )
     if isinstance(failed, FileNotFoundError | IsADirectoryError | NotADirectoryError):
-        return OutputError(f"cannot write {path}: {reason}; choose a folder you can write to")
-    return OutputError(f"cannot write {path}: {reason}; choose another output path")
+        return OutputError(
+            f"cannot write {path}: {reason}; choose a folder you can write to", remedy=Remedy.OUTPUT_PATH
+        )
+    return OutputError(
+        f"cannot write {path}: {reason}; choose another output path", remedy=Remedy.OUTPUT_PATH
+    )
 
 
 __all__ = [
     "export_csv",
     "export_xlsx",
     "neutralise_formulas",
+    "people_frame",
     "write_scored",
 ]

@@ -1,4 +1,8 @@
-"""The scoring profile: weights, demand thresholds, gates and verdict priority, as versioned TOML."""
+"""The scoring profile: weights, demand thresholds, gates and verdict priority, as versioned TOML.
+
+Over 400 lines because it does one job: the `Profile` and its TOML, parsed and checked key
+by key so every malformed file is refused with the key and the problem (`ProfileError`).
+"""
 
 from __future__ import annotations
 
@@ -25,12 +29,176 @@ DECIDABLE_VERDICTS: tuple[str, ...] = tuple(v for v in VERDICTS if v != "needs_d
 GATE_OPS: dict[str, tuple[str, ...]] = {**{f: (">=", ">") for f in SCORE_FIELDS}, "risk_level": ("<=", "<")}
 MAX_GATES = 31  # gate sets are packed in bit masks for vectorised blocker text
 OP_SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+OP_WORDS = {">=": "at least", ">": "above", "<=": "at most", "<": "below"}
+# Active ISO 4217 currency codes: a profile's `currency` must be one of them.
+ISO_4217 = frozenset(
+    [
+        "AED",
+        "AFN",
+        "ALL",
+        "AMD",
+        "ANG",
+        "AOA",
+        "ARS",
+        "AUD",
+        "AWG",
+        "AZN",
+        "BAM",
+        "BBD",
+        "BDT",
+        "BGN",
+        "BHD",
+        "BIF",
+        "BMD",
+        "BND",
+        "BOB",
+        "BRL",
+        "BSD",
+        "BTN",
+        "BWP",
+        "BYN",
+        "BZD",
+        "CAD",
+        "CDF",
+        "CHF",
+        "CLP",
+        "CNY",
+        "COP",
+        "CRC",
+        "CUP",
+        "CVE",
+        "CZK",
+        "DJF",
+        "DKK",
+        "DOP",
+        "DZD",
+        "EGP",
+        "ERN",
+        "ETB",
+        "EUR",
+        "FJD",
+        "FKP",
+        "GBP",
+        "GEL",
+        "GHS",
+        "GIP",
+        "GMD",
+        "GNF",
+        "GTQ",
+        "GYD",
+        "HKD",
+        "HNL",
+        "HTG",
+        "HUF",
+        "IDR",
+        "ILS",
+        "INR",
+        "IQD",
+        "IRR",
+        "ISK",
+        "JMD",
+        "JOD",
+        "JPY",
+        "KES",
+        "KGS",
+        "KHR",
+        "KMF",
+        "KPW",
+        "KRW",
+        "KWD",
+        "KYD",
+        "KZT",
+        "LAK",
+        "LBP",
+        "LKR",
+        "LRD",
+        "LSL",
+        "LYD",
+        "MAD",
+        "MDL",
+        "MGA",
+        "MKD",
+        "MMK",
+        "MNT",
+        "MOP",
+        "MRU",
+        "MUR",
+        "MVR",
+        "MWK",
+        "MXN",
+        "MYR",
+        "MZN",
+        "NAD",
+        "NGN",
+        "NIO",
+        "NOK",
+        "NPR",
+        "NZD",
+        "OMR",
+        "PAB",
+        "PEN",
+        "PGK",
+        "PHP",
+        "PKR",
+        "PLN",
+        "PYG",
+        "QAR",
+        "RON",
+        "RSD",
+        "RUB",
+        "RWF",
+        "SAR",
+        "SBD",
+        "SCR",
+        "SDG",
+        "SEK",
+        "SGD",
+        "SHP",
+        "SLE",
+        "SOS",
+        "SRD",
+        "SSP",
+        "STN",
+        "SVC",
+        "SYP",
+        "SZL",
+        "THB",
+        "TJS",
+        "TMT",
+        "TND",
+        "TOP",
+        "TRY",
+        "TTD",
+        "TWD",
+        "TZS",
+        "UAH",
+        "UGX",
+        "USD",
+        "UYU",
+        "UZS",
+        "VES",
+        "VND",
+        "VUV",
+        "WST",
+        "XAF",
+        "XCD",
+        "XCG",
+        "XOF",
+        "XPF",
+        "YER",
+        "ZAR",
+        "ZMW",
+        "ZWG",
+    ]
+)
+DEFAULT_CURRENCY = "USD"
 
 # Every key each table of a profile may hold; anything else is refused by name.
 PROFILE_KEYS: tuple[str, ...] = (
     "name",
     "version",
     "description",
+    "currency",
     "weights",
     "dimensions",
     "demand",
@@ -90,6 +258,23 @@ class Gate:
             )
         return text
 
+    @functools.cache  # noqa: B019 - as describe()
+    def phrase(self) -> str:
+        """The gate in words, as people read it: 'Controls at least 5 when risk is high or above'.
+
+        `describe()` is the compact rule ('controls ≥ 5 when risk ≥ high') that the csv's
+        blockers column and the checklists' `rule` keep; pages, sentences and reports use this.
+        """
+        value = self.value if isinstance(self.value, str) else f"{self.value:g}"
+        text = f"{FIELD_BY_NAME[self.field].label} {OP_WORDS[self.op]} {value}"
+        if self.min_risk:
+            text += (
+                " when risk is critical"
+                if self.min_risk == "critical"
+                else f" when risk is {self.min_risk} or above"
+            )
+        return text
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"option": self.option, "field": self.field, "op": self.op, "value": self.value}
         if self.min_risk:
@@ -113,6 +298,7 @@ class Profile:
     verdict_priority: tuple[str, ...]
     gates: tuple[Gate, ...]
     description: str = ""
+    currency: str = DEFAULT_CURRENCY  # what monthly_value is counted in; presentation only
     _hash: str = field(default="", repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -121,6 +307,7 @@ class Profile:
             "name": self.name,
             "version": self.version,
             "description": self.description,
+            "currency": self.currency,
             "weights": dict(self.weights),
             "dimensions": {d: list(fs) for d, fs in self.dimensions.items()},
             "demand": {
@@ -139,7 +326,7 @@ class Profile:
 
     @property
     def content_hash(self) -> str:
-        """A short hash of what the profile decides (name, version and description excluded)."""
+        """A short hash of what the profile decides (name, version, description and currency excluded)."""
         return self._hash
 
     @property
@@ -163,7 +350,8 @@ class Profile:
 
 
 def _content_hash(data: dict[str, Any]) -> str:
-    content = {k: v for k, v in data.items() if k not in ("name", "version", "description")}
+    # Only what decides a score: a new currency or description never forces re-scoring.
+    content = {k: v for k, v in data.items() if k not in ("name", "version", "description", "currency")}
     blob = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -306,6 +494,11 @@ def profile_from_dict(data: dict[str, Any]) -> Profile:
     description = data.get("description", "")
     if not isinstance(description, str):
         raise ProfileError("description", f"must be text, got {type(description).__name__}")
+    currency = data.get("currency", DEFAULT_CURRENCY)
+    if not isinstance(currency, str) or currency.strip().upper() not in ISO_4217:
+        raise ProfileError(
+            "currency", f"must be an ISO 4217 currency code such as USD, EUR or GBP, got {currency!r}"
+        )
 
     dimensions = _parse_dimensions(data)
     weights = _parse_weights(data, dimensions)
@@ -353,6 +546,7 @@ def profile_from_dict(data: dict[str, Any]) -> Profile:
         name=name.strip(),
         version=version,
         description=description,
+        currency=currency.strip().upper(),
         weights=weights,
         dimensions=dimensions,
         api_pipeline_min_volume=api_volume,
@@ -398,16 +592,10 @@ def load_profile(source: str | Path | Profile | None = None) -> Profile:
     return profile_from_toml(text)
 
 
-def field_label(name: str) -> str:
-    f = FIELD_BY_NAME.get(name)
-    return f.label if f else name
-
-
 __all__ = [
     "Gate",
     "Profile",
     "default_profile",
-    "field_label",
     "load_profile",
     "profile_from_dict",
     "profile_from_toml",

@@ -169,25 +169,6 @@ def conform(pilots: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-# One palette for every chart, export and report (colour-blind friendly, Okabe-Ito based).
-VERDICT_COLOURS: dict[str, str] = {
-    "at_risk": "#D55E00",
-    "not_ready": "#999999",
-    "simplify": "#CC79A7",
-    "promote": "#009E73",
-    "build_readiness": "#E69F00",
-    "hold": "#0072B2",
-    "needs_data": "#56B4E9",
-}
-OPTION_COLOURS: dict[str, str] = {
-    "none": "#BBBBBB",
-    "not_ready": "#999999",
-    "assisted_desktop": "#56B4E9",
-    "shared_workspace": "#E69F00",
-    "api_pipeline": "#0072B2",
-}
-
-
 __all__ = [
     "CANONICAL_COLUMNS",
     "CURRENT_MODES",
@@ -195,7 +176,6 @@ __all__ = [
     "FIELD_BY_NAME",
     "NOT_READY",
     "OPTIONS",
-    "OPTION_COLOURS",
     "OPTION_LABELS",
     "OPTION_LEVEL",
     "RISK_LEVELS",
@@ -203,7 +183,6 @@ __all__ = [
     "SCORING_INPUTS",
     "STAGES",
     "VERDICTS",
-    "VERDICT_COLOURS",
     "VERDICT_LABELS",
     "VERDICT_MEANINGS",
     "Field",

@@ -1,4 +1,9 @@
-"""`score()`: the portfolio in, one result object out, for pages, exports and the CLI alike."""
+"""`score()`: the portfolio in, one result object out, for pages, exports and the CLI alike.
+
+Over 400 lines because it does one job end to end: `score()` and the `ScoredPortfolio`
+every reader shares (table, contributions, gate masks, blockers), kept together so the
+result cannot drift from the computation (engine.py holds the per-pilot arithmetic).
+"""
 
 from __future__ import annotations
 
@@ -339,14 +344,8 @@ def _decisions(
 ) -> dict:
     """Demand, supply, recommended, target, verdict, the next step and the missing fields."""
     n, gates = inputs.size, profile.gates
-    verdict = engine.decide_verdicts(
-        engine.verdict_table(profile), ((b.current, b.c_hi), (b.d_lo, b.d_hi), (b.s_lo, b.s_hi))
-    )
+    verdict, r_lo, r_hi = _verdict_and_recommendation(profile, b)
     demand = np.where(b.d_lo == b.d_hi, b.d_lo, -1)
-    # Every filling of the unknowns recommends between these two. Demand and supply hang on
-    # disjoint fields, so some filling gives each of them (gates that can fail and pass within
-    # 1-5, as the default's do): tests/scoring/test_scoring_undecided.py.
-    r_lo, r_hi = np.minimum(b.d_lo, b.s_lo), np.minimum(b.d_hi, b.s_hi)
     undecided = r_lo != r_hi
     recommended = np.where(undecided, RECOMMENDATIONS.index(UNDECIDED), r_lo).astype(np.int8)
     open_rows = np.flatnonzero((verdict == engine.NEEDS_DATA) | undecided)
@@ -380,6 +379,70 @@ def _decisions(
         "next_step": categorical_from_keys(step_keys, lambda k: next_step_text(k, profile)),
         "missing_fields": categorical_from_keys(missing, fields_text),
     }
+
+
+def _verdict_and_recommendation(profile: Profile, b: _Bounds) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The verdict (NEEDS_DATA where the unknowns leave it open) and the recommendation's range."""
+    verdict = engine.decide_verdicts(
+        engine.verdict_table(profile), ((b.current, b.c_hi), (b.d_lo, b.d_hi), (b.s_lo, b.s_hi))
+    )
+    # Every filling of the unknowns recommends between these two. Demand and supply hang on
+    # disjoint fields, so some filling gives each of them (gates that can fail and pass within
+    # 1-5, as the default's do): tests/scoring/test_scoring_undecided.py.
+    return verdict, np.minimum(b.d_lo, b.s_lo), np.minimum(b.d_hi, b.s_hi)
+
+
+def open_decisions(
+    inputs: engine.Inputs, profile: Profile, status: np.ndarray | None = None, *, with_missing: bool = False
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """(open, missing): score()'s own needs_data / undecided rule, for any `Inputs`.
+
+    `open[i]` is True where some filling of pilot i's unknowns changes its verdict or its
+    recommendation. With `with_missing`, `missing[i]` is the bit mask (over CANONICAL_COLUMNS)
+    of the unknown fields that leave it open, as in the `missing_fields` column; otherwise
+    None. `status` (gate-major) may be passed when already computed. For scoring filled-in
+    variants of pilots (the deciding questions) without a frame or any text.
+    """
+    levels = np.array([g.level for g in profile.gates], dtype=np.int8)
+    status = _gate_statuses(inputs, profile) if status is None else status
+    b = _Bounds.of(inputs, profile, status, levels)
+    is_open = _open(profile, b)
+    if not with_missing:
+        return is_open, None
+    missing = np.zeros(inputs.size, np.int64)
+    rows = np.flatnonzero(is_open)
+    if rows.size:
+        missing[rows] = _missing_fields(
+            inputs, profile.gates, status, levels, (b.current_known, b.d_lo, b.d_hi, b.s_lo, b.s_hi), rows
+        )
+    return is_open, missing
+
+
+def _gate_statuses(inputs: engine.Inputs, profile: Profile) -> np.ndarray:
+    status = np.empty((len(profile.gates), inputs.size), np.int8)
+    for j, gate in enumerate(profile.gates):
+        status[j] = engine.gate_status(gate, inputs)
+    return status
+
+
+def _open(profile: Profile, b: _Bounds) -> np.ndarray:
+    verdict, r_lo, r_hi = _verdict_and_recommendation(profile, b)
+    return (verdict == engine.NEEDS_DATA) | (r_lo != r_hi)
+
+
+def decision_bounds(inputs: engine.Inputs, profile: Profile) -> tuple[np.ndarray, ...]:
+    """(current low, current high, demand low, demand high, supply low, supply high) per
+    pilot: the ranges score() decides within; `open_boxes` tells which ranges leave it open."""
+    levels = np.array([g.level for g in profile.gates], dtype=np.int8)
+    b = _Bounds.of(inputs, profile, _gate_statuses(inputs, profile), levels)
+    return b.current, b.c_hi, b.d_lo, b.d_hi, b.s_lo, b.s_hi
+
+
+def open_boxes(profile: Profile, *bounds: np.ndarray) -> np.ndarray:
+    """True where ranges as `decision_bounds` gives them leave the verdict or the
+    recommendation open: score()'s needs_data / undecided rule, on the ranges alone."""
+    c_lo, c_hi, d_lo, d_hi, s_lo, s_hi = (np.asarray(a, np.int8) for a in bounds)
+    return _open(profile, _Bounds(d_lo, d_hi, s_lo, s_hi, c_lo == c_hi, c_lo, c_hi))
 
 
 def _fits(

@@ -3,6 +3,11 @@
 Pilots that share a situation share a sentence, so the engine packs each pilot's
 situation into an integer key, factorises the keys and writes one sentence per
 distinct key: text for a million pilots costs a few hundred sentences.
+
+Next steps are read by people, so they name options, fields and gates by their labels
+(`schema`'s vocabulary, the same words `present.labels` shows). The blockers and
+missing_fields columns keep the compact codes (the csv keeps codes); the xlsx and the pages
+put them in words.
 """
 
 from __future__ import annotations
@@ -11,17 +16,20 @@ import numpy as np
 import pandas as pd
 
 from kairo_scoring.profile import Gate, Profile
-from kairo_scoring.schema import CANONICAL_COLUMNS, OPTIONS, VERDICTS
+from kairo_scoring.schema import CANONICAL_COLUMNS, FIELD_BY_NAME, OPTION_LABELS, OPTIONS, VERDICTS
+
+
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: 'Shared AI workspace' → 'shared AI workspace' (acronyms kept)."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
 
 
 def option_phrase(level: int) -> str:
-    """Level 1..3 → 'an assisted desktop workflow' style phrase."""
-    return {
-        0: "nothing yet",
-        1: "an assisted desktop workflow",
-        2: "a shared AI workspace",
-        3: "an API workflow pipeline",
-    }[level]
+    """Level 1..3 → 'an assisted desktop workflow' style phrase (the option's label); 0 → 'nothing yet'."""
+    if level == 0:
+        return "nothing yet"
+    label = _in_sentence(OPTION_LABELS[OPTIONS[level - 1]])
+    return f"{'an' if label[:1].lower() in 'aeiou' else 'a'} {label}"
 
 
 def gate_phrase(gate: Gate, unknown: bool) -> str:
@@ -92,7 +100,16 @@ def _option_part(option: str, phrases: list[tuple[str, str]], key: int) -> str:
 
 
 def fields_text(mask: int) -> str:
+    """The fields of a bit mask as codes, for the missing_fields column."""
     return ", ".join(name for i, name in enumerate(CANONICAL_COLUMNS) if mask >> i & 1)
+
+
+def fields_words(mask: int) -> str:
+    """The fields of a bit mask by their labels, for a sentence: 'process maturity and users'."""
+    names = [_in_sentence(FIELD_BY_NAME[n].label) for i, n in enumerate(CANONICAL_COLUMNS) if mask >> i & 1]
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 # Layout of a next-step key, low bits first.
@@ -137,11 +154,11 @@ def next_step_text(key: int, profile: Profile) -> str:
     current = k["current"] - 1
     target, supply, recommended = k["target"], k["supply"], k["recommended"] - 1
     gate = profile.gates[k["gate"] - 1] if k["gate"] else None
-    blocking = gate.describe() if gate else ""
+    blocking = _in_sentence(gate.phrase()) if gate else ""
     if gate and k["more"]:
         blocking += f" (and {k['more']} more gate{'s' if k['more'] > 1 else ''})"
     if verdict == "needs_data":
-        return f"Fill in {fields_text(k['missing'])}: the decision depends on them."
+        return f"Fill in {fields_words(k['missing'])}: the decision depends on them."
     if verdict == "at_risk":
         if not supply:
             return f"Runs as {option_phrase(current)} but cannot govern any option yet: meet {blocking} first, or pause it."
@@ -154,7 +171,7 @@ def next_step_text(key: int, profile: Profile) -> str:
     if verdict == "simplify":
         return f"Runs heavier than it needs: move from {option_phrase(current)} to {option_phrase(target)}."
     if verdict == "promote" and k["open"]:
-        return f"Move up now, at least to {option_phrase(recommended)}; fill in {fields_text(k['missing'])} to decide how far."
+        return f"Move up now, at least to {option_phrase(recommended)}; fill in {fields_words(k['missing'])} to decide how far."
     if verdict == "promote":
         sentence = f"Move to {option_phrase(recommended)} now."
         if target > recommended and blocking:

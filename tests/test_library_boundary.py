@@ -24,6 +24,7 @@ LAYERS = {
     "schema": 0,
     # 1: compute and keep, below the model: reading registers, the store, who may write
     "access": 1,
+    "provenance": 1,
     "intake": 1,
     "store": 1,
     # 2: the decision model
@@ -31,12 +32,13 @@ LAYERS = {
     "engine": 2,
     "text": 2,
     "scoring": 2,
+    "questions": 2,
     "synthetic": 2,
     # 3: what the pages show, as data
     "views": 3,
-    # 4: what a person sees: explanations, reports, exports
+    # 4: what a person sees: labels, formats, palette, explanations, figures, the summary,
+    # exports. Nothing below this layer imports present (test_dependencies_point_one_way).
     "present": 4,
-    "report": 4,
     "exports": 4,
     # 5: entry points and the public face
     "cli": 5,

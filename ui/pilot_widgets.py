@@ -10,47 +10,35 @@ import streamlit as st
 from kairo_scoring import (
     CURRENT_MODES,
     EDITABLE_FIELDS,
+    PATH_STEP_LABELS,
     RISK_LEVELS,
     SCORE_FIELDS,
     STAGES,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    UNKNOWN,
     PathStep,
+    count_phrase,
     field_help,
     field_label,
-    is_missing,
+    gate_label,
     plain,
+    value_label,
 )
-from ui.palette import STATUS_COLOUR, option_label
+from ui.tables import text_column
 from ui.text import md_escape
 
-STATUS_MARK = {"met": "met", "not met": "not met", "unknown": "unknown", "not applicable": "n/a"}
-VERDICT_BADGE = {
-    "at_risk": "red",
-    "not_ready": "gray",
-    "simplify": "violet",
-    "promote": "green",
-    "build_readiness": "orange",
-    "hold": "blue",
-    "needs_data": "gray",
-}
 GATE_COLUMNS = {
-    "rule": st.column_config.TextColumn("Gate", width="medium"),
-    "current": st.column_config.TextColumn("Current", width="small"),
-    "required": st.column_config.TextColumn("Required", width="small"),
-    "status": st.column_config.TextColumn("Status", width="small"),
+    "rule": text_column("rule", "medium"),
+    "current": text_column("current", "small"),
+    "required": text_column("required", "small"),
+    "status": text_column("status", "small"),
 }
-
-
-def _shown(value: Any) -> str:
-    if is_missing(value):
-        return "unknown"
-    if isinstance(value, float) and value.is_integer():
-        return f"{value:.0f}"
-    return str(value)
 
 
 def styled(frame: pd.DataFrame):
     """Colour the status column with the status palette (text stays readable without colour)."""
-    colours = {STATUS_MARK[k]: v for k, v in STATUS_COLOUR.items()}
+    colours = {STATUS_LABELS[k]: v for k, v in STATUS_COLOURS.items()}
 
     def cell(value: str) -> str:
         colour = colours.get(value)
@@ -59,44 +47,49 @@ def styled(frame: pd.DataFrame):
     return frame.style.map(cell, subset=["status"])
 
 
-def gate_table(checklist: pd.DataFrame, option: str) -> pd.DataFrame:
-    """One option's gates for display: rule, current value, required value, status mark."""
+def gate_table(checklist: pd.DataFrame, option: str, gates) -> pd.DataFrame:
+    """One option's gates for display, in words: gate, current value, required value, status
+    (`gates` are the profile's, which name each checklist rule)."""
     rows = checklist[checklist["option"] == option]
+    return _in_words(list(rows.itertuples(index=False)), gates)
+
+
+def _in_words(checks: list, gates) -> pd.DataFrame:
+    by_rule = {(g.option, g.describe()): g for g in gates}
+    named = [by_rule.get((c.option, c.rule)) for c in checks]
     return pd.DataFrame(
         {
-            "rule": rows["rule"].to_numpy(),
-            "current": [_shown(v) for v in rows["current"]],
-            "required": rows["required"].to_numpy(),
-            "status": [STATUS_MARK.get(s, s) for s in rows["status"]],
-        }
+            "rule": [gate_label(g) if g else c.rule for g, c in zip(named, checks, strict=True)],
+            "current": [value_label(c.field, c.current) for c in checks],
+            "required": [_required(c.required) for c in checks],
+            "status": [STATUS_LABELS.get(c.status, c.status) for c in checks],
+        },
+        columns=["rule", "current", "required", "status"],
     )
+
+
+def _required(text: Any) -> str:
+    """'≥ 4' → 'at least 4' (the checklist's compact form in words)."""
+    text = str(text)
+    for symbol, word in (("≥", "at least"), ("≤", "at most"), (">", "above"), ("<", "below")):
+        text = text.replace(symbol, word)
+    return text.replace("(risk ", "(when risk is ")
 
 
 def path_step_text(number: int, step: PathStep) -> str:
     """'**1. Promote** Assisted desktop → Shared workspace: ready' (library values, escaped)."""
-    kinds = {"promote": "Promote", "fix": "Fix controls", "simplify": "Simplify"}
     move = (
-        f"keep running as {option_label(step.from_mode)} and meet its gates"
+        f"keep running as {value_label('current_mode', step.from_mode)} and meet its gates"
         if step.kind == "fix"
-        else f"{option_label(step.from_mode)} → {option_label(step.to_mode)}"
+        else f"{value_label('current_mode', step.from_mode)} → {value_label('target', step.to_mode)}"
     )
-    state = (
-        "ready now"
-        if step.ready
-        else f"blocked by {len(step.blocking)} gate{'s' if len(step.blocking) != 1 else ''}"
-    )
-    return f"**{number}. {kinds.get(step.kind, step.kind)}**: {md_escape(move)} — {state}"
+    state = "ready now" if step.ready else f"blocked by {count_phrase(len(step.blocking), 'gate')}"
+    return f"**{number}. {PATH_STEP_LABELS.get(step.kind, step.kind)}**: {md_escape(move)} — {state}"
 
 
-def blocking_table(step: PathStep) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "rule": [g.rule for g in step.blocking],
-            "current": [_shown(g.current) for g in step.blocking],
-            "required": [g.required for g in step.blocking],
-            "status": [STATUS_MARK.get(g.status, g.status) for g in step.blocking],
-        }
-    )
+def blocking_table(step: PathStep, gates) -> pd.DataFrame:
+    """The gates blocking one step of the promotion path, in words."""
+    return _in_words(list(step.blocking), gates)
 
 
 def what_if_inputs(pilot: pd.Series, key_prefix: str) -> dict[str, Any]:
@@ -114,7 +107,7 @@ def what_if_inputs(pilot: pd.Series, key_prefix: str) -> dict[str, Any]:
                     field_label(name),
                     options,
                     index=options.index(current) if current in options else 0,
-                    format_func=lambda v: "unknown" if v is None else str(v),
+                    format_func=lambda v: UNKNOWN if v is None else str(v),
                     key=key,
                     help=field_help(name),
                 )
@@ -125,9 +118,7 @@ def what_if_inputs(pilot: pd.Series, key_prefix: str) -> dict[str, Any]:
                     field_label(name),
                     options,
                     index=options.index(original) if original in options else 0,
-                    format_func=lambda v: (
-                        "unknown" if v is None else option_label(v) if v in CURRENT_MODES else str(v)
-                    ),
+                    format_func=lambda v, field=name: value_label(field, v),
                     key=key,
                     help=field_help(name),
                 )
@@ -140,7 +131,7 @@ def what_if_inputs(pilot: pd.Series, key_prefix: str) -> dict[str, Any]:
                     format="%.0f",
                     key=key,
                     help=field_help(name),
-                    placeholder="unknown",
+                    placeholder=UNKNOWN,
                 )
         if plain(value) != original:
             changes[name] = value

@@ -17,11 +17,14 @@ from kairo_scoring import (
     PortfolioStore,
     Profile,
     ScoredPortfolio,
+    count,
+    count_phrase,
+    field_label,
     filter_choices,
     subset,
+    value_label,
 )
 from ui import loaders
-from ui.palette import verdict_label
 from ui.state import (
     FILTER_KEYS,
     PORTFOLIO_KEY,
@@ -31,14 +34,6 @@ from ui.state import (
     keep_valid_choices,
     presenting,
 )
-
-FILTER_LABELS = {
-    "business_unit": "Business unit",
-    "owner": "Owner",
-    "stage": "Stage",
-    "verdict": "Verdict",
-    "risk_level": "Risk",
-}
 
 
 @dataclass(frozen=True)
@@ -80,7 +75,7 @@ class View:
 
 def snapshot_label(row: pd.Series) -> str:
     created = pd.Timestamp(row["created_at"]).strftime("%Y-%m-%d %H:%M")
-    return f"#{int(row['snapshot_id'])} · {created} · {int(row['pilots']):,} pilots"
+    return f"#{int(row['snapshot_id'])} · {created} · {count_phrase(row['pilots'], 'pilot')}"
 
 
 def _snapshots(store: PortfolioStore, portfolio: str) -> tuple[Snapshot, ...]:
@@ -183,18 +178,18 @@ def render_sidebar() -> View:
                 keep_valid_choices(FILTER_KEYS[field], choices[field])
                 chosen[field] = tuple(
                     st.multiselect(
-                        FILTER_LABELS[field],
+                        field_label(field),
                         choices[field],
                         key=FILTER_KEYS[field],
                         persist_state="session",
-                        format_func=verdict_label if field == "verdict" else str,
+                        format_func=lambda v, field=field: value_label(field, v),
                         placeholder="All",
                     )
                 )
         filters = PortfolioFilter(**chosen)
         scored = subset(everything, filters.mask(everything.table))
         if filters.active:
-            st.caption(f"{len(scored):,} of {len(everything):,} pilots match the filters.")
+            st.caption(f"{count(len(scored))} of {count_phrase(len(everything), 'pilot')} match the filters.")
     return View(
         store=store,
         store_path=path,

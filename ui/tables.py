@@ -1,51 +1,82 @@
-"""Column configurations: progress bars for scores, formatted numbers, readable headers."""
+"""Column configurations: progress bars for scores, formatted numbers, headers from the
+library's labels (`column_label`), so a table says what the charts and exports say."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-
-def score_column(label: str, help: str | None = None):
-    return st.column_config.ProgressColumn(label, min_value=0, max_value=100, format="%.0f", help=help)
+from kairo_scoring import column_label
 
 
-def money_column(label: str = "Monthly value"):
-    return st.column_config.NumberColumn(label, format="localized", help="Estimated value a month")
+def score_column(column: str, help: str | None = None):
+    return st.column_config.ProgressColumn(
+        column_label(column), min_value=0, max_value=100, format="%.0f", help=help
+    )
 
 
-PILOT_TABLE_CONFIG = {
-    "pilot_id": st.column_config.TextColumn("ID", width="small"),
-    "name": st.column_config.TextColumn("Pilot", width="large"),
-    "business_unit": st.column_config.TextColumn("Business unit"),
-    "owner": st.column_config.TextColumn("Owner"),
-    "verdict": st.column_config.TextColumn("Verdict"),
-    "current_mode": st.column_config.TextColumn("Runs today as"),
-    "recommended": st.column_config.TextColumn("Recommended now"),
-    "target": st.column_config.TextColumn("Target"),
-    "readiness": score_column("Readiness", "Weighted readiness, 0–100 (absolute)"),
-    "completeness": score_column("Completeness", "Share of scoring inputs known"),
-    "monthly_value": money_column(),
-    "risk_level": st.column_config.TextColumn("Risk"),
-    "next_step": st.column_config.TextColumn("Next step", width="large"),
-}
+def money_column(currency: str):
+    return st.column_config.NumberColumn(
+        f"{column_label('monthly_value')} ({currency})", format="localized", help="Estimated value a month"
+    )
 
-CHANGE_CONFIG = {
-    "pilot_id": st.column_config.TextColumn("ID", width="small"),
-    "name": st.column_config.TextColumn("Pilot", width="medium"),
-    "readiness_before": st.column_config.NumberColumn("Readiness before", format="%.0f"),
-    "readiness_after": st.column_config.NumberColumn("Readiness after", format="%.0f"),
-    "readiness_delta": st.column_config.NumberColumn("Change", format="%+.1f"),
-    "monthly_value": money_column(),
-}
+
+def text_column(column: str, width: str | None = None):
+    return st.column_config.TextColumn(column_label(column), width=width)
+
+
+def pilot_table_config(currency: str) -> dict:
+    """The Portfolio page's pilot table."""
+    return {
+        "pilot_id": text_column("pilot_id", "small"),
+        "name": text_column("name", "large"),
+        **{c: text_column(c) for c in ("business_unit", "owner", "verdict", "current_mode", "recommended")},
+        "target": text_column("target"),
+        "readiness": score_column("readiness", "Weighted readiness, 0–100 (absolute)"),
+        "completeness": score_column("completeness", "Share of scoring inputs known"),
+        "monthly_value": money_column(currency),
+        "risk_level": text_column("risk_level"),
+        "next_step": text_column("next_step", "large"),
+    }
+
+
+def change_config(currency: str) -> dict:
+    """Tables of pilots whose recommendation or verdict changed (History, Scoring model)."""
+    return {
+        "pilot_id": text_column("pilot_id", "small"),
+        "name": text_column("name", "medium"),
+        **{
+            c: text_column(c)
+            for c in (
+                "movement",
+                "recommended_before",
+                "recommended_after",
+                "verdict_before",
+                "verdict_after",
+            )
+        },
+        "readiness_before": st.column_config.NumberColumn(column_label("readiness_before"), format="%.0f"),
+        "readiness_after": st.column_config.NumberColumn(column_label("readiness_after"), format="%.0f"),
+        "readiness_delta": st.column_config.NumberColumn(column_label("readiness_delta"), format="%+.1f"),
+        "monthly_value": money_column(currency),
+    }
+
 
 ISSUE_CONFIG = {
-    "sheet": st.column_config.TextColumn("Sheet"),
-    "row": st.column_config.NumberColumn("Row", format="%d", help="Row number as Excel shows it"),
-    "column": st.column_config.TextColumn("Column"),
-    "value": st.column_config.TextColumn("Value as read"),
-    "reason": st.column_config.TextColumn("Problem", width="large"),
-    "severity": st.column_config.TextColumn("Severity"),
+    "sheet": text_column("sheet"),
+    "row": st.column_config.NumberColumn(
+        column_label("row"), format="%d", help="Row number as Excel shows it"
+    ),
+    "column": text_column("column"),
+    "value": text_column("value"),
+    "reason": text_column("reason", "large"),
+    "severity": text_column("severity"),
+    "code": text_column("code"),
 }
+
+
+def headers(columns) -> dict:
+    """A plain header for each column: the column_config of a table with no special columns."""
+    return {c: column_label(str(c)) for c in columns}
 
 
 def table_height(rows: int, *, limit: int = 420) -> int:

@@ -7,6 +7,7 @@ import html
 import plotly.graph_objects as go
 import streamlit as st
 
+from kairo_scoring import filters_text
 from ui.sidebar import View
 from ui.state import open_pilot, url_params
 from ui.text import md_escape
@@ -22,7 +23,7 @@ def context_line(view: View) -> None:
         f"profile {md_escape(view.profile.label)}",
     ]
     if view.filters.active:
-        parts.append(f"filtered: {md_escape(view.filters.describe())}")
+        parts.append(f"filtered by {md_escape(filters_text(view.filters))}")
     if view.presenting:
         parts.append("presentation mode")
     st.caption(" · ".join(parts))
@@ -62,7 +63,7 @@ def selected_point_id(event) -> str | None:
     for point in points or ():
         data = point.get("customdata") if isinstance(point, dict) else None
         if data:
-            return html.unescape(str(data[0]))  # ui.charts escapes what plotly shows
+            return html.unescape(str(data[0]))  # the figures escape what plotly shows
     return None
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kairo_scoring.profile import Profile, field_label
-from kairo_scoring.schema import FIELD_BY_NAME, OPTION_LABELS, OPTIONS, VERDICT_LABELS, VERDICT_MEANINGS
+from kairo_scoring.present.labels import field_label, option_label, verdict_label
+from kairo_scoring.profile import Profile
+from kairo_scoring.schema import FIELD_BY_NAME, OPTIONS, VERDICT_MEANINGS
 from kairo_scoring.values import number_text
 
 
@@ -40,19 +41,19 @@ def how_scoring_works(profile: Profile) -> tuple[Section, ...]:
     demand = Section(
         "What the workflow needs (demand)",
         (
-            f"{OPTION_LABELS['api_pipeline']} when monthly volume is at least "
+            f"{option_label('api_pipeline')} when monthly volume is at least "
             f"{number_text(profile.api_pipeline_min_volume)}.",
-            f"{OPTION_LABELS['shared_workspace']} when at least {number_text(profile.shared_workspace_min_users)} "
+            f"{option_label('shared_workspace')} when at least {number_text(profile.shared_workspace_min_users)} "
             f"people work in it or monthly volume is at least {number_text(profile.shared_workspace_min_volume)}.",
-            f"{OPTION_LABELS['assisted_desktop']} otherwise. When volume or users are unknown and "
+            f"{option_label('assisted_desktop')} otherwise. When volume or users are unknown and "
             "they decide it, demand is unknown.",
         ),
     )
     gate_lines = []
     for option in OPTIONS:
         gates = profile.gates_for(option)
-        rules = "; ".join(g.describe() for g in gates) if gates else "no gates"
-        gate_lines.append(f"{OPTION_LABELS[option]}: {rules}.")
+        rules = "; ".join(g.phrase() for g in gates) if gates else "no gates"
+        gate_lines.append(f"{option_label(option)}: {rules}.")
     supply = Section(
         "What the organisation can govern (supply)",
         (
@@ -60,15 +61,16 @@ def how_scoring_works(profile: Profile) -> tuple[Section, ...]:
             *gate_lines,
         ),
     )
-    order = ", then ".join(VERDICT_LABELS[v].lower() for v in profile.verdict_priority)
+    order = ", then ".join(verdict_label(v).lower() for v in profile.verdict_priority)
     verdicts = Section(
         "Recommendation and verdict",
         (
             "The recommendation is the simplest governable model: the lighter of what the workflow "
-            "needs and what the organisation can govern; not ready when nothing is governable.",
+            f"needs and what the organisation can govern; {option_label('not_ready').lower()} when "
+            "nothing is governable.",
             f"Verdicts are checked in this order and the first that holds wins: {order}. "
             "When the answer depends on unknown fields the verdict is needs data.",
-            *(f"{VERDICT_LABELS[v]}: {VERDICT_MEANINGS[v]}." for v in profile.verdict_priority),
+            *(f"{verdict_label(v)}: {VERDICT_MEANINGS[v]}." for v in profile.verdict_priority),
         ),
     )
     fit = Section(
@@ -86,3 +88,6 @@ def field_help(name: str) -> str:
     """'Controls: approvals, permissions, logging and audit are in place' for a canonical field."""
     spec = FIELD_BY_NAME.get(name)
     return f"{spec.label}: {spec.meaning}" if spec else name
+
+
+__all__ = ["field_help", "how_scoring_works"]

@@ -1,13 +1,14 @@
-"""Plotly chart builders: data from `kairo_scoring.views` in, a figure out.
+"""Plotly figure builders: data from `kairo_scoring.views` in, a figure out.
 
-Every chart uses the palette in `ui.palette`, has axis titles, a legend where colour
-carries meaning, and hover text in words. No Streamlit here, so the HTML report can
-embed the same figures.
+Every figure uses the palette in `present.palette`, names every code by its label from
+`present.labels`, formats numbers with `present.formats`, has axis titles, a legend where
+colour carries meaning, and hover text in words. The pages show these figures and the HTML
+summary embeds the same ones.
 
 plotly renders a subset of HTML (<a>, <b>, <br>, <span style>…) in hover templates, hover
 text, text labels, category ticks, legend names, annotations and sankey labels, so every
 string that comes from data (names, IDs, snapshot labels, profile rules and dimensions)
-passes through `plain` before it reaches a figure; plotly shows the entities as the
+passes through `figure_text` before it reaches a figure; plotly shows the entities as the
 characters they stand for.
 """
 
@@ -17,35 +18,34 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from kairo_scoring import Placement, field_label, flow_node_names
-from ui.format import money
-from ui.palette import (
+from kairo_scoring.present.formats import count, count_phrase, money, score_text
+from kairo_scoring.present.labels import (
     DEMAND_LABELS,
-    GRID,
-    INK,
-    MUTED,
-    OPTION_COLOUR,
-    SEQUENTIAL,
     SUPPLY_LABELS,
-    VERDICT_COLOUR,
-    VERDICTS,
+    UNKNOWN,
+    field_label,
+    option_gate_label,
     option_label,
     verdict_label,
 )
+from kairo_scoring.present.palette import GRID, INK, MUTED, OPTION_COLOURS, SEQUENTIAL, VERDICT_COLOURS
+from kairo_scoring.schema import OPTIONS, VERDICTS
+from kairo_scoring.values import is_missing
+from kairo_scoring.views import Placement, flow_node_names
 
 FONT = dict(family="Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif", size=13, color=INK)
 AXIS = dict(gridcolor=GRID, linecolor="#9CA3AF", zerolinecolor=GRID, automargin=True, title=dict(standoff=12))
 
 
-def plain(text: object) -> str:
+def figure_text(text: object) -> str:
     """Text for a plotly figure: & < > as entities, so plotly shows it and never renders it."""
-    if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+    if is_missing(text):
         return ""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _plain_all(values) -> list[str]:
-    return [plain(v) for v in values]
+def _texts(values) -> list[str]:
+    return [figure_text(v) for v in values]
 
 
 def _axis(**overrides) -> dict:
@@ -70,7 +70,7 @@ def _figure(data: list[dict], layout: dict, *, height: int, legend: bool = True)
         hoverlabel=dict(font=dict(size=13), bgcolor="white"),
         paper_bgcolor="white",
         plot_bgcolor="white",
-        colorway=list(VERDICT_COLOUR.values()),
+        colorway=list(VERDICT_COLOURS.values()),
     )
     return go.Figure(data=data, layout={**base, **layout}, _validate=False)
 
@@ -82,7 +82,9 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 
 # --- the portfolio across the three options ---------------------------------------------
-def placement_grid(placement: Placement, grid: pd.DataFrame, *, height: int = 560) -> go.Figure:
+def placement_grid(
+    placement: Placement, grid: pd.DataFrame, *, currency: str = "", height: int = 560
+) -> go.Figure:
     """Every pilot in the cell of (what it can govern, what it needs), coloured by verdict.
 
     Cells on the diagonal are right-sized; above it the workflow needs more than the
@@ -128,25 +130,25 @@ def placement_grid(placement: Placement, grid: pd.DataFrame, *, height: int = 56
                 x=sub["x"].round(4).tolist(),
                 y=sub["y"].round(4).tolist(),
                 mode="markers",
-                name=plain(verdict_label(verdict)),
+                name=figure_text(verdict_label(verdict)),
                 marker=dict(
-                    color=VERDICT_COLOUR[verdict],
+                    color=VERDICT_COLOURS[verdict],
                     size=sizes[rows].round(1).tolist(),
                     line=dict(color="white", width=0.6),
                     opacity=0.9,
                 ),
                 customdata=list(  # [0] is the pilot_id a click opens: ui.widgets unescapes it
                     zip(
-                        _plain_all(sub["pilot_id"]),
-                        _plain_all(sub["name"]),
-                        sub["readiness"].round(0).fillna(-1).astype(int).astype(str).replace("-1", "unknown"),
-                        [money(v) for v in sub["monthly_value"]],
+                        _texts(sub["pilot_id"]),
+                        _texts(sub["name"]),
+                        [score_text(v) for v in sub["readiness"]],
+                        [money(v, currency) for v in sub["monthly_value"]],
                         strict=True,
                     )
                 ),
                 hovertemplate=(
                     "<b>%{customdata[1]}</b><br>%{customdata[0]} · "
-                    + plain(verdict_label(verdict))
+                    + figure_text(verdict_label(verdict))
                     + "<br>Readiness %{customdata[2]}<br>Monthly value %{customdata[3]}<extra></extra>"
                 ),
             )
@@ -157,7 +159,7 @@ def placement_grid(placement: Placement, grid: pd.DataFrame, *, height: int = 56
             y=int(cell.demand) + 0.47,
             xref="x",
             yref="y",
-            text=f"<b>{int(cell.pilots):,}</b> · {money(cell.monthly_value)}",
+            text=f"<b>{count(cell.pilots)}</b> · {money(cell.monthly_value, currency)}",
             showarrow=False,
             xanchor="right",
             yanchor="top",
@@ -172,7 +174,7 @@ def placement_grid(placement: Placement, grid: pd.DataFrame, *, height: int = 56
         xaxis=_axis(
             title="What the organisation can govern today (supply) →",
             tickvals=list(range(4)),
-            ticktext=_plain_all(SUPPLY_LABELS),
+            ticktext=_texts(SUPPLY_LABELS),
             range=[-0.5, 3.5],
             showgrid=False,
             zeroline=False,
@@ -181,7 +183,7 @@ def placement_grid(placement: Placement, grid: pd.DataFrame, *, height: int = 56
         yaxis=_axis(
             title="What the workflow needs (demand) →",
             tickvals=list(range(4)),
-            ticktext=_plain_all(DEMAND_LABELS),
+            ticktext=_texts(DEMAND_LABELS),
             range=[-0.5, 3.5],
             showgrid=False,
             zeroline=False,
@@ -215,12 +217,16 @@ def fit_triangle(placement: Placement, *, height: int = 560) -> go.Figure:
                 b=sub["fit_workspace"].round(2).tolist(),
                 c=sub["fit_pipeline"].round(2).tolist(),
                 mode="markers",
-                name=plain(verdict_label(verdict)),
-                marker=dict(color=VERDICT_COLOUR[verdict], size=8, line=dict(color="white", width=0.5)),
-                customdata=list(zip(_plain_all(sub["pilot_id"]), _plain_all(sub["name"]), strict=True)),
+                name=figure_text(verdict_label(verdict)),
+                marker=dict(color=VERDICT_COLOURS[verdict], size=8, line=dict(color="white", width=0.5)),
+                customdata=list(zip(_texts(sub["pilot_id"]), _texts(sub["name"]), strict=True)),
                 hovertemplate=(
-                    "<b>%{customdata[1]}</b><br>%{customdata[0]}<br>Fit: assisted %{a:.0f}, "
-                    "workspace %{b:.0f}, pipeline %{c:.0f}<extra></extra>"
+                    "<b>%{customdata[1]}</b><br>%{customdata[0]}<br>"
+                    + "<br>".join(
+                        f"Fit: {figure_text(option_label(o))} %{{{axis}:.0f}}"
+                        for o, axis in zip(OPTIONS, "abc", strict=True)
+                    )
+                    + "<extra></extra>"
                 ),
             )
         )
@@ -228,9 +234,9 @@ def fit_triangle(placement: Placement, *, height: int = 560) -> go.Figure:
     layout = dict(
         ternary=dict(
             sum=1,
-            aaxis=dict(title=dict(text="Assisted desktop fit"), **axis),
-            baxis=dict(title=dict(text="Shared workspace fit"), **axis),
-            caxis=dict(title=dict(text="API pipeline fit"), **axis),
+            aaxis=dict(title=dict(text=f"Fit: {option_label(OPTIONS[0])}"), **axis),
+            baxis=dict(title=dict(text=f"Fit: {option_label(OPTIONS[1])}"), **axis),
+            caxis=dict(title=dict(text=f"Fit: {option_label(OPTIONS[2])}"), **axis),
             bgcolor="white",
         ),
         margin=dict(l=60, r=60, t=70, b=40),
@@ -238,7 +244,9 @@ def fit_triangle(placement: Placement, *, height: int = 560) -> go.Figure:
     return _figure(data, layout, height=height)
 
 
-def flow_sankey(flows: pd.DataFrame, *, measure: str = "pilots", height: int = 460) -> go.Figure:
+def flow_sankey(
+    flows: pd.DataFrame, *, measure: str = "pilots", currency: str = "", height: int = 460
+) -> go.Figure:
     """Today's mode → recommended now → target, link width in pilots (or monthly value)."""
     stages = (("today", "Today"), ("now", "Now"), ("target", "Target"))
     index: dict[tuple[str, str], int] = {}
@@ -246,8 +254,8 @@ def flow_sankey(flows: pd.DataFrame, *, measure: str = "pilots", height: int = 4
     for position, (stage, title) in enumerate(stages):
         for name in flow_node_names(stage):
             index[(stage, name)] = len(labels)
-            labels.append(plain(f"{title}: {option_label(name)}"))
-            colours.append(OPTION_COLOUR.get(name, "#BBBBBB"))
+            labels.append(figure_text(f"{title}: {option_label(name)}"))
+            colours.append(OPTION_COLOURS.get(name, OPTION_COLOURS[UNKNOWN]))
             xs.append((0.001, 0.5, 0.999)[position])
     sources, targets, values, link_colours, hovers = [], [], [], [], []
     for row in flows.itertuples():
@@ -255,8 +263,8 @@ def flow_sankey(flows: pd.DataFrame, *, measure: str = "pilots", height: int = 4
         sources.append(index[(src_stage, row.source)])
         targets.append(index[(dst_stage, row.target)])
         values.append(float(getattr(row, measure)))
-        link_colours.append(_rgba(OPTION_COLOUR.get(row.target, "#BBBBBB"), 0.35))
-        hovers.append(f"{int(row.pilots):,} pilots · {money(row.monthly_value)} a month")
+        link_colours.append(_rgba(OPTION_COLOURS.get(row.target, "#BBBBBB"), 0.35))
+        hovers.append(f"{count_phrase(row.pilots, 'pilot')} · {money(row.monthly_value, currency)} a month")
     used = sorted(set(sources) | set(targets))
     remap = {old: new for new, old in enumerate(used)}
     data = [
@@ -286,32 +294,42 @@ def flow_sankey(flows: pd.DataFrame, *, measure: str = "pilots", height: int = 4
     return _figure(data, dict(margin=dict(l=10, r=10, t=20, b=10)), height=height, legend=False)
 
 
-def verdict_bars(counts: pd.DataFrame, *, height: int = 340) -> go.Figure:
+def verdict_bars(counts: pd.DataFrame, *, currency: str = "", height: int = 340) -> go.Figure:
     """Pilots per verdict, one bar each in the verdict's colour."""
     ordered = counts.iloc[::-1]
     data = [
         dict(
             type="bar",
             x=ordered["pilots"].tolist(),
-            y=_plain_all(ordered["label"]),
+            y=[figure_text(verdict_label(v)) for v in ordered["verdict"]],
             orientation="h",
-            marker=dict(color=[VERDICT_COLOUR[v] for v in ordered["verdict"]]),
-            text=[f"{v:,}" for v in ordered["pilots"]],
+            marker=dict(color=[VERDICT_COLOURS[v] for v in ordered["verdict"]]),
+            text=[count(v) for v in ordered["pilots"]],
             textposition="outside",
             cliponaxis=False,
-            customdata=[money(v) for v in ordered["monthly_value"]],
-            hovertemplate="%{y}: %{x:,} pilots · %{customdata} a month<extra></extra>",
+            customdata=list(
+                zip(
+                    [count_phrase(v, "pilot") for v in ordered["pilots"]],
+                    [money(v, currency) for v in ordered["monthly_value"]],
+                    strict=True,
+                )
+            ),
+            hovertemplate="%{y}: %{customdata[0]} · %{customdata[1]} a month<extra></extra>",
         )
     ]
     layout = dict(xaxis=_axis(title="Pilots", rangemode="tozero"), yaxis=_axis(showgrid=False))
     return _figure(data, layout, height=height, legend=False)
 
 
-def blocker_bars(top: pd.DataFrame, *, by: str = "pilots_blocked", height: int = 380) -> go.Figure:
+def blocker_bars(
+    top: pd.DataFrame, *, by: str = "pilots_blocked", currency: str = "", height: int = 380
+) -> go.Figure:
     """The gates that block most pilots (or most monthly value), coloured by option."""
     ordered = top.iloc[::-1]
     is_value = by == "value_blocked"
-    labels = _plain_all(ordered["rule"] + " · " + ordered["option"].map(option_label))
+    labels = _texts(
+        option_gate_label(o, p) for o, p in zip(ordered["option"], ordered["phrase"], strict=True)
+    )
     data = []
     for option in dict.fromkeys(ordered["option"]):
         rows = (ordered["option"] == option).to_numpy()
@@ -322,21 +340,21 @@ def blocker_bars(top: pd.DataFrame, *, by: str = "pilots_blocked", height: int =
                 x=sub[by].tolist(),
                 y=[label for label, keep in zip(labels, rows, strict=True) if keep],
                 orientation="h",
-                name=plain(option_label(option)),
-                marker=dict(color=OPTION_COLOUR[option]),
-                text=[money(v) if is_value else f"{int(v):,}" for v in sub[by]],
+                name=figure_text(option_label(option)),
+                marker=dict(color=OPTION_COLOURS[option]),
+                text=[money(v, currency) if is_value else count(v) for v in sub[by]],
                 textposition="outside",
                 cliponaxis=False,
                 customdata=list(
                     zip(
-                        sub["pilots_blocked"].astype(int),
-                        sub["pilots_unknown"].astype(int),
-                        [money(v) for v in sub["value_blocked"]],
+                        [count_phrase(v, "pilot") for v in sub["pilots_blocked"]],
+                        [count(v) for v in sub["pilots_unknown"]],
+                        [money(v, currency) for v in sub["value_blocked"]],
                         strict=True,
                     )
                 ),
                 hovertemplate=(
-                    "%{y}<br>%{customdata[0]} pilots blocked (%{customdata[1]} only because the value is "
+                    "%{y}<br>%{customdata[0]} blocked (%{customdata[1]} only because the answer is "
                     "unknown)<br>%{customdata[2]} a month<extra></extra>"
                 ),
             )
@@ -355,7 +373,7 @@ def dimension_radar(
 ) -> go.Figure:
     """Dimension scores (0–100) on a radar; a what-if overlay when `compare` is given."""
     names = list(scores)
-    theta = [*(plain(n.capitalize()) for n in names), plain(names[0].capitalize())]
+    theta = [*(figure_text(n.capitalize()) for n in names), figure_text(names[0].capitalize())]
 
     def trace(values: dict[str, float | None], label: str, colour: str, dash: str = "solid") -> dict:
         r = [0.0 if values[n] is None else round(float(values[n]), 2) for n in names]
@@ -363,11 +381,11 @@ def dimension_radar(
             type="scatterpolar",
             r=[*r, r[0]],
             theta=theta,
-            name=plain(label),
+            name=figure_text(label),
             fill="toself",
             fillcolor=_rgba(colour, 0.15),
             line=dict(color=colour, dash=dash),
-            hovertemplate="%{theta}: %{r:.0f}<extra>" + plain(label) + "</extra>",
+            hovertemplate="%{theta}: %{r:.0f}<extra>" + figure_text(label) + "</extra>",
         )
 
     data = [trace(scores, "As recorded", "#0F4C81")]
@@ -387,7 +405,7 @@ def dimension_radar(
 def contribution_bars(contributions: pd.DataFrame, *, height: int = 340) -> go.Figure:
     """Points each field adds to readiness; unknown fields shown as 'unknown'."""
     rows = contributions[contributions["score"] == "readiness"].iloc[::-1]
-    labels = [plain(field_label(f)) for f in rows["field"]]
+    labels = [figure_text(field_label(f)) for f in rows["field"]]
     known = ~np.isnan(rows["value"].to_numpy(dtype=float))
     data = [
         dict(
@@ -397,12 +415,12 @@ def contribution_bars(contributions: pd.DataFrame, *, height: int = 340) -> go.F
             orientation="h",
             marker=dict(color=["#0F4C81" if k else "#BBBBBB" for k in known]),
             text=[
-                f"{c:.1f} pts (answer {v:.0f})" if k else "unknown"
+                f"{c:.1f} pts (answer {v:.0f})" if k else UNKNOWN
                 for v, c, k in zip(rows["value"], rows["contribution"], known, strict=True)
             ],
             textposition="outside",
             cliponaxis=False,
-            customdata=_plain_all(rows["dimension"]),
+            customdata=[figure_text(str(d)[:1].upper() + str(d)[1:]) for d in rows["dimension"]],
             hovertemplate="%{y} (%{customdata}): %{x:.1f} points of readiness<extra></extra>",
         )
     ]
@@ -429,7 +447,8 @@ def readiness_delta_histogram(deltas: pd.Series, *, height: int = 320) -> go.Fig
             y=counts.tolist(),
             width=4.4,
             marker=dict(color=colours),
-            hovertemplate="%{x:+.0f} points: %{y} pilots<extra></extra>",
+            customdata=[count_phrase(c, "pilot") for c in counts],
+            hovertemplate="%{x:+.0f} points: %{customdata}<extra></extra>",
         )
     ]
     layout = dict(
@@ -447,11 +466,14 @@ def verdict_trend_chart(trend: pd.DataFrame, *, height: int = 360) -> go.Figure:
         data.append(
             dict(
                 type="bar",
-                x=_plain_all(sub["snapshot"]),
+                x=_texts(sub["snapshot"]),
                 y=sub["pilots"].tolist(),
-                name=plain(verdict_label(verdict)),
-                marker=dict(color=VERDICT_COLOUR[verdict]),
-                hovertemplate="%{x}<br>" + plain(verdict_label(verdict)) + ": %{y}<extra></extra>",
+                name=figure_text(verdict_label(verdict)),
+                marker=dict(color=VERDICT_COLOURS[verdict]),
+                customdata=[count_phrase(c, "pilot") for c in sub["pilots"]],
+                hovertemplate="%{x}<br>"
+                + figure_text(verdict_label(verdict))
+                + ": %{customdata}<extra></extra>",
             )
         )
     layout = dict(
@@ -463,7 +485,7 @@ def verdict_trend_chart(trend: pd.DataFrame, *, height: int = 360) -> go.Figure:
     return _figure(data, layout, height=height)
 
 
-def grid_heatmap(grid: pd.DataFrame, *, height: int = 420) -> go.Figure:
+def grid_heatmap(grid: pd.DataFrame, *, currency: str = "", height: int = 420) -> go.Figure:
     """The demand × supply grid as a heatmap of pilot counts (for the printable summary)."""
     pilots = grid.pivot(index="demand", columns="supply_level", values="pilots").reindex(
         index=range(4), columns=range(4), fill_value=0
@@ -473,7 +495,9 @@ def grid_heatmap(grid: pd.DataFrame, *, height: int = 420) -> go.Figure:
     )
     text = [
         [
-            f"{int(pilots.iloc[r, c]):,} pilots<br>{money(value.iloc[r, c])}" if pilots.iloc[r, c] else ""
+            f"{count_phrase(pilots.iloc[r, c], 'pilot')}<br>{money(value.iloc[r, c], currency)}"
+            if pilots.iloc[r, c]
+            else ""
             for c in range(4)
         ]
         for r in range(4)
@@ -482,13 +506,14 @@ def grid_heatmap(grid: pd.DataFrame, *, height: int = 420) -> go.Figure:
         dict(
             type="heatmap",
             z=pilots.to_numpy().tolist(),
-            x=_plain_all(SUPPLY_LABELS),
-            y=_plain_all(DEMAND_LABELS),
+            x=_texts(SUPPLY_LABELS),
+            y=_texts(DEMAND_LABELS),
             text=text,
             texttemplate="%{text}",
             colorscale=[[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
             showscale=False,
-            hovertemplate="Needs %{y}, can govern %{x}: %{z} pilots<extra></extra>",
+            customdata=[[count_phrase(pilots.iloc[r, c], "pilot") for c in range(4)] for r in range(4)],
+            hovertemplate="Needs %{y}, can govern %{x}: %{customdata}<extra></extra>",
             xgap=3,
             ygap=3,
         )
@@ -498,3 +523,17 @@ def grid_heatmap(grid: pd.DataFrame, *, height: int = 420) -> go.Figure:
         yaxis=_axis(title="What the workflow needs (demand)", showgrid=False),
     )
     return _figure(data, layout, height=height, legend=False)
+
+
+__all__ = [
+    "blocker_bars",
+    "contribution_bars",
+    "dimension_radar",
+    "fit_triangle",
+    "flow_sankey",
+    "grid_heatmap",
+    "placement_grid",
+    "readiness_delta_histogram",
+    "verdict_bars",
+    "verdict_trend_chart",
+]

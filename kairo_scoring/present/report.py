@@ -1,7 +1,9 @@
-"""The printable one-page summary: a self-contained HTML file with the charts embedded.
+"""The printable one-page summary: a self-contained HTML file with its figures embedded.
 
-plotly.js is inlined once (no CDN, works offline); every string that may come from a user
-(portfolio, snapshot, filters, pilot names, owners) is HTML-escaped.
+The summary builds its own figures (`summary_figures`), so the Export page and `kairo
+report` write the same document. plotly.js is inlined once (no CDN, works offline); every
+string that may come from a user (portfolio, snapshot, filters, pilot names, owners) is
+HTML-escaped. Names and numbers come from `present.labels` and `present.formats`.
 """
 
 from __future__ import annotations
@@ -13,10 +15,26 @@ from typing import Any
 
 import pandas as pd
 
-from kairo_scoring.schema import OPTION_LABELS, VERDICT_COLOURS, VERDICT_LABELS
+from kairo_scoring.present.figures import blocker_bars, flow_sankey, grid_heatmap, verdict_bars
+from kairo_scoring.present.formats import count, money, percent
+from kairo_scoring.present.labels import (
+    column_label,
+    option_gate_label,
+    option_label,
+    value_label,
+    verdict_label,
+)
+from kairo_scoring.present.palette import VERDICT_COLOURS
 from kairo_scoring.scoring import ScoredPortfolio
 from kairo_scoring.values import is_missing
-from kairo_scoring.views import blocker_summary, headline, top_blockers, verdict_counts
+from kairo_scoring.views import (
+    blocker_summary,
+    demand_supply_grid,
+    headline,
+    mode_flows,
+    top_blockers,
+    verdict_counts,
+)
 
 ACTION_VERDICTS = ("at_risk", "promote", "build_readiness", "needs_data")
 STYLE = """
@@ -39,15 +57,8 @@ th { background: #F3F6FA; } td.num { text-align: right; }
 def _e(value: Any) -> str:
     """HTML-escape any value shown in the report."""
     if is_missing(value):
-        return "—"
+        return "unknown"
     return html.escape(str(value), quote=True)
-
-
-def _money(value: float) -> str:
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            return f"{value / size:,.1f}{suffix}"
-    return f"{value:,.0f}"
 
 
 def _table(frame: pd.DataFrame, numeric: Sequence[str] = ()) -> str:
@@ -75,10 +86,30 @@ def _figures_html(figures: Sequence[tuple[str, Any]]) -> str:
     return "".join(parts)
 
 
+def summary_figures(scored: ScoredPortfolio) -> list[tuple[str, Any]]:
+    """The (title, figure) pairs the summary embeds, in the portfolio's currency."""
+    table, currency = scored.table, scored.profile.currency
+    return [
+        (
+            "Where the portfolio sits: what it needs vs what it can govern",
+            grid_heatmap(demand_supply_grid(table), currency=currency),
+        ),
+        (
+            "From where pilots run today to where they should go",
+            flow_sankey(mode_flows(table), currency=currency),
+        ),
+        ("Verdicts", verdict_bars(verdict_counts(table), currency=currency)),
+        (
+            "What blocks the most pilots",
+            blocker_bars(top_blockers(blocker_summary(scored)), currency=currency),
+        ),
+    ]
+
+
 def summary_html(
     scored: ScoredPortfolio,
     *,
-    figures: Sequence[tuple[str, Any]] = (),
+    figures: Sequence[tuple[str, Any]] | None = None,
     portfolio: str = "",
     snapshot: str = "",
     filters: str = "",
@@ -88,31 +119,34 @@ def summary_html(
 ) -> str:
     """A complete HTML document summarising a scored portfolio, figures embedded inline.
 
-    `figures` are (title, plotly Figure) pairs; plotly.js is included once, inline.
+    `figures` are (title, plotly Figure) pairs, `summary_figures(scored)` when not given;
+    plotly.js is included once, inline. `filters` is the filters in words (`filters_text`).
     """
     table = scored.table
+    currency = scored.profile.currency
+    figures = summary_figures(scored) if figures is None else figures
     figures_head = headline(table)
     when = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     counts = verdict_counts(table)
     verdict_rows = "".join(
-        f'<tr><td><span class="chip" style="background:{VERDICT_COLOURS[v]}"></span>{_e(label)}</td>'
-        f'<td class="num">{p:,}</td><td class="num">{_e(_money(val))}</td></tr>'
-        for v, label, p, val in counts[["verdict", "label", "pilots", "monthly_value"]].itertuples(
-            index=False
-        )
+        f'<tr><td><span class="chip" style="background:{VERDICT_COLOURS[v]}"></span>{_e(verdict_label(v))}</td>'
+        f'<td class="num">{count(p)}</td><td class="num">{_e(money(val, currency))}</td></tr>'
+        for v, p, val in counts[["verdict", "pilots", "monthly_value"]].itertuples(index=False)
     )
     shares = "".join(
-        f"<tr><td>{_e(OPTION_LABELS.get(option, option.replace('_', ' ').capitalize()))}</td>"
-        f'<td class="num">{share:.0%}</td></tr>'
+        f'<tr><td>{_e(option_label(option))}</td><td class="num">{percent(share)}</td></tr>'
         for option, share in figures_head.option_share.items()
     )
     blockers = top_blockers(blocker_summary(scored), n=8)
     blocker_table = _table(
         pd.DataFrame(
             {
-                "Gate": blockers["label"],
-                "Pilots blocked": blockers["pilots_blocked"],
-                "Monthly value blocked": [_money(v) for v in blockers["value_blocked"]],
+                "Gate": [
+                    option_gate_label(o, p)
+                    for o, p in zip(blockers["option"], blockers["phrase"], strict=True)
+                ],
+                "Pilots blocked": [count(v) for v in blockers["pilots_blocked"]],
+                "Monthly value blocked": [money(v, currency) for v in blockers["value_blocked"]],
             }
         ),
         numeric=("Pilots blocked", "Monthly value blocked"),
@@ -122,14 +156,14 @@ def summary_html(
     action_table = _table(
         pd.DataFrame(
             {
-                "Pilot": action["name"].astype(object),
-                "Owner": action["owner"].astype(object),
-                "Verdict": action["verdict"].astype(object).map(VERDICT_LABELS),
-                "Monthly value": [_money(v) if v == v else "—" for v in action["monthly_value"]],
-                "Next step": action["next_step"].astype(object),
+                column_label("name"): action["name"].astype(object),
+                column_label("owner"): [value_label("owner", v) for v in action["owner"]],
+                column_label("verdict"): [verdict_label(v) for v in action["verdict"]],
+                column_label("monthly_value"): [money(v, currency) for v in action["monthly_value"]],
+                column_label("next_step"): action["next_step"].astype(object),
             }
         ),
-        numeric=("Monthly value",),
+        numeric=(column_label("monthly_value"),),
     )
     meta = [
         f"Profile {_e(scored.profile.label)} ({_e(scored.profile.content_hash)})",
@@ -149,15 +183,15 @@ def summary_html(
 <h1>{title}</h1>
 <p class="meta">{" · ".join(meta)}</p>
 <div class="figures">
-<div class="figure"><div class="value">{figures_head.pilots:,}</div><div class="label">Pilots</div></div>
-<div class="figure"><div class="value">{figures_head.ready_to_promote:,}</div><div class="label">Ready to promote</div></div>
-<div class="figure"><div class="value">{figures_head.at_risk:,}</div><div class="label">At risk</div></div>
-<div class="figure"><div class="value">{_e(_money(figures_head.value_at_stake))}</div>
-<div class="label">Value at stake a month (of {_e(_money(figures_head.total_value))})</div></div>
+<div class="figure"><div class="value">{count(figures_head.pilots)}</div><div class="label">Pilots</div></div>
+<div class="figure"><div class="value">{count(figures_head.ready_to_promote)}</div><div class="label">Ready to promote</div></div>
+<div class="figure"><div class="value">{count(figures_head.at_risk)}</div><div class="label">At risk</div></div>
+<div class="figure"><div class="value">{_e(money(figures_head.value_at_stake, currency))}</div>
+<div class="label">Value at stake a month (of {_e(money(figures_head.total_value, currency))})</div></div>
 </div>
 <h2>Verdicts</h2>
 <table><thead><tr><th>Verdict</th><th>Pilots</th><th>Monthly value</th></tr></thead><tbody>{verdict_rows}</tbody></table>
-<h2>Recommended option now</h2>
+<h2>Recommended option now (share of pilots)</h2>
 <table><thead><tr><th>Option</th><th>Share of pilots</th></tr></thead><tbody>{shares}</tbody></table>
 <h2>What blocks the most pilots</h2>
 {blocker_table}
@@ -168,4 +202,4 @@ def summary_html(
 """
 
 
-__all__ = ["summary_html"]
+__all__ = ["summary_figures", "summary_html"]

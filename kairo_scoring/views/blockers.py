@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kairo_scoring.schema import OPTION_LABELS
 from kairo_scoring.scoring import ScoredPortfolio
 
 
@@ -17,13 +16,10 @@ def blocking_matrix(scored: ScoredPortfolio) -> tuple[np.ndarray, np.ndarray]:
     return scored.blocking, scored.blocking_unknown
 
 
-def gate_label(option: str, rule: str) -> str:
-    return f"{OPTION_LABELS[option]}: {rule}"
-
-
 def blocker_summary(scored: ScoredPortfolio) -> pd.DataFrame:
     """Per gate: how many pilots it blocks (and how many only because a value is unknown)
-    and how much monthly value those pilots carry, most pilots first."""
+    and how much monthly value those pilots carry, most pilots first. `rule` is the gate's
+    compact rule, `phrase` the gate in words (`Gate.phrase`)."""
     blocked, unknown = blocking_matrix(scored)
     value = scored.table["monthly_value"].astype("float64").fillna(0.0).to_numpy()
     pilots_blocked = blocked.sum(axis=0)
@@ -35,7 +31,7 @@ def blocker_summary(scored: ScoredPortfolio) -> pd.DataFrame:
                 "gate": j,
                 "option": gate.option,
                 "rule": gate.describe(),
-                "label": gate_label(gate.option, gate.describe()),
+                "phrase": gate.phrase(),
                 "pilots_blocked": int(pilots_blocked[j]),
                 "pilots_unknown": int(pilots_unknown[j]),
                 "value_blocked": float(value[blocked[:, j]].sum()),
@@ -43,7 +39,7 @@ def blocker_summary(scored: ScoredPortfolio) -> pd.DataFrame:
         )
     out = pd.DataFrame(
         rows,
-        columns=["gate", "option", "rule", "label", "pilots_blocked", "pilots_unknown", "value_blocked"],
+        columns=["gate", "option", "rule", "phrase", "pilots_blocked", "pilots_unknown", "value_blocked"],
     )
     return out.sort_values(
         ["pilots_blocked", "value_blocked", "gate"], ascending=[False, False, True]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from kairo_scoring.schema import NOT_READY, OPTIONS, UNDECIDED, VERDICT_LABELS, VERDICTS
+from kairo_scoring.schema import NOT_READY, OPTIONS, UNDECIDED, VERDICTS
 
 # Verdicts whose pilots hold value that is exposed (run ungoverned) or held back (blocked,
 # not ready, undecided): the "value at stake" an executive should act on.
@@ -57,7 +57,6 @@ def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "verdict": list(VERDICTS),
-            "label": [VERDICT_LABELS[v] for v in VERDICTS],
             "pilots": [int(pilots.get(v, 0)) for v in VERDICTS],
             "monthly_value": [float(values.get(v, 0.0)) for v in VERDICTS],
         }

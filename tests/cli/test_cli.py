@@ -9,6 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from kairo_scoring import is_known_column, option_label
 from kairo_scoring.cli import main
 from tests.conftest import REPO
 
@@ -31,14 +32,20 @@ def test_score_writes_input_columns_plus_decisions(tmp_path, capsys, suffix):
     }[suffix]()
     original = pd.read_excel(SAMPLE, engine="calamine")
     assert len(scored) == len(original) == 80
+    printed = capsys.readouterr().out
+    assert "Verdict:" in printed and "Recommended option:" in printed and "Promote" in printed
+    if suffix == ".xlsx":  # for people: labels, not codes (issue 9); the source's own headers kept
+        assert {c for c in original.columns if not is_known_column(c)} <= set(scored.columns)
+        assert {"Verdict", "Recommended now", "Next step", "Shared assets"} <= set(scored.columns)
+        options = {option_label(o) for o in (*OPTION_VALUES, "not_ready", "undecided")}
+        assert set(scored["Recommended now"]) <= options
+        return
     assert set(original.columns) | REQUIRED_COLUMNS <= set(scored.columns)
     # 'undecided': the unknown answers leave the recommendation open (tests/scoring/test_scoring_undecided.py)
     assert set(scored["recommended"].dropna()) <= OPTION_VALUES | {"not_ready", "undecided"}
     assert set(scored["demand"].dropna()) <= OPTION_VALUES
     assert set(scored["target"].dropna()) <= OPTION_VALUES
     assert set(scored["profile"]) == {"default"}
-    printed = capsys.readouterr().out
-    assert "Verdict:" in printed and "Recommended option:" in printed and "promote" in printed
 
 
 def test_score_with_a_custom_profile_records_it(tmp_path):
@@ -155,3 +162,40 @@ def test_template_writes_a_register_with_dropdowns(tmp_path):
     assert headers[:2] == ["pilot_id", "name"] or "name" in headers
     assert sheet.data_validations.dataValidation, "enumerated and 1-5 fields have dropdowns"
     assert len(book.sheetnames) >= 2
+
+
+def test_report_writes_the_export_page_s_summary_self_contained(tmp_path, capsys):
+    import re
+
+    output = tmp_path / "summary.html"
+    assert main(["report", str(SAMPLE), "-o", str(output)]) == 0
+    html = output.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "Plotly" in html
+    assert html.count('class="chart"') == 4  # the summary builds its own figures
+    assert "Keep piloting" in html and "USD " in html
+    # nothing is fetched: plotly.js is inline, and no element outside the scripts points away
+    # (the browser check is tests/security/test_no_outside_requests.py)
+    assert "<script src=" not in html and "<link" not in html
+    markup = re.sub(r"<script.*?</script>", "", html, flags=re.S)
+    assert not re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", markup)
+    assert "Wrote" in capsys.readouterr().out
+
+
+def test_report_reads_the_latest_snapshot_of_a_store(tmp_path):
+    db = tmp_path / "kairo.duckdb"
+    assert main(["import", str(SAMPLE), "--db", str(db), "--portfolio", "Q3"]) == 0
+    output = tmp_path / "summary.html"
+    assert main(["report", "--db", str(db), "--portfolio", "Q3", "-o", str(output)]) == 0
+    html = output.read_text(encoding="utf-8")
+    assert "Portfolio triage: Q3" in html and "#1 · " in html
+
+
+def test_report_refuses_what_it_cannot_do(tmp_path, capsys):
+    db = tmp_path / "kairo.duckdb"
+    assert main(["import", str(SAMPLE), "--db", str(db), "--portfolio", "Q3"]) == 0
+    assert main(["report", "--db", str(db), "--portfolio", "Q4", "-o", str(tmp_path / "s.html")]) == 2
+    assert "--portfolio" in capsys.readouterr().err
+    assert main(["report", str(SAMPLE), "-o", str(tmp_path / "s.pdf")]) == 2
+    assert ".html" in capsys.readouterr().err
+    assert main(["report", "-o", str(tmp_path / "s.html")]) == 2
+    assert "--db" in capsys.readouterr().err

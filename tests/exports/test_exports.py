@@ -18,7 +18,7 @@ from kairo_scoring.exports import (
     export_csv,
     export_xlsx,
     neutralise_formulas,
-    ordered_columns,
+    people_frame,
     write_outputs,
     write_scored,
 )
@@ -57,7 +57,7 @@ def test_xlsx_holds_no_formula_and_quote_prefixes_risky_text(hostile_result):
     assert formulas == []
     pilots = book["Pilots"]
     headers = [c.value for c in pilots[1]]
-    name_col = headers.index("name") + 1
+    name_col = headers.index("Name") + 1
     for row, _text in enumerate(HOSTILE, start=2):
         cell = pilots.cell(row=row, column=name_col)
         assert cell.data_type == "s"
@@ -71,18 +71,19 @@ def test_xlsx_is_formatted_for_reading(hostile_result):
     assert pilots.freeze_panes == "A2"
     assert pilots.auto_filter.ref is not None
     headers = [c.value for c in pilots[1]]
+    # Headed by labels, not codes (issue 9: the xlsx is for people; the csv keeps the codes).
     assert headers[:9] == [
-        "pilot_id", "name", "business_unit", "owner", "stage", "current_mode", "recommended", "target", "verdict",
+        "Pilot ID", "Name", "Business unit", "Owner", "Stage", "Current mode", "Recommended now", "Target", "Verdict",
     ]  # fmt: skip
     assert len(pilots.conditional_formatting) >= 1  # verdict colours
-    long_cell = pilots.cell(row=len(HOSTILE) + 2, column=headers.index("business_unit") + 1).value
+    long_cell = pilots.cell(row=len(HOSTILE) + 2, column=headers.index("Business unit") + 1).value
     assert len(long_cell) == 32_767
     summary = {r[0].value: r[1].value for r in book["Summary"].iter_rows(min_row=2)}
     verdicts = hostile_result.table["verdict"].value_counts()
     assert summary["Promote"] == verdicts.get("promote", 0)
     assert sum(summary.values()) == len(hostile_result.table)
     profile_rows = {(r[0].value, r[1].value): r[2].value for r in book["Profile"].iter_rows(min_row=2)}
-    assert profile_rows[("Profile", "content hash")] == hostile_result.profile.content_hash
+    assert profile_rows[("Profile", "Content hash")] == hostile_result.profile.content_hash
 
 
 def test_csv_prefixes_every_risky_cell_with_an_apostrophe(hostile_result):
@@ -114,7 +115,8 @@ def test_write_scored_puts_rejected_rows_beside_a_csv(tmp_path, hostile_result):
 
 def test_xlsx_reads_back_the_same_values_as_the_table(hostile_result):
     # calamine decodes Excel's _xHHHH_ escapes of control characters as Excel does; openpyxl does not.
-    table = hostile_result.table[ordered_columns(hostile_result.table)]
+    # The workbook holds what people_frame shows (labels, rounded scores), cell for cell.
+    table = people_frame(hostile_result.table, hostile_result.profile)
     data = export_xlsx(hostile_result.table, hostile_result.profile)
     read = pd.read_excel(io.BytesIO(data), sheet_name="Pilots", engine="calamine", dtype=object)
     assert list(read.columns) == list(table.columns) and len(read) == len(table)
@@ -196,3 +198,39 @@ def test_every_markup_payload_reads_back_as_typed_text_from_xlsx_and_csv():
     assert [c.hyperlink for row in book["Pilots"].iter_rows() for c in row if c.hyperlink] == []
     rows = list(csv.DictReader(io.StringIO(export_csv(result.table).decode("utf-8-sig"), newline="")))
     assert [row["name"] for row in rows] == [p if not p.startswith("=") else "'" + p for p in payloads]
+
+
+def test_the_xlsx_for_people_shows_labels_and_rounded_numbers():
+    # issue 9: codes and 16.66666666666667 stayed in the workbook; they stay only in the csv.
+    result = score(sample_portfolio())
+    book = openpyxl.load_workbook(io.BytesIO(export_xlsx(result.table, result.profile)))
+    pilots = book["Pilots"]
+    headers = [c.value for c in pilots[1]]
+    assert "Monthly value (USD)" in headers and "Recommended now" in headers and "Shared assets" in headers
+    codes = {"not_ready", "needs_data", "shared_workspace", "api_pipeline", "assisted_desktop", "at_risk"}
+    texts = [c.value for row in pilots.iter_rows(min_row=2) for c in row if isinstance(c.value, str)]
+    assert not [t for t in texts if any(code in t for code in codes)][:5]
+    assert "unknown" in texts  # a missing answer reads unknown, not blank or None
+    for name in ("Readiness", "Completeness", "Fit: Shared AI workspace"):
+        col = headers.index(name)
+        numbers = [r[col].value for r in pilots.iter_rows(min_row=2) if isinstance(r[col].value, float | int)]
+        assert numbers and all(float(n).is_integer() for n in numbers), name
+    verdicts = {r[headers.index("Verdict")].value for r in pilots.iter_rows(min_row=2)}
+    assert verdicts <= {
+        "At risk",
+        "Not ready",
+        "Simplify",
+        "Promote",
+        "Build readiness",
+        "Hold",
+        "Needs data",
+    }
+    blockers = [r[headers.index("What blocks it")].value for r in pilots.iter_rows(min_row=2)]
+    assert any(b and "at least" in b for b in blockers)
+    summary_header = [c.value for c in book["Summary"][1]]
+    assert summary_header == ["Verdict", "Pilots", "Monthly value (USD)"]
+    gates = [r[2].value for r in book["Profile"].iter_rows(min_row=2) if r[0].value == "Gate"]
+    assert "Shared assets at least 3" in gates
+    # the csv keeps the codes for other tools
+    text = export_csv(result.table).decode("utf-8-sig")
+    assert "shared_workspace" in text and "verdict" in text.splitlines()[0]

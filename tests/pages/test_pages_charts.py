@@ -6,20 +6,23 @@ import plotly.graph_objects as go
 import pytest
 
 from kairo_scoring import (
+    VERDICT_COLOURS,
     blocker_summary,
     compare_snapshots,
     demand_supply_grid,
     generate_portfolio,
     mode_flows,
     placement_points,
+    present,
     sample_portfolio,
     score,
     top_blockers,
     verdict_counts,
+    verdict_label,
     verdict_trend,
 )
-from ui import charts
-from ui.palette import VERDICT_COLOUR, verdict_label
+
+charts = present.figures
 
 
 @pytest.fixture(scope="module", params=[80, 3000])
@@ -60,7 +63,7 @@ def test_every_chart_is_a_valid_plotly_figure(scored):
 
 def test_verdict_colours_are_the_palette_everywhere(scored):
     figures = _figures(scored)
-    expected = {verdict_label(v): colour for v, colour in VERDICT_COLOUR.items()}
+    expected = {verdict_label(v): colour for v, colour in VERDICT_COLOURS.items()}
     for name in ("grid", "triangle", "trend"):
         for trace in figures[name].data:
             assert trace.marker.color == expected[trace.name], (name, trace.name)

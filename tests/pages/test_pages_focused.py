@@ -49,7 +49,8 @@ def test_messy_upload_shows_the_validation_report_and_saves_a_snapshot(app, stor
         "not_a_number": 1,
         "no_id_column": 1,
     }
-    assert any("rejected rows" in b.label for b in app.get("download_button"))
+    # one row: singular (issue 9: it said "Download the 1 rejected rows")
+    assert any(b.label == "Download the 1 rejected row (csv)" for b in app.get("download_button"))
 
     app.text_input(key="intake_portfolio").set_value("Messy register")
     app.run()
@@ -87,7 +88,8 @@ def test_selecting_a_row_opens_the_pilot(app):
     assert [t.value for t in app.title] == ["Pilot"]
     assert app.session_state["pilot_id"] == first["pilot_id"]
     assert app.selectbox(key="pilot_pick").value == first["pilot_id"]
-    assert {"Readiness", "Completeness", "Runs today as", "Recommended now", "Target"} <= set(metrics(app))
+    # "Current mode": the field's one label (the what-if input says so too; issue 9: one name, one thing)
+    assert {"Readiness", "Completeness", "Current mode", "Recommended now", "Target"} <= set(metrics(app))
 
 
 def test_a_what_if_flips_the_verdict_without_changing_stored_data(store_path):
@@ -111,7 +113,8 @@ def test_a_what_if_flips_the_verdict_without_changing_stored_data(store_path):
     assert shown["Verdict as recorded"] == "At risk"
     assert shown["Verdict in the what-if"] == "Hold"
     changed = at.dataframe[-1].value
-    assert {"controls", "exception_governance", "verdict"} <= set(changed["what"])
+    # by their labels, not their codes (issue 9)
+    assert {"Controls", "Exception governance", "Verdict"} <= set(changed["what"])
     with PortfolioStore(store_path) as store:
         latest = store.latest_snapshot_id("Sample portfolio")
         stored = store.load_pilots(latest).set_index("pilot_id")
@@ -155,13 +158,14 @@ def test_history_compares_the_two_sample_snapshots(app):
     assert int(shown["Promoted"]) > 0
     all_pilots = app.dataframe[-1].value
     assert isinstance(all_pilots, pd.DataFrame)
+    # shown by label (issue 9)
     assert set(all_pilots["movement"]) <= {
-        "promoted",
-        "slipped",
-        "added",
-        "removed",
-        "unchanged",
-        "undecided",
+        "Promoted",
+        "Slipped",
+        "Added",
+        "Removed",
+        "Unchanged",
+        "Undecided",
     }
     assert len(all_pilots) == 83
 

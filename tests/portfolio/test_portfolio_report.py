@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from kairo_scoring import score
-from kairo_scoring.report import summary_html
+from kairo_scoring import score, summary_figures, summary_html
 from tests.portfolio.fixtures import four_pilots
 
 NASTY = '<script>alert("x")</script>'
@@ -27,6 +26,15 @@ def test_summary_is_self_contained_and_escapes_user_text():
 
 
 def test_summary_without_figures_is_small():
-    html = summary_html(score(four_pilots()))
+    html = summary_html(score(four_pilots()), figures=[])
     assert html.startswith("<!DOCTYPE html>") and len(html) < 100_000
     assert "At risk" in html
+
+
+def test_the_summary_builds_its_own_figures_in_the_profile_s_currency():
+    scored = score(four_pilots())
+    figures = summary_figures(scored)
+    assert [title for title, _ in figures][2:] == ["Verdicts", "What blocks the most pilots"]
+    html = summary_html(scored)  # the Export page and `kairo report` both call it so
+    assert html.count('class="chart"') == len(figures)
+    assert "USD " in html and "1.2M" not in html  # one money format, with the currency

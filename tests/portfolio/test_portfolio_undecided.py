@@ -8,7 +8,7 @@ import warnings
 import pandas as pd
 import pytest
 
-from kairo_scoring import compare_snapshots, headline, mode_flows, pilot_table, score, what_if
+from kairo_scoring import compare_snapshots, headline, label_values, mode_flows, pilot_table, score, what_if
 from tests.scoring.helpers import ALL_THREES, pilot
 
 
@@ -75,4 +75,5 @@ def test_what_if_shows_the_recommendation_turn_from_undecided(scored):
 
 def test_the_pilot_table_labels_an_undecided_recommendation(scored):
     rows, _ = pilot_table(scored.table)
-    assert rows.set_index("pilot_id")["recommended"].to_dict() == {"U": "Undecided", "N": "Not ready"}
+    shown = label_values(rows)  # "Keep piloting", not "Not ready": that is a verdict's name (issue 9)
+    assert shown.set_index("pilot_id")["recommended"].to_dict() == {"U": "Undecided", "N": "Keep piloting"}

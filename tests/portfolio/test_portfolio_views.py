@@ -14,6 +14,7 @@ from kairo_scoring import (
     demand_supply_grid,
     filter_choices,
     headline,
+    label_values,
     mode_flows,
     pilot_table,
     placement_points,
@@ -111,7 +112,7 @@ def test_mode_flows(scored):
 
 
 def test_blockers_count_pilots_and_value(scored):
-    summary = blocker_summary(scored).set_index("label")
+    summary = blocker_summary(scored).set_index(["option", "rule"])
     # C (value 3000) cannot govern the API pipeline it runs on: five API gates fail (medium risk:
     # the high/critical gates do not apply; integration_readiness 3 passes).
     for rule in (
@@ -121,12 +122,17 @@ def test_blockers_count_pilots_and_value(scored):
         "controls ≥ 4",
         "ownership ≥ 4",
     ):
-        row = summary.loc[f"API workflow pipeline: {rule}"]
+        row = summary.loc[("api_pipeline", rule)]
         assert (row["pilots_blocked"], row["value_blocked"]) == (1, 3000.0)
-    assert summary.loc["API workflow pipeline: integration_readiness ≥ 3", "pilots_blocked"] == 0
+    assert summary.loc[("api_pipeline", "integration_readiness ≥ 3"), "pilots_blocked"] == 0
+    # each gate also in words, for people (issue 9: no field codes in front of people)
+    assert (
+        summary.loc[("api_pipeline", "integration_readiness ≥ 3"), "phrase"]
+        == "Integration readiness at least 3"
+    )
     # D is blocked by the three assisted desktop gates that apply at low risk; its value is unknown.
     for rule in ("process_maturity ≥ 2", "ownership ≥ 2", "value_evidence ≥ 3"):
-        row = summary.loc[f"Assisted desktop workflow: {rule}"]
+        row = summary.loc[("assisted_desktop", rule)]
         assert (row["pilots_blocked"], row["value_blocked"]) == (1, 0.0)
     assert summary["pilots_blocked"].sum() == 8
     assert summary["pilots_unknown"].sum() == 0
@@ -200,8 +206,9 @@ def test_pilot_table_is_sorted_by_value_and_truncated(scored):
     rows, truncated = pilot_table(scored.table, limit=3)
     assert truncated
     assert rows["pilot_id"].tolist() == ["C", "A", "B"]
-    assert rows.loc[0, "verdict"] == "At risk"
-    assert rows.loc[0, "recommended"] == "Shared AI workspace"
+    shown = label_values(rows)  # the view keeps codes; present names them
+    assert shown.loc[0, "verdict"] == "At risk"
+    assert shown.loc[0, "recommended"] == "Shared AI workspace"
 
 
 def test_the_view_modules_never_import_streamlit():
@@ -209,7 +216,7 @@ def test_the_view_modules_never_import_streamlit():
     import sys
 
     code = (
-        "import sys, kairo_scoring.views, kairo_scoring.present, kairo_scoring.report; "
+        "import sys, kairo_scoring.views, kairo_scoring.present, kairo_scoring.present.report; "
         "assert 'streamlit' not in sys.modules, 'streamlit was imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -93,7 +93,7 @@ def test_import_into_a_store_held_by_another_process_exits_2_with_one_line(tmp_p
     lines = completed.stderr.strip().splitlines()
     assert lines == [
         f"kairo: The store kairo.duckdb is open in another program (pid {holder.pid}): "
-        "close it or choose another store path."
+        "close it or choose another store path (pass another --db)."
     ]
     assert completed.stdout == ""
     with PortfolioStore(store_path) as store:
@@ -229,7 +229,7 @@ def test_an_output_in_a_missing_folder_is_one_line_and_exit_2(tmp_path: Path, ar
     completed = _kairo(*args, cwd=tmp_path)
     assert completed.returncode == 2, completed.stderr
     assert completed.stderr == (
-        "kairo: folder missing/dir does not exist: create it or choose another output path\n"
+        "kairo: folder missing/dir does not exist: create it or choose another output path (pass another -o/--output).\n"
     )
     assert completed.stdout == "" and list(tmp_path.iterdir()) == []
 
@@ -262,7 +262,9 @@ def test_a_write_that_runs_out_of_space_leaves_the_old_file_and_no_partial_one(
     )
     assert completed.returncode == 2, completed.stderr
     assert completed.stderr.startswith(f"kairo: cannot write {output}: ")
-    assert completed.stderr.endswith("; free some space or choose another output path\n")
+    assert completed.stderr.endswith(
+        "; free some space or choose another output path (pass another -o/--output).\n"
+    )
     assert completed.stderr.count("\n") == 1 and "Traceback" not in completed.stderr
     assert _folder_listing(tmp_path) == before  # the old output intact, nothing else written
 
@@ -276,7 +278,7 @@ def test_a_full_disk_mid_write_is_one_line_naming_the_file(tmp_path: Path, capsy
     output = tmp_path / "scored.csv"
     assert main(["score", str(SAMPLE), "-o", str(output)]) == 2
     assert capsys.readouterr().err == (
-        f"kairo: cannot write {output}: No space left on device; free some space or choose another output path\n"
+        f"kairo: cannot write {output}: No space left on device; free some space or choose another output path (pass another -o/--output).\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
@@ -299,7 +301,7 @@ def test_a_refused_rename_keeps_the_old_file_and_says_what_to_do(
     )
     assert main(args) == 2
     assert capsys.readouterr().err == (
-        f"kairo: cannot write {target}: Permission denied; choose a folder you can write to\n"
+        f"kairo: cannot write {target}: Permission denied; choose a folder you can write to (pass another -o/--output).\n"
     )
     assert [p.name for p in tmp_path.iterdir()] == [output] and target.read_bytes() == b"the previous version"
 
@@ -309,7 +311,7 @@ def test_a_folder_that_refuses_new_files_is_one_line(tmp_path: Path) -> None:
     assert completed.returncode == 2
     assert completed.stderr.startswith("kairo: cannot write /proc/template.xlsx: ")
     assert (
-        completed.stderr.endswith("; choose a folder you can write to\n")
+        completed.stderr.endswith("; choose a folder you can write to (pass another -o/--output).\n")
         and completed.stderr.count("\n") == 1
     )
 

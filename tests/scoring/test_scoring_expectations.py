@@ -119,7 +119,8 @@ def test_missing_fields_name_what_the_decision_hinges_on(scored):
     assert table.loc["needs_ownership", "missing_fields"] == "ownership"
     assert table.loc["needs_risk", "missing_fields"] == "risk_level"
     assert table.loc["promote_despite_unknowns", "missing_fields"] == ""
-    assert table.loc["needs_volume", "next_step"] == "Fill in monthly_volume: the decision depends on them."
+    # next steps name fields by their labels (issue 9); missing_fields keeps the codes
+    assert table.loc["needs_volume", "next_step"] == "Fill in monthly volume: the decision depends on them."
 
 
 def test_blockers_list_the_gates_between_supply_and_target(scored):
@@ -150,15 +151,15 @@ def test_next_steps_are_actionable_sentences(scored):
     )
     assert table.loc["build_readiness", "next_step"] == (
         "Stay on a shared AI workspace; to reach an API workflow pipeline it needs "
-        "process_maturity ≥ 4 (and 4 more gates)."
+        "process maturity at least 4 (and 4 more gates)."
     )
     assert table.loc["at_risk_desktop", "next_step"] == (
         "Runs as an assisted desktop workflow but cannot govern any option yet: "
-        "meet value_evidence ≥ 3 first, or pause it."
+        "meet value evidence at least 3 first, or pause it."
     )
     assert table.loc["at_risk_high", "next_step"] == (
         "Runs as an API workflow pipeline but can govern only a shared AI workspace: "
-        "meet controls ≥ 5 when risk ≥ high first, or step back to a shared AI workspace."
+        "meet controls at least 5 when risk is high or above first, or step back to a shared AI workspace."
     )
 
 

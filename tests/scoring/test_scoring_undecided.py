@@ -159,8 +159,9 @@ def test_the_cli_prints_undecided_not_not_ready(tmp_path, capsys):
     assert main(["score", str(source), "-o", str(tmp_path / "out.csv")]) == 0
     printed = capsys.readouterr().out.splitlines()
     options = printed[printed.index("Recommended option:") + 1 :]
-    assert any(line.split() == ["not_ready", "0"] for line in options)
-    assert any(line.split() == ["undecided", "40"] for line in options)
+    # printed by label (issue 9): the not_ready recommendation reads "Keep piloting"
+    assert any(line.split() == ["Keep", "piloting", "0"] for line in options)
+    assert any(line.split() == ["Undecided", "40"] for line in options)
     written = pd.read_csv(tmp_path / "out.csv", encoding="utf-8-sig")
     assert set(written["recommended"]) == {UNDECIDED}
     assert set(written["recommended_lightest"]) == {NOT_READY}

@@ -76,11 +76,11 @@ def test_the_printable_summary_requests_no_other_host(page: Page, tmp_path, outs
         mode_flows,
         sample_portfolio,
         score,
+        summary_html,
         top_blockers,
         verdict_counts,
     )
-    from kairo_scoring.report import summary_html
-    from ui import charts
+    from kairo_scoring.present import figures as charts
 
     scored = score(sample_portfolio())
     table = scored.table

@@ -229,13 +229,13 @@ def hostile_figures() -> dict[str, object]:
         verdict_counts,
         verdict_trend,
     )
-    from ui import charts
+    from kairo_scoring.present import figures as charts
 
     scored = _hostile_scored()
     table = scored.table
     placement = placement_points(table)
     blockers = top_blockers(blocker_summary(scored)).reset_index(drop=True)
-    blockers["rule"] = [FIGURE_PAYLOADS[i % len(FIGURE_PAYLOADS)] for i in range(len(blockers))]
+    blockers["phrase"] = [FIGURE_PAYLOADS[i % len(FIGURE_PAYLOADS)] for i in range(len(blockers))]
     contributions = scored.contributions([table["pilot_id"].iloc[0]]).copy()
     contributions["dimension"] = LINK
     dims = {payload: 50.0 for payload in FIGURE_PAYLOADS}
@@ -278,7 +278,7 @@ def figures() -> dict[str, object]:
 
 
 def test_no_user_markup_reaches_any_figure(figures):
-    from ui.charts import plain
+    from kairo_scoring.present.figures import figure_text as plain
 
     for name, figure in figures.items():
         strings = _strings(figure.to_plotly_json())
@@ -296,7 +296,7 @@ def test_no_user_markup_reaches_any_figure(figures):
 def test_plain_escapes_markup_once_and_plotly_shows_it_as_typed():
     import html
 
-    from ui.charts import plain
+    from kairo_scoring.present.figures import figure_text as plain
 
     for payload in FIGURE_PAYLOADS:
         escaped = plain(payload)
@@ -328,7 +328,7 @@ class _Elements(HTMLParser):
 
 
 def test_the_html_summary_with_its_charts_carries_no_live_user_markup(figures):
-    from kairo_scoring.report import summary_html
+    from kairo_scoring import summary_html
 
     document = summary_html(
         _hostile_scored(),
@@ -339,7 +339,7 @@ def test_the_html_summary_with_its_charts_carries_no_live_user_markup(figures):
     )
     from plotly.io.json import to_json_plotly
 
-    from ui.charts import plain
+    from kairo_scoring.present.figures import figure_text as plain
 
     for payload in FIGURE_PAYLOADS:
         assert payload not in document, payload
