@@ -298,6 +298,11 @@ def score(pilots: pd.DataFrame, profile: Profile | str | None = None) -> ScoredP
     added["profile_version"] = np.full(n, profile.version, np.int32)
     added["profile_hash"] = pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[profile.content_hash])
     ordered = {c: added[c] for c in (*(dimension_column(d) for d in profile.dimensions), *DECISION_COLUMNS)}
+    # Scoring an already scored table (a stored or exported one) replaces its old results
+    # instead of keeping them beside the new ones as duplicate columns.
+    stale = [c for c in ordered if c in frame.columns]
+    if stale:
+        frame = frame.drop(columns=stale)
     # copy=False: the new arrays are ours; consolidating them into one block would copy ~100 MB per million pilots.
     table = pd.concat([frame, pd.DataFrame(ordered, index=frame.index, copy=False)], axis=1)
     return ScoredPortfolio(table, status.T, profile, failed.T, unknown.T)

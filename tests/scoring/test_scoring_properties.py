@@ -144,3 +144,10 @@ def test_any_pilot_scored_alone_equals_its_row_in_a_10000_pilot_portfolio(size):
     for position in picks:
         alone = score(portfolio.iloc[[position]]).table.iloc[0]
         assert comparable(alone) == comparable(table.iloc[position])
+
+
+def test_scoring_a_scored_table_again_gives_the_same_table():
+    first = score(generate_portfolio(500, seed=3)).table
+    again = score(first).table
+    assert list(again.columns) == list(first.columns)  # no duplicate "verdict", "recommended", …
+    pd.testing.assert_frame_equal(again, first)
