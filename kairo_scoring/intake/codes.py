@@ -115,6 +115,18 @@ class IssueCode(_Documented):
         "left out of the derived score (the other answers still count). Answer yes or no, or "
         "add the answer to the mapping's values.",
     )
+    AMBIGUOUS_NUMBER = (
+        "ambiguous_number",
+        "A number such as 1.000 or 1,500 that reads 1000× apart with a decimal point or a decimal "
+        "comma, in a column whose other values do not settle which one it uses (none, or both, "
+        "occur); set to unknown. Write it unambiguously (1000, or 1.000,00 / 1,000.00).",
+    )
+    UNDECODABLE_TEXT = (
+        "undecodable_text",
+        "The cell holds bytes that are not valid in the file's encoding (UTF-8): each is shown as "
+        "\ufffd and the rest of the file is read as UTF-8. Retype the cell, or save the file as "
+        'UTF-8 ("CSV UTF-8" in Excel), and import it again.',
+    )
     LIKELY_DUPLICATE = (
         "likely_duplicate",
         "The same name and business unit as an earlier row; both rows are kept, with different "
@@ -156,6 +168,12 @@ class IssueCode(_Documented):
         "derived_id",
         "The ID cell is empty, so a stable ID was derived from name and business unit (the same "
         "on every import). Type an ID if the name or unit may change.",
+    )
+    LEGACY_ENCODING = (
+        "legacy_encoding",
+        "The csv is not UTF-8 (its non-ASCII bytes form no UTF-8 character) and was read as "
+        "Windows cp1252 (or Latin-1); the sentence says why. If accents look wrong, save the file "
+        'as UTF-8 ("CSV UTF-8" in Excel) and import it again.',
     )
     NO_ID_COLUMN = (
         "no_id_column",

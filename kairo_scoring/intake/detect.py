@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from kairo_scoring.errors import IntakeError
+from kairo_scoring.errors import IntakeError, Remedy
 from kairo_scoring.intake.mapping import (
     MappingProfile,
     apply_overrides,
@@ -19,6 +19,8 @@ from kairo_scoring.intake.mapping import (
 from kairo_scoring.intake.readers import RawSheet, Workbook
 from kairo_scoring.intake.table import find_header_row, header_labels
 from kairo_scoring.schema import CANONICAL_COLUMNS
+
+DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "pipes"}
 
 # Sheets that hold answer lists, notes or instructions rather than the register itself.
 LOOKUP_SHEET = re.compile(
@@ -78,21 +80,46 @@ def choose_sheet(
     lookup/notes sheet (or is hidden) only wins when nothing else qualifies; then the most
     recognised columns, then the most rows, then the first sheet."""
     if not workbook.sheets:  # a damaged workbook.xml can list none
-        raise IntakeError("The workbook has no worksheets: no header row or data found.")
+        raise IntakeError(
+            "The workbook has no worksheets: no header row or data found; open it in Excel, check that the "
+            "register is there and save it again."
+        )
     assessed = [(sheet, *_assess(sheet, profiles)) for sheet in workbook.sheets]
     candidates = tuple(candidate for _, _, candidate in assessed)
     if requested is not None:
         chosen = [item for item in assessed if item[0].name == requested]
         if not chosen:
             names = ", ".join(f"'{s.name}'" for s in workbook.sheets)
-            raise IntakeError(f"The workbook has no sheet named '{requested}'; sheets found: {names}")
+            raise IntakeError(
+                f"The workbook has no sheet named '{requested}'; sheets found: {names}. Choose one of them.",
+                remedy=Remedy.SHEET,
+            )
     else:
         chosen = sorted(assessed, key=lambda item: _preference(item[2]), reverse=True)
     sheet, header_index, candidate = chosen[0]
     if not sheet.rows:
         where = f"Sheet '{sheet.name}'" if sheet.name else "The file"
-        raise IntakeError(f"{where} is empty: no header row or data found.")
+        raise IntakeError(
+            f"{where} is empty: no header row or data found; choose another sheet or file.",
+            remedy=Remedy.SHEET,
+        )
+    if workbook.kind == "csv" and workbook.delimiter is None:
+        _refuse_glued_header(sheet.rows[header_index])
     return sheet, header_index, candidates
+
+
+def _refuse_glued_header(header: Sequence[object]) -> None:
+    """A csv read as one column whose header holds delimiters is a file whose delimiter could
+    not be decided: read as one column, every row would be one "pilot" of glued text."""
+    text = str(header[0]) if header else ""
+    found = [name for delimiter, name in DELIMITER_NAMES.items() if delimiter in text]
+    if found:
+        shown = text if len(text) <= 60 else text[:57] + "…"
+        raise IntakeError(
+            f"The file reads as one single column, but its header row ('{shown}') holds {' and '.join(found)}: "
+            "its rows do not split into the same number of cells on any delimiter. Save it again from the "
+            "spreadsheet as CSV (one delimiter, quoted cells) and import that file."
+        )
 
 
 def _preference(candidate: SheetCandidate) -> tuple[bool, bool, int, int]:

@@ -14,6 +14,7 @@ A profile is data (TOML), saved and reused by name:
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,7 +24,7 @@ from pathlib import Path
 import tomli_w
 
 from kairo_scoring import tomlsafe
-from kairo_scoring.errors import IntakeError, ProfileError
+from kairo_scoring.errors import IntakeError, ProfileError, Remedy
 from kairo_scoring.intake.normalize import normalize_header, normalize_key
 from kairo_scoring.schema import FIELD_BY_NAME
 
@@ -32,6 +33,8 @@ DERIVATION_KINDS: dict[str, str] = {
     "qualified_id": "inputs [namespace, local id]: the local id, prefixed with the namespace unless it already starts with it",
     "map": "one input's answer through the value map `values`",
     "practice_score": "1 + 4 × the mean credit (0–1, value map `values`) of the answered inputs, rounded half up",
+    "ladder": "the highest of `levels` whose `all` inputs are all done and, if it lists `any`, one of those "
+    "(done: credit 1 in the value map `values`); unknown when no level holds",
 }
 # How an [extras] column is typed: text as shown, a date (time of day dropped), a date and
 # time, a number, or a yes/no answer. Values that do not parse become unknown with a warning.
@@ -43,8 +46,22 @@ BUILTIN_PACKAGE = "kairo_scoring.intake"
 
 
 @dataclass(frozen=True)
+class Level:
+    """One level of a ``ladder`` derivation: it holds when every input in ``all`` is done and,
+    when ``any`` lists inputs, at least one of them is."""
+
+    level: int
+    all: tuple[str, ...] = ()
+    any: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Derivation:
-    """A canonical field computed from one or more source inputs."""
+    """A canonical field computed from one or more source inputs.
+
+    ``name`` says what it computes in words (``label`` falls back to the kind and inputs):
+    provenance names the derivation that produced each derived value.
+    """
 
     field: str
     kind: str
@@ -52,6 +69,13 @@ class Derivation:
     values: str = ""
     separator: str = " / "
     min_known: int = 1
+    name: str = ""
+    levels: tuple[Level, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The derivation's name, or "<kind> of <inputs>" when it has none."""
+        return self.name or f"{self.kind} of {', '.join(self.inputs)}"
 
 
 @dataclass(frozen=True)
@@ -81,8 +105,11 @@ def mapping_from_toml(text: str) -> MappingProfile:
     try:
         document = tomlsafe.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError("<document>", f"not valid TOML: {exc}") from exc
-    return _profile_from_document(document)
+        raise ProfileError("<document>", f"not valid TOML: {exc}", remedy=Remedy.MAPPING) from exc
+    try:
+        return _profile_from_document(document)
+    except ProfileError as exc:  # whoever passed this mapping can fix it or choose another
+        raise ProfileError(exc.key, exc.problem, remedy=Remedy.MAPPING) from None
 
 
 def mapping_to_toml(profile: MappingProfile) -> str:
@@ -102,7 +129,7 @@ def mapping_to_toml(profile: MappingProfile) -> str:
 
 
 def _derivation_document(derivation: Derivation) -> dict[str, object]:
-    return {
+    document: dict[str, object] = {
         "field": derivation.field,
         "kind": derivation.kind,
         "inputs": list(derivation.inputs),
@@ -110,6 +137,13 @@ def _derivation_document(derivation: Derivation) -> dict[str, object]:
         "separator": derivation.separator,
         "min_known": derivation.min_known,
     }
+    if derivation.name:
+        document["name"] = derivation.name
+    if derivation.levels:
+        document["levels"] = [
+            {"level": level.level, "all": list(level.all), "any": list(level.any)} for level in derivation.levels
+        ]
+    return document
 
 
 def list_mappings() -> tuple[str, ...]:
@@ -127,7 +161,9 @@ def load_mapping(name_or_path: str | Path) -> MappingProfile:
         return mapping_from_toml(path.read_text(encoding="utf-8"))
     raise ProfileError(
         "mapping",
-        f"no built-in mapping named '{name_or_path}' and no such file; built-ins: {', '.join(list_mappings())}",
+        f"no built-in mapping named '{name_or_path}' and no such file; choose a built-in "
+        f"({', '.join(list_mappings())}) or a mapping TOML file",
+        remedy=Remedy.MAPPING,
     )
 
 
@@ -184,6 +220,18 @@ def _derivation(entry: object, index: int) -> Derivation:
         values=_optional(entry, "values", str, ""),
         separator=_optional(entry, "separator", str, " / "),
         min_known=_optional(entry, "min_known", int, 1),
+        name=_optional(entry, "name", str, ""),
+        levels=tuple(_level(level, f"{key}.levels[{i}]") for i, level in enumerate(_list(entry, "levels"))),
+    )
+
+
+def _level(entry: object, key: str) -> Level:
+    if not isinstance(entry, Mapping):
+        raise ProfileError(key, "must be a table with level, all and any")
+    return Level(
+        level=_require(entry, "level", int, key),
+        all=tuple(_string_list(entry.get("all", []), f"{key}.all")),
+        any=tuple(_string_list(entry.get("any", []), f"{key}.any")),
     )
 
 
@@ -218,16 +266,35 @@ def _check_derivation(profile: MappingProfile, derivation: Derivation, key: str)
             raise ProfileError(
                 f"{key}.inputs", f"'{source}' is neither a [columns] target nor a canonical field"
             )
-    if derivation.kind in ("map", "practice_score") and derivation.values not in profile.values:
+    if derivation.kind in ("map", "practice_score", "ladder") and derivation.values not in profile.values:
         raise ProfileError(f"{key}.values", f"names no value map in [values]: '{derivation.values}'")
-    if derivation.kind == "practice_score":
+    if derivation.kind in ("practice_score", "ladder"):
         for answer, credit in profile.values[derivation.values].items():
             if credit != "" and not (isinstance(credit, int | float) and 0 <= credit <= 1):
                 raise ProfileError(
                     f"values.{derivation.values}.{answer}", "a practice credit is a number from 0 to 1"
                 )
+    if derivation.kind == "ladder":
+        _check_levels(derivation, key)
     if derivation.kind == "qualified_id" and len(derivation.inputs) != 2:
         raise ProfileError(f"{key}.inputs", "qualified_id takes exactly two inputs: namespace and local id")
+
+
+def _check_levels(derivation: Derivation, key: str) -> None:
+    if not derivation.levels:
+        raise ProfileError(f"{key}.levels", "a ladder needs at least one level")
+    spec = FIELD_BY_NAME[derivation.field]
+    if spec.kind != "score":
+        raise ProfileError(f"{key}.field", "a ladder derives a 1–5 field")
+    for index, level in enumerate(derivation.levels):
+        where = f"{key}.levels[{index}]"
+        if not 1 <= level.level <= 5:
+            raise ProfileError(f"{where}.level", "a level is a score from 1 to 5")
+        if not level.all and not level.any:
+            raise ProfileError(where, "lists no input in all or any")
+        for name in (*level.all, *level.any):
+            if name not in derivation.inputs:
+                raise ProfileError(where, f"'{name}' is not one of the derivation's inputs")
 
 
 def _answer_target(target: object, key: str) -> object:
@@ -299,25 +366,43 @@ def match_columns(headers: Sequence[str], profile: MappingProfile) -> dict[str, 
 def apply_overrides(
     matched: Mapping[str, str], overrides: Mapping[str, str], headers: Sequence[str], profile: MappingProfile
 ) -> dict[str, str]:
-    """The matched columns with the caller's edits applied (target → source column; "" unmaps)."""
+    """The matched columns with the caller's edits applied (target → source column; "" unmaps).
+
+    A source names a header exactly or, failing that, as the aliases do (case, spaces and
+    punctuation aside), so a column typed by hand finds the header a page would offer.
+    """
     targets = set(FIELD_BY_NAME) | set(profile.columns) | set(profile.extras)
     plan = dict(matched)
     for target, source in overrides.items():
         if target not in targets:
-            raise IntakeError(
-                f"Cannot map a column to '{target}': it is not a canonical field nor an input of mapping "
-                f"'{profile.name}'"
-            )
+            raise IntakeError(_unknown_target(target, targets, profile), remedy=Remedy.COLUMN)
         if not source:
             plan.pop(target, None)
             continue
-        if source not in headers:
-            raise IntakeError(
-                f"Column '{source}' (mapped to '{target}') is not in the file; columns found: "
-                f"{', '.join(headers)}"
-            )
-        plan[target] = source
+        plan[target] = _source_column(source, target, headers)
     return plan
+
+
+def _unknown_target(target: str, targets: set[str], profile: MappingProfile) -> str:
+    close = difflib.get_close_matches(target, sorted(targets), n=5, cutoff=0.6)
+    offer = f"close matches: {', '.join(close)}" if close else f"Kairo fields: {', '.join(FIELD_BY_NAME)}"
+    return (
+        f"Cannot map a column to '{target}': it is not a Kairo field nor an input of mapping "
+        f"'{profile.name}'; {offer}"
+    )
+
+
+def _source_column(source: str, target: str, headers: Sequence[str]) -> str:
+    if source in headers:
+        return source
+    alike = [h for h in headers if normalize_header(h) == normalize_header(source)]
+    if len(alike) == 1:
+        return alike[0]
+    raise IntakeError(
+        f"Column '{source}' (mapped to '{target}') is not in the file; columns found: "
+        f"{', '.join(headers) or 'none'}. Choose one of them.",
+        remedy=Remedy.COLUMN,
+    )
 
 
 def mapping_with_columns(

@@ -20,13 +20,14 @@ import re
 import zipfile
 import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import python_calamine
 
 from kairo_scoring.errors import IntakeError
+from kairo_scoring.intake.codes import IssueCode, Severity
 from kairo_scoring.intake.limits import MIB, IntakeLimits
 from kairo_scoring.values import column_letter
 
@@ -75,12 +76,15 @@ class RawSheet:
 
 @dataclass(frozen=True)
 class Workbook:
-    """What a file held: its kind ("xlsx" or "csv"), its sheets, and csv encoding/delimiter."""
+    """What a file held: its kind ("xlsx", "xls", "xlsb", "ods" or "csv"), its sheets, for a
+    csv its encoding (and why) and delimiter, and the reader's notes for the issue report."""
 
     kind: str
     sheets: tuple[RawSheet, ...]
     encoding: str | None = None
     delimiter: str | None = None
+    notes: tuple[ReaderNote, ...] = ()
+    encoding_reason: str | None = None
 
 
 def load_bytes(source: bytes | str | Path, filename: str | None, limits: IntakeLimits) -> tuple[bytes, str]:
@@ -115,18 +119,17 @@ def read_workbook(data: bytes, name: str, limits: IntakeLimits) -> Workbook:
     """Sniff the content (not just the extension) and read every sheet."""
     suffix = Path(name).suffix.lower()
     if data.startswith(ZIP_MAGICS):
-        return Workbook("xlsx", read_xlsx(data, limits))
+        kind = _zip_kind(data)
+        if kind == "xlsx":
+            return Workbook("xlsx", read_xlsx(data, limits))
+        return Workbook(kind, read_zipped_legacy(data, kind, limits))
+    if data.startswith(OLE_MAGIC):
+        return Workbook("xls", read_xls(data, limits))
     _refuse_non_text(data, suffix)
     return read_csv(data, limits)
 
 
 def _refuse_non_text(data: bytes, suffix: str) -> None:
-    if data.startswith(OLE_MAGIC):
-        if ENCRYPTION_STREAM in data:
-            raise IntakeError(
-                "The workbook is password-protected: remove the password in Excel and try again."
-            )
-        raise IntakeError("This is an old binary Excel file (.xls): open it in Excel and save it as .xlsx.")
     for magic, what in FILE_SIGNATURES:
         if data.startswith(magic):
             raise IntakeError(f"The file is {what}, not a spreadsheet: use an .xlsx, .xlsm or .csv file.")
@@ -134,8 +137,11 @@ def _refuse_non_text(data: bytes, suffix: str) -> None:
         raise IntakeError(
             f"The file is named {suffix} but is not an Excel workbook (it is not a zip archive): open it in Excel and save it as .xlsx."
         )
-    if suffix == ".xls":
-        raise IntakeError("Old .xls files are not supported: open it in Excel and save it as .xlsx.")
+    if suffix in (".xls", ".xlsb", ".ods"):
+        raise IntakeError(
+            f"The file is named {suffix} but is not such a workbook: open it in its spreadsheet program and "
+            "save it again (as .xlsx, .ods or .csv)."
+        )
 
 
 # --- xlsx ------------------------------------------------------------------------------
@@ -144,11 +150,20 @@ def _refuse_non_text(data: bytes, suffix: str) -> None:
 def read_xlsx(data: bytes, limits: IntakeLimits) -> tuple[RawSheet, ...]:
     """Every sheet of an xlsx/xlsm, after the archive passed ``check_xlsx_archive``."""
     check_xlsx_archive(data, limits)
+    return _read_with_calamine(data, limits)
+
+
+def _read_with_calamine(data: bytes, limits: IntakeLimits) -> tuple[RawSheet, ...]:
+    """Every sheet, read by calamine once the format's own pre-scan bounded what it allocates."""
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         return tuple(_read_sheet(workbook, meta, limits) for meta in workbook.sheets_metadata)
     except IntakeError:
         raise
+    except python_calamine.PasswordError as exc:
+        raise IntakeError(
+            "The workbook is password-protected: remove the password in its spreadsheet program and try again."
+        ) from exc
     except Exception as exc:  # calamine raises several error types; the boundary makes them one
         raise IntakeError(f"The workbook cannot be read: {_first_line(exc)}") from exc
 
@@ -261,6 +276,7 @@ class _Cursor:
     row: int = 0
     col: int = 0
     in_data: bool = False
+    repeat: int = 1  # rows an .ods row element stands for
 
 
 def check_xlsx_extent(archive: zipfile.ZipFile, limits: IntakeLimits) -> None:
@@ -626,9 +642,7 @@ def _damaged_zip(exc: BaseException) -> IntakeError:
 
 def _check_members(members: list[zipfile.ZipInfo], limits: IntakeLimits) -> None:
     names = {m.filename for m in members}
-    if "xl/workbook.bin" in names:
-        raise IntakeError("Binary workbooks (.xlsb) are not supported: save it as .xlsx.")
-    if "xl/workbook.xml" not in names:
+    if not names & {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}:
         raise IntakeError(
             "The file is a zip archive but not an Excel workbook (no xl/workbook.xml): use an .xlsx, .xlsm or .csv file."
         )
@@ -729,20 +743,337 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
+# --- .xls, .xlsb, .ods: calamine reads them; each is bounded first by a scan of its own ------
+# calamine sizes a sheet's grid from its farthest cell whatever the format (a 6 KB .xls with
+# one cell at IV65536 took 1 GB), and no sheet metadata tells the size before the grid is
+# built, so each format's cell positions are scanned first and checked like an xlsx's.
+XLS_STREAMS = ("Workbook", "Book")
+# BIFF8 records holding one cell (row, column first): NUMBER, LABELSST, RK, BOOLERR, FORMULA,
+# LABEL, RSTRING; MULRK holds several. Blank cells (BLANK, MULBLANK) calamine does not place.
+_BIFF_CELLS = frozenset((0x0203, 0x00FD, 0x027E, 0x0205, 0x0006, 0x0204, 0x00D6))
+_BIFF_MULRK, _BIFF_BOF, _BIFF_EOF, _BIFF_FILEPASS, _BIFF_BOUNDSHEET = 0x00BD, 0x0809, 0x000A, 0x002F, 0x0085
+# BIFF12 (.xlsb): BrtRowHdr (row first) and the cell records (column first); 1 is a blank cell.
+_XLSB_ROW, _XLSB_CELLS = 0, frozenset((2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 62))
+_ODS_TOKEN = re.compile(
+    rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])" + _QUOTED_ATTRS + rb">"
+)
+ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+_ODS_VALUE = re.compile(rb"office:value-type|table:formula")
+
+
+def _zip_kind(data: bytes) -> str:
+    """ "xlsb", "ods" or "xlsx" (whatever else, for ``check_xlsx_archive`` to judge)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.bin" in names:
+                return "xlsb"
+            if (
+                "content.xml" in names
+                and "mimetype" in names
+                and archive.read("mimetype")[:80].startswith(ODS_MIME)
+            ):
+                return "ods"
+    except DAMAGED_ZIP_ERRORS as exc:
+        raise _damaged_zip(exc) from exc
+    return "xlsx"
+
+
+def read_zipped_legacy(data: bytes, kind: str, limits: IntakeLimits) -> tuple[RawSheet, ...]:
+    """An .xlsb or .ods: the zip checks of an xlsx (sizes, ratios, encryption, DTDs), then its
+    sheets' cells scanned for their extent, then calamine."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            _check_members(members, limits)
+            _check_no_dtd(archive, members)
+            if kind == "ods":
+                _check_ods(archive, limits)
+            else:
+                _check_xlsb(archive, limits)
+    except DAMAGED_ZIP_ERRORS as exc:
+        raise _damaged_zip(exc) from exc
+    return _read_with_calamine(data, limits)
+
+
+def _check_ods(archive: zipfile.ZipFile, limits: IntakeLimits) -> None:
+    if "META-INF/manifest.xml" in archive.namelist():
+        with archive.open("META-INF/manifest.xml") as manifest:
+            if b"encryption-data" in manifest.read(4 * MIB):
+                raise IntakeError(
+                    "The spreadsheet is password-protected: remove the password in its spreadsheet program and try again."
+                )
+    sheets, extent, cursor = 0, None, _Cursor()
+    for buffer, _ in _tag_buffers(archive.open("content.xml"), "content.xml"):
+        for match in _ODS_TOKEN.finditer(buffer):
+            close, name, attrs = match.groups()
+            if name == b"table":
+                if close:
+                    if extent is not None:
+                        _check_extent(extent, limits)
+                    extent = None
+                    continue
+                sheets += 1
+                if sheets > limits.max_sheets:
+                    raise IntakeError(
+                        f"The spreadsheet has more than {limits.max_sheets} sheets; the limit is {limits.max_sheets}."
+                    )
+                table_name = html.unescape(
+                    _attributes(attrs).get(b"table:name", b"").decode("utf-8", "replace")
+                )
+                extent, cursor = _SheetExtent(f"Sheet '{table_name}'"), _Cursor()
+            elif extent is None:
+                continue
+            elif name == b"table-row":
+                if close:
+                    cursor.row, cursor.col = cursor.row + cursor.repeat, 0
+                else:
+                    cursor.repeat = _repeats(attrs, b"table:number-rows-repeated")
+                    if attrs.rstrip().endswith(b"/"):
+                        cursor.row += cursor.repeat
+            elif not close:
+                count = _repeats(attrs, b"table:number-columns-repeated")
+                # A cell holds something when it has a value type, a formula or a text child.
+                filled = _ODS_VALUE.search(attrs) is not None or not attrs.rstrip().endswith(b"/")
+                if filled:
+                    for row in (cursor.row, cursor.row + cursor.repeat - 1):
+                        extent.place_row(row, cursor.col, cursor.col, cursor.col + count - 1, 0)
+                    extent.cells += count * cursor.repeat
+                cursor.col += count
+
+
+def _repeats(attrs: bytes, name: bytes) -> int:
+    value = _attributes(attrs).get(name, b"1")
+    return int(value) if value.isdigit() else 1
+
+
+def _check_xlsb(archive: zipfile.ZipFile, limits: IntakeLimits) -> None:
+    parts = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".bin")]
+    if len(parts) > limits.max_sheets:
+        raise IntakeError(
+            f"The workbook has more than {limits.max_sheets} sheets; the limit is {limits.max_sheets}."
+        )
+    for part in parts:
+        extent, row = _SheetExtent(f"The workbook part {part}"), 0
+        info = archive.getinfo(part)
+        if info.file_size > limits.max_uncompressed_bytes:
+            continue  # refused by the directory checks already
+        for kind, payload in _biff12_records(archive.read(part)):
+            if kind == _XLSB_ROW and len(payload) >= 4:
+                row = int.from_bytes(payload[:4], "little")
+            elif kind in _XLSB_CELLS and len(payload) >= 4:
+                extent.place(row, int.from_bytes(payload[:4], "little"))
+        _check_extent(extent, limits)
+
+
+def _biff12_records(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """(record type, payload) of a BIFF12 stream: type and size are 7-bit varints."""
+    pos, end = 0, len(data)
+    while pos < end:
+        kind, pos = _varint(data, pos, 2)
+        size, pos = _varint(data, pos, 4)
+        yield kind, data[pos : pos + min(size, 8)]
+        pos += size
+
+
+def _varint(data: bytes, pos: int, most: int) -> tuple[int, int]:
+    value = 0
+    for shift in range(most):
+        if pos >= len(data):
+            break
+        byte = data[pos]
+        pos += 1
+        if most == 2:  # a record type keeps the high bit in its value
+            value |= byte << (8 * shift)
+        else:
+            value |= (byte & 0x7F) << (7 * shift)
+        if not byte & 0x80:
+            break
+    return value, pos
+
+
+def read_xls(data: bytes, limits: IntakeLimits) -> tuple[RawSheet, ...]:
+    """An old binary .xls (BIFF in an OLE compound file): refused when password-protected
+    (an encrypted OOXML package, or a FILEPASS record), its cells scanned, then calamine."""
+    if ENCRYPTION_STREAM in data:
+        raise IntakeError("The workbook is password-protected: remove the password in Excel and try again.")
+    stream = _ole_stream(data, XLS_STREAMS)
+    if stream is None:
+        raise IntakeError(
+            "The file is a Microsoft Office compound file without an Excel workbook in it: use an .xls, .xlsx, "
+            ".ods or .csv file."
+        )
+    _check_biff(stream, limits)
+    return _read_with_calamine(data, limits)
+
+
+def _check_biff(stream: bytes, limits: IntakeLimits) -> None:
+    """Each sheet's cells, from the BIFF records (the first substream holds the sheet names)."""
+    pos, depth, substreams, names = 0, 0, 0, []
+    extent: _SheetExtent | None = None
+    while pos + 4 <= len(stream):
+        kind = int.from_bytes(stream[pos : pos + 2], "little")
+        size = int.from_bytes(stream[pos + 2 : pos + 4], "little")
+        body = stream[pos + 4 : pos + 4 + size]
+        pos += 4 + size
+        if kind == _BIFF_FILEPASS:
+            raise IntakeError(
+                "The workbook is password-protected: remove the password in Excel and try again."
+            )
+        if kind == _BIFF_BOUNDSHEET and len(body) >= 8:
+            names.append(_biff_sheet_name(body))
+            if len(names) > limits.max_sheets:
+                raise IntakeError(
+                    f"The workbook has more than {limits.max_sheets} sheets; the limit is {limits.max_sheets}."
+                )
+        elif kind == _BIFF_BOF:
+            depth += 1
+            if depth == 1:
+                substreams += 1
+                if substreams > 1:  # the first is the workbook's globals
+                    index = substreams - 2
+                    extent = _SheetExtent(f"Sheet '{names[index]}'" if index < len(names) else "A sheet")
+        elif kind == _BIFF_EOF:
+            depth = max(0, depth - 1)
+            if depth == 0 and extent is not None:
+                _check_extent(extent, limits)
+                extent = None
+        elif extent is not None and len(body) >= 4:
+            row, col = int.from_bytes(body[:2], "little"), int.from_bytes(body[2:4], "little")
+            if kind in _BIFF_CELLS:
+                extent.place(row, col)
+            elif kind == _BIFF_MULRK and len(body) >= 6:
+                last = int.from_bytes(body[-2:], "little")
+                extent.place_row(row, col, col, max(col, last), max(1, last - col + 1))
+    if extent is not None:
+        _check_extent(extent, limits)
+
+
+def _biff_sheet_name(body: bytes) -> str:
+    length, flags = body[6], body[7]
+    raw = body[8 : 8 + length * (2 if flags & 1 else 1)]
+    return raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")
+
+
+def _ole_stream(data: bytes, names: Sequence[str]) -> bytes | None:
+    """The first of ``names`` found in an OLE compound file (sectors, FAT, mini stream), or
+    None; a damaged structure reads as None. Every chain is bounded by the sector count."""
+    try:
+        shift, mini_shift = int.from_bytes(data[30:32], "little"), int.from_bytes(data[32:34], "little")
+        if not 7 <= shift <= 16 or mini_shift >= shift:
+            return None
+        size = 1 << shift
+        sectors = (len(data) - 512) // size + 1
+        fat_ids = list(array_u32(data[76:512]))
+        difat, difat_count = int.from_bytes(data[68:72], "little"), int.from_bytes(data[72:76], "little")
+        for _ in range(min(difat_count, sectors)):
+            if difat >= sectors:
+                break
+            block = array_u32(data[512 + difat * size : 512 + (difat + 1) * size])
+            fat_ids.extend(block[:-1])
+            difat = block[-1]
+        fat = array("I")
+        for sid in fat_ids[: int.from_bytes(data[44:48], "little")]:
+            if sid < sectors:
+                fat.extend(array_u32(data[512 + sid * size : 512 + (sid + 1) * size]))
+
+        def chain(start: int) -> bytes:
+            parts, sid, seen = [], start, 0
+            while sid < min(len(fat), sectors) and seen <= sectors:
+                parts.append(data[512 + sid * size : 512 + (sid + 1) * size])
+                sid, seen = fat[sid], seen + 1
+            return b"".join(parts)
+
+        directory = chain(int.from_bytes(data[48:52], "little"))
+        entries = [directory[i : i + 128] for i in range(0, len(directory) - 127, 128)]
+        if not entries:
+            return None
+        cutoff = int.from_bytes(data[56:60], "little")
+        for entry in entries:
+            length = min(int.from_bytes(entry[64:66], "little"), 64)
+            name = entry[: max(0, length - 2)].decode("utf-16-le", "replace")
+            if entry[66] != 2 or name not in names:
+                continue
+            start, stream_size = (
+                int.from_bytes(entry[116:120], "little"),
+                int.from_bytes(entry[120:124], "little"),
+            )
+            if stream_size >= cutoff:
+                return chain(start)[:stream_size]
+            root = entries[0]
+            mini_stream = chain(int.from_bytes(root[116:120], "little"))
+            minifat = array_u32(chain(int.from_bytes(data[60:64], "little")))
+            mini, parts, sid, seen = 1 << mini_shift, [], start, 0
+            while sid < len(minifat) and seen <= len(minifat):
+                parts.append(mini_stream[sid * mini : (sid + 1) * mini])
+                sid, seen = minifat[sid], seen + 1
+            return b"".join(parts)[:stream_size]
+    except (IndexError, ValueError):
+        return None
+    return None
+
+
+def array_u32(raw: bytes) -> array:
+    """Little-endian unsigned 32-bit integers (a trailing partial one is dropped)."""
+    values = array("I")
+    values.frombytes(raw[: len(raw) - len(raw) % 4])
+    if values.itemsize != 4:  # pragma: no cover - "I" is 4 bytes on every platform Python runs on here
+        raise ValueError("unsigned int is not 32-bit")
+    return values
+
+
 # --- csv -------------------------------------------------------------------------------
+# The delimiter is decided on whole records (a quoted cell may hold line breaks and
+# delimiters), parsed as the csv module parses them, from the first ``DIALECT_RECORDS``.
+DIALECT_RECORDS = 2_000
+_SURROGATE = re.compile("[\udc80-\udcff]")
+_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
+# Bytes cp1252 leaves undefined: a file holding one is read as Latin-1.
+CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+
+
+@dataclass(frozen=True)
+class ReaderNote:
+    """Something the reader found that the user should see beside the rows: ``row`` is the
+    row number as Excel shows it (None for the whole file), ``column`` a column letter."""
+
+    row: int | None
+    column: str
+    value: str
+    reason: str
+    severity: Severity
+    code: IssueCode
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    """A csv's text, the encoding used and why; undecodable bytes are kept as lone
+    surrogates (``surrogateescape``) until the cells holding them are known."""
+
+    text: str
+    encoding: str
+    reason: str
+    undecodable: int = 0
 
 
 def read_csv(data: bytes, limits: IntakeLimits) -> Workbook:
-    """A csv as one sheet: encoding and delimiter detected, ragged rows padded."""
-    text, encoding = decode_text(data)
-    delimiter = detect_delimiter(text[:CSV_SAMPLE_CHARS])
+    """A csv as one sheet: encoding and delimiter detected, parsed strictly, ragged rows padded.
+
+    Row numbers are records, as Excel numbers a csv's rows (a cell with line breaks is one
+    row). A quote that opens a cell and never closes refuses the file with its row: read
+    leniently, it would swallow every row after it into one cell."""
+    decoded = decode_text(data)
+    text = decoded.text
+    delimiter = detect_delimiter(text)
     row_cap = limits.max_rows + 100  # headroom for title rows above the header
+    # A one-column file is split on a character that never occurs in text (unit separator).
+    reader = csv.reader(_lines(text), delimiter=delimiter or "\x1f", strict=True)
+    rows: list[list[object]] = []
     try:
-        # A one-column file is split on a character that never occurs in text (unit separator).
-        reader = csv.reader(_lines(text), delimiter=delimiter or "\x1f", strict=False)
-        rows: list[list[object]] = list(itertools.islice(_shared_cells(reader), row_cap + 1))
+        for row in itertools.islice(_shared_cells(reader), row_cap + 1):
+            rows.append(row)
     except csv.Error as exc:
-        raise IntakeError(f"The csv cannot be parsed: {exc}") from exc
+        raise _unclosed_quote(text, delimiter, len(rows), exc) from exc
     if len(rows) > row_cap:
         raise IntakeError(
             f"The file has more than {limits.max_rows:,} rows; the limit is {limits.max_rows:,}."
@@ -752,7 +1083,97 @@ def read_csv(data: bytes, limits: IntakeLimits) -> Workbook:
         raise IntakeError(f"The file has {width} columns; the limit is {limits.max_columns}.")
     if any(len(r) != width for r in rows):
         rows = [r + [""] * (width - len(r)) for r in rows]  # ragged lines: missing cells are empty
-    return Workbook("csv", (RawSheet(name="", rows=rows),), encoding=encoding, delimiter=delimiter)
+    notes = _encoding_notes(decoded, rows)
+    return Workbook(
+        "csv",
+        (RawSheet(name="", rows=rows),),
+        encoding=decoded.encoding,
+        delimiter=delimiter,
+        notes=notes,
+        encoding_reason=decoded.reason,
+    )
+
+
+def _unclosed_quote(text: str, delimiter: str | None, rows_read: int, exc: csv.Error) -> IntakeError:
+    """The error for a record the strict parser refused: the row and line where its cell's
+    quote opened (a stray quote), so the user can find it."""
+    row = rows_read + 1
+    line, column = _record_start(text, delimiter, rows_read)
+    where = f"row {row} (line {line}), column {column_letter(column)}" if column is not None else f"row {row}"
+    if "field larger" in str(exc) and column is None:
+        return IntakeError(
+            f"The csv's cell at {where} holds more than {csv.field_size_limit():,} characters: "
+            "shorten it or split it over several cells, save and import again."
+        )
+    return IntakeError(
+        f"The csv has a quote opened at {where} that is never closed as csv requires ({_first_line(exc)}): "
+        "read on, the rows after it would merge into one cell. Remove the stray quote or close it, "
+        "save and import again."
+    )
+
+
+def _record_start(text: str, delimiter: str | None, records: int) -> tuple[int, int | None]:
+    """(physical line, 0-based column of the first quoted cell left open on that line) of the
+    record after the first ``records`` complete ones."""
+    reader = csv.reader(_lines(text), delimiter=delimiter or "\x1f", strict=False)
+    for _ in itertools.islice(reader, records):
+        pass
+    line = reader.line_num + 1
+    first = next(itertools.islice(_lines(text), line - 1, None), "")
+    return line, _open_quote_column(first.rstrip("\r\n"), delimiter or "\x1f")
+
+
+def _open_quote_column(line: str, delimiter: str) -> int | None:
+    """The column whose quoted cell is still open at the end of ``line`` (or, for text after
+    a closing quote, the cell holding it); None when every cell on the line is well formed."""
+    column, pos = 0, 0
+    while pos <= len(line):
+        if line.startswith('"', pos):
+            end = pos + 1
+            while True:
+                end = line.find('"', end)
+                if end < 0:
+                    return column  # never closed on this line
+                if line.startswith('""', end):
+                    end += 2
+                    continue
+                break
+            if end + 1 < len(line) and line[end + 1] != delimiter:
+                return column  # text after the closing quote
+            pos = end + 2
+        else:
+            nxt = line.find(delimiter, pos)
+            if nxt < 0:
+                return None
+            pos = nxt + 1
+        column += 1
+    return None
+
+
+def _encoding_notes(decoded: DecodedText, rows: list[list[object]]) -> tuple[ReaderNote, ...]:
+    """A note for an encoding chosen on evidence, and one per cell holding undecodable bytes
+    (the bytes then shown as U+FFFD)."""
+    notes = []
+    if decoded.encoding in ("cp1252", "latin-1"):
+        notes.append(ReaderNote(None, "", "", decoded.reason, Severity.INFO, IssueCode.LEGACY_ENCODING))
+    if not decoded.undecodable:
+        return tuple(notes)
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            if isinstance(cell, str) and _SURROGATE.search(cell):
+                shown = _SURROGATE.sub("\ufffd", cell)
+                row[c] = shown
+                count = len(_SURROGATE.findall(cell))
+                reason = (
+                    f"{count} byte{'s' if count > 1 else ''} not valid UTF-8, shown as \ufffd; the rest of the "
+                    f"file is UTF-8 ({decoded.reason})"
+                )
+                notes.append(
+                    ReaderNote(
+                        r + 1, column_letter(c), shown, reason, Severity.WARNING, IssueCode.UNDECODABLE_TEXT
+                    )
+                )
+    return tuple(notes)
 
 
 # A line with its ending (\r\n, \r or \n, as ``newline=""`` reads them), or a last line without one.
@@ -800,38 +1221,72 @@ def _shared_cells(reader: Iterator[list[str]]) -> Iterator[list[object]]:
             yield list(map(cache.get, row, row))
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """Text and the encoding used: UTF-8 with or without BOM, UTF-16 with BOM (Excel's
-    "Unicode text"), then cp1252 (Excel on Windows), latin-1 as a last resort."""
+def decode_text(data: bytes) -> DecodedText:
+    """The text, the encoding used and why. A BOM decides (UTF-8, UTF-16: Excel's "Unicode
+    text"); otherwise the evidence of the whole file: UTF-8 when it is valid UTF-8, or when
+    its valid UTF-8 characters are at least as many as its invalid bytes (those are then
+    reported per cell, never re-decoded); cp1252 (Excel on Windows) when its non-ASCII bytes
+    form no more UTF-8 characters than invalid ones; Latin-1 when cp1252 leaves a byte undefined."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
+        body = data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="surrogateescape")
+        bad = len(_SURROGATE.findall(body))
+        return DecodedText(body, "utf-8-sig", "the file starts with a UTF-8 byte-order mark", bad)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace"), "utf-16"
+        return DecodedText(
+            data.decode("utf-16", errors="replace"), "utf-16", "the file starts with a UTF-16 byte-order mark"
+        )
     if b"\x00" in data[:CSV_SAMPLE_CHARS]:
         raise IntakeError("The file holds binary data: it is not a spreadsheet or a csv text file.")
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1"), "latin-1"
+    try:
+        return DecodedText(data.decode("utf-8"), "utf-8", "the file is valid UTF-8")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="surrogateescape")
+    bad = len(_SURROGATE.findall(text))
+    good = len(_NON_ASCII.findall(text))
+    if good >= bad:
+        reason = f"{good:,} characters are valid UTF-8 and {bad:,} bytes are not"
+        return DecodedText(text, "utf-8", reason, bad)
+    evidence = f"{bad:,} bytes are not valid UTF-8 and only {good:,} characters are"
+    if CP1252_UNDEFINED.search(data):
+        return DecodedText(
+            data.decode("latin-1"),
+            "latin-1",
+            f"read as Latin-1: {evidence}, and cp1252 leaves some bytes undefined",
+        )
+    return DecodedText(data.decode("cp1252"), "cp1252", f"read as Windows cp1252: {evidence}")
 
 
-def detect_delimiter(sample: str) -> str | None:
-    """The delimiter that splits most sample lines into the same number (≥ 2) of fields;
-    None for a single-column file. At least half the lines (and two) must agree, so a few
-    values with commas in a one-column list do not make it comma-separated."""
-    lines = [line for line in sample.splitlines()[:200] if line.strip()]
-    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
-        lines = lines[:-1]  # the sample may cut the last line short
-    best: tuple[int, int, str | None] = (0, 0, None)
+def detect_delimiter(text: str) -> str | None:
+    """The delimiter whose records have the most consistent number (≥ 2) of fields, judged
+    on the first ``DIALECT_RECORDS`` whole records as the strict csv parser reads them (so
+    quoted cells holding line breaks or delimiters count as one cell); None for a
+    single-column file. A delimiter whose parse breaks on a quote only wins when none reads
+    the records cleanly; then the share of records agreeing on one width (a wrong delimiter
+    splits a multi-line cell into many ragged records), then the wider table. At least half
+    the records (and two) must agree, so a few values with commas in a one-column list do
+    not make it comma-separated."""
+    best: tuple[bool, float, int, str | None] = (False, 0.0, 0, None)
     for delimiter in CSV_DELIMITERS:
-        widths = [len(fields) for fields in csv.reader(lines, delimiter=delimiter, strict=False)]
-        multi = [w for w in widths if w >= 2]
+        widths, clean = _record_widths(text, delimiter)
+        records = [w for w in widths if w]  # blank lines are no records
+        multi = [w for w in records if w >= 2]
         if not multi:
             continue
         modal = max(set(multi), key=lambda w: (multi.count(w), w))
-        agreeing = widths.count(modal)
-        if agreeing >= max(2, len(lines) / 2) or (len(lines) == 1 and agreeing == 1):
-            best = max(best, (agreeing, modal, delimiter), key=lambda b: (b[0], b[1]))
-    return best[2]
+        agreeing = records.count(modal)
+        if agreeing >= max(2, len(records) / 2) or (len(records) == 1 and agreeing == 1):
+            best = max(best, (clean, agreeing / len(records), modal, delimiter), key=lambda b: b[:3])
+    return best[3]
+
+
+def _record_widths(text: str, delimiter: str) -> tuple[list[int], bool]:
+    """Field counts of the first records (0 for a blank line), and whether they parsed cleanly."""
+    reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
+    widths: list[int] = []
+    try:
+        for row in itertools.islice(reader, DIALECT_RECORDS):
+            widths.append(0 if not any(cell.strip() for cell in row) else len(row))
+    except csv.Error:
+        return widths, False
+    return widths, True

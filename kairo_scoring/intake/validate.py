@@ -46,6 +46,7 @@ class Validated:
     rejected: pd.DataFrame
     derived_id: bool
     missing_inputs: tuple[str, ...]
+    derived_id_rows: pd.Series  # per pilot: True where its ID was derived from name and unit
 
 
 def normalise_field(spec: Field, raw: pd.Series, profile: MappingProfile) -> Parsed:
@@ -90,13 +91,14 @@ def validate(
     ids = values.get("pilot_id", pd.Series(pd.NA, index=names.index, dtype="string"))
     _reject_duplicate_ids(ids, reject_reason, id_column, log)
     usable = reject_reason.isna()
-    derived_id = _fill_missing_ids(ids, names, units, usable, table.original, id_column, log)
+    id_derived = _fill_missing_ids(ids, names, units, usable, table.original, id_column, log)
     values["pilot_id"] = ids
     _report_likely_duplicates(duplicate_keys(names, units)[usable], names, name_column, log)
     frame = pd.DataFrame({**values, "source_row": names.index.to_numpy(), **extras}, index=names.index)
     pilots = conform(frame[usable]).reset_index(drop=True)
     missing = tuple(f.name for f in FIELDS if f.name not in REQUIRED and pilots[f.name].isna().all())
-    return Validated(pilots, _rejected(table, reject_reason), derived_id, missing)
+    derived_id_rows = id_derived[usable].reset_index(drop=True)
+    return Validated(pilots, _rejected(table, reject_reason), bool(derived_id_rows.any()), missing, derived_id_rows)
 
 
 def _mapped_values(
@@ -199,10 +201,11 @@ def _fill_missing_ids(
     table_original: pd.DataFrame,
     id_column: str,
     log: IssueLog,
-) -> bool:
+) -> pd.Series:
+    """Derive the missing IDs of usable rows; the mask of the rows that got one."""
     missing = usable & ids.isna()
     if not missing.any():
-        return False
+        return missing
     taken = set(id_keys(ids[usable & ids.notna()]))
     ids[missing] = derive_pilot_ids(duplicate_keys(names[missing], units[missing]), taken)
     if id_column:
@@ -222,7 +225,7 @@ def _fill_missing_ids(
             Severity.INFO,
             IssueCode.NO_ID_COLUMN,
         )
-    return True
+    return missing
 
 
 def _report_likely_duplicates(keys: pd.Series, names: pd.Series, name_column: str, log: IssueLog) -> None:

@@ -66,6 +66,15 @@ TRIGGERS: dict[IssueCode, tuple[Callable[[], IntakeResult], Severity]] = {
     IssueCode.IMPLAUSIBLE_DATE: (_csv("name,Go-live\nA,12\n", PROFILE), Severity.WARNING),
     IssueCode.IMPOSSIBLE_TIME: (_csv("name,Go-live\nA,2025-03-01 25:00\n", PROFILE), Severity.WARNING),
     IssueCode.UNKNOWN_ANSWER: (_csv("name,Response\nA,maybe\n", PROFILE), Severity.WARNING),
+    IssueCode.AMBIGUOUS_NUMBER: (_csv("name;monthly_value\nA;1.000\n"), Severity.WARNING),
+    IssueCode.UNDECODABLE_TEXT: (
+        lambda: read_portfolio("name\nZürich\n".encode() + b"Caf\xe9\n", filename="register.csv"),
+        Severity.WARNING,
+    ),
+    IssueCode.LEGACY_ENCODING: (
+        lambda: read_portfolio("name\nCafé\n".encode("cp1252"), filename="register.csv"),
+        Severity.INFO,
+    ),
     IssueCode.LIKELY_DUPLICATE: (_csv("name,business_unit\nA,Ops\na,ops\n"), Severity.WARNING),
     IssueCode.NO_DATA_ROWS: (_csv("pilot_id,name\n"), Severity.WARNING),
     IssueCode.MERGED_CELLS: (
@@ -187,6 +196,9 @@ def test_an_issue_row_without_a_code_decodes_with_a_missing_code() -> None:
 def _as_version_2_without_codes(path: Path) -> None:
     """Turn a store file back into what version 2 wrote: no code column, no code in the dtypes."""
     with duckdb.connect(str(path)) as connection:
+        connection.execute("DROP TABLE provenance")  # added by version 4
+        for column in ("provenance_count", "provenance_defaults", "base_snapshot_id"):
+            connection.execute(f"ALTER TABLE snapshots DROP COLUMN {column}")
         connection.execute("ALTER TABLE issues DROP COLUMN code")
         for snapshot_id, text in connection.execute(
             "SELECT snapshot_id, frame_dtypes FROM snapshots"

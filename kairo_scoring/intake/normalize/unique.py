@@ -1,0 +1,97 @@
+"""Parsing a column by its distinct values once: the `Parsed` result every column parser returns."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kairo_scoring.intake.codes import IssueCode, Severity
+from kairo_scoring.intake.normalize.text import cell_text
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One column parsed: values (unknown where unusable), and per row the reason, severity
+    and code of any problem (None where the value was fine)."""
+
+    values: pd.Series
+    reasons: pd.Series
+    severity: pd.Series
+    codes: pd.Series
+
+    @property
+    def problems(self) -> pd.Series:
+        return self.reasons.notna()
+
+
+# What a per-value parser returns: (value or None, and reason, severity, code or None each).
+Outcome = tuple[object, str | None, Severity | None, IssueCode | None]
+FINE: tuple[None, None, None] = (None, None, None)  # the problem part of a value read as it is
+
+
+def parse_by_unique(raw: pd.Series, parse_one: Callable[[object], Outcome]) -> Parsed:
+    """Apply ``parse_one`` to each distinct non-missing value of ``raw`` and spread the results."""
+    codes, uniques = _factorize(raw)
+    return _spread(raw.index, codes, [parse_one(value) for value in uniques])
+
+
+def _factorize(raw: pd.Series) -> tuple[np.ndarray, list[object]]:
+    """A code per cell (-1 when missing) and the distinct values. Booleans are kept apart
+    from the numbers they equal (True == 1, False == 0), so a FALSE cell never reads as 0."""
+    is_bool = (
+        raw.map(type).isin((bool, np.bool_)).to_numpy(dtype=bool)
+        if raw.dtype == object
+        else np.zeros(len(raw), dtype=bool)
+    )
+    if not is_bool.any():
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        return codes, list(uniques)
+    values = raw.to_numpy(dtype=object)
+    other_codes, others = pd.factorize(values[~is_bool], use_na_sentinel=True)
+    bool_codes, booleans = pd.factorize(values[is_bool])
+    codes = np.empty(len(values), dtype=np.intp)
+    codes[~is_bool] = other_codes
+    codes[is_bool] = bool_codes + len(others)
+    return codes, [*others, *booleans]
+
+
+def _spread(index: pd.Index, codes: np.ndarray, outcomes: list[Outcome]) -> Parsed:
+    # One small array per part of the outcome, taken by code: no per-row hashing, and no
+    # per-row copies of a million-row column (the last slot, None, is what code -1 takes).
+    def column(position: int) -> pd.Series:
+        picked = np.empty(len(outcomes) + 1, dtype=object)
+        for slot, outcome in enumerate(outcomes):
+            picked[slot] = outcome[position]
+        spread = pd.Series(picked[codes], index=index, dtype=object)
+        return spread.where(spread.notna(), None)
+
+    return Parsed(values=column(0), reasons=column(1), severity=column(2), codes=column(3))
+
+
+def lookup_value_map(key: str, value_map: Mapping[str, object]) -> tuple[bool, object]:
+    """Look ``key`` (already normalised) up in a value map: exact keys first, then glob
+    patterns ("pre deployment*") in the order the profile lists them."""
+    if key in value_map:
+        return True, value_map[key]
+    for pattern, target in value_map.items():
+        if any(ch in pattern for ch in "*?[") and fnmatch.fnmatchcase(key, pattern):
+            return True, target
+    return False, None
+
+
+def as_text(raw: pd.Series) -> pd.Series:
+    """Cell values as display text: 34.0 → "34", dates → ISO, strings unchanged; missing → NA."""
+    if isinstance(raw.dtype, pd.StringDtype):
+        return raw.astype("string")
+    texts = raw.astype(object)
+    is_text = texts.map(type).eq(str)
+    if is_text.all():
+        return texts.astype("string")
+    # Only the cells that are not already text (numbers, dates) go through cell_text.
+    others = raw[~is_text]
+    texts[~is_text] = parse_by_unique(others, lambda value: (cell_text(value), *FINE)).values
+    return texts.astype("string")
