@@ -47,7 +47,7 @@ class Role(IntEnum):
     """Ordered roles: each can do everything the ones below it can."""
 
     VIEWER = 1  # sees every page
-    EDITOR = 2  # also imports registers and saves mapping profiles
+    EDITOR = 2  # also imports registers, saves mapping profiles and saves answers
     ADMIN = 3  # also saves scoring profiles and deletes snapshots
 
     @property
@@ -63,6 +63,7 @@ class Action(StrEnum):
     EDIT_PROFILE = "edit_profile"  # save a scoring profile version
     SAVE_MAPPING = "save_mapping"  # save a mapping profile for the next register
     DELETE_SNAPSHOT = "delete_snapshot"  # remove a stored snapshot and its rows
+    SAVE_ANSWERS = "save_answers"  # land assessment or app answers as a new snapshot
 
     @property
     def what(self) -> str:
@@ -77,6 +78,7 @@ MIN_ROLE: MappingProxyType[Action, Role] = MappingProxyType(
         Action.VIEW: Role.VIEWER,
         Action.IMPORT: Role.EDITOR,
         Action.SAVE_MAPPING: Role.EDITOR,
+        Action.SAVE_ANSWERS: Role.EDITOR,
         Action.EDIT_PROFILE: Role.ADMIN,
         Action.DELETE_SNAPSHOT: Role.ADMIN,
     }
@@ -86,6 +88,7 @@ ACTION_TEXT: MappingProxyType[Action, str] = MappingProxyType(
         Action.VIEW: "Seeing the portfolio",
         Action.IMPORT: "Saving a register as a snapshot",
         Action.SAVE_MAPPING: "Saving a mapping profile",
+        Action.SAVE_ANSWERS: "Saving answers as a new snapshot",
         Action.EDIT_PROFILE: "Saving a scoring profile",
         Action.DELETE_SNAPSHOT: "Deleting a snapshot",
     }

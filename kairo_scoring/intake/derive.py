@@ -55,6 +55,8 @@ def derive(derivation: Derivation, inputs: Mapping[str, pd.Series], profile: Map
         return Derived(ids, {local: placeholders})
     if derivation.kind == "map":
         return _mapped(derivation, inputs, profile)
+    if derivation.kind == "ladder":
+        return _ladder(derivation, inputs, profile.values[derivation.values])
     return _practice_score(derivation, inputs, profile.values[derivation.values])
 
 
@@ -140,6 +142,31 @@ def _practice_score(
     known = table.notna().sum(axis=1)
     score = np.floor(1 + 4 * table.mean(axis=1) + 0.5)  # half up: 0.5 of the way → the higher score
     return Derived(score.where(known >= derivation.min_known).astype("float64"), parsed)
+
+
+def _ladder(
+    derivation: Derivation, inputs: Mapping[str, pd.Series], credits: Mapping[str, object]
+) -> Derived:
+    """The highest level whose conditions hold, an input counting as done at credit 1 (in
+    progress, no, waived, not applicable and blank are not done); unknown when none holds.
+    An input the file does not have is never done."""
+    label = FIELD_BY_NAME[derivation.field].label
+    parsed = {name: practice_credits(column, credits, label) for name, column in inputs.items()}
+    index = next(iter(inputs.values())).index
+    done = {
+        name: pd.to_numeric(p.values, errors="coerce").eq(1).fillna(False).to_numpy(dtype=bool)
+        for name, p in parsed.items()
+    }
+    never = np.zeros(len(index), dtype=bool)
+    score = np.full(len(index), np.nan)
+    for level in sorted(derivation.levels, key=lambda rung: rung.level):
+        holds = np.ones(len(index), dtype=bool)
+        for name in level.all:
+            holds &= done.get(name, never)
+        if level.any:
+            holds &= np.logical_or.reduce([done.get(name, never) for name in level.any])
+        score[holds] = level.level
+    return Derived(pd.Series(score, index=index, dtype="float64"), parsed)
 
 
 def duplicate_keys(names: pd.Series, units: pd.Series) -> pd.Series:

@@ -141,7 +141,8 @@ def _derivation_document(derivation: Derivation) -> dict[str, object]:
         document["name"] = derivation.name
     if derivation.levels:
         document["levels"] = [
-            {"level": level.level, "all": list(level.all), "any": list(level.any)} for level in derivation.levels
+            {"level": level.level, "all": list(level.all), "any": list(level.any)}
+            for level in derivation.levels
         ]
     return document
 

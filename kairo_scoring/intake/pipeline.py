@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from kairo_scoring.errors import IntakeError
+from kairo_scoring.errors import IntakeError, Remedy
 from kairo_scoring.intake.codes import IssueCode, Severity
 from kairo_scoring.intake.detect import (
     Detection,
@@ -25,7 +25,8 @@ from kairo_scoring.intake.mapping import MappingProfile
 from kairo_scoring.intake.readers import RawSheet, Workbook, formula_cells, load_bytes, read_workbook
 from kairo_scoring.intake.result import IntakeResult
 from kairo_scoring.intake.table import SourceTable, build_table
-from kairo_scoring.intake.validate import validate
+from kairo_scoring.intake.validate import Validated, validate
+from kairo_scoring.provenance import provenance_of_pilots
 from kairo_scoring.values import column_letter, is_missing
 
 Source = bytes | str | Path
@@ -81,7 +82,8 @@ def read_portfolio(
         where = f"Sheet '{table.sheet}'" if table.sheet else "The file"
         raise IntakeError(
             f"{where} has no column we can use as the pilot name; columns found: {', '.join(table.columns) or 'none'}. "
-            "Map one with a column override (name → your column)."
+            "Choose the column that names each pilot.",
+            remedy=Remedy.NAME_COLUMN,
         )
     log = IssueLog(table.sheet)
     _report_layout(prepared, log)
@@ -101,6 +103,22 @@ def read_portfolio(
         derived_id=validated.derived_id,
         detection=detection,
         derived_fields=detection.derived_fields,
+        provenance=_provenance(prepared, validated),
+    )
+
+
+def _provenance(prepared: _Prepared, validated: Validated):
+    """Register for the fields mapped to a column, derived (by name) for those a derivation
+    computed and for IDs derived from name and unit."""
+    detection = prepared.detection
+    derivations = {d.field: d.label for d in prepared.profile.derived if d.field in detection.derived_fields}
+    return provenance_of_pilots(
+        validated.pilots,
+        source=prepared.name,
+        sheet=prepared.table.sheet,
+        column_mapping=detection.column_mapping,
+        derivations=derivations,
+        derived_id_rows=validated.derived_id_rows,
     )
 
 
@@ -146,6 +164,10 @@ def _report_layout(prepared: _Prepared, log: IssueLog) -> None:
     """Sheet-level facts the values alone do not show: unnamed columns, merged cells and
     formulas whose result was never calculated."""
     table = prepared.table
+    names_by_letter = {letter: column for column, letter in table.column_letters.items()}
+    for note in prepared.workbook.notes:  # what the reader found: encoding, undecodable bytes
+        column = names_by_letter.get(note.column, note.column)
+        log.add_one(note.row, column, note.value, note.reason, note.severity, note.code)
     if table.cells.empty:
         reason = "no data rows below the header row: nothing to import"
         log.add_one(None, "", "", reason, Severity.WARNING, IssueCode.NO_DATA_ROWS)
@@ -155,7 +177,6 @@ def _report_layout(prepared: _Prepared, log: IssueLog) -> None:
             log.add_one(table.header_row, column, "", reason, Severity.INFO, IssueCode.UNNAMED_COLUMN)
     if prepared.workbook.kind != "xlsx":
         return
-    names_by_letter = {letter: column for column, letter in table.column_letters.items()}
     _report_merged(prepared.sheet, table, names_by_letter, log)
     _report_uncached_formulas(prepared, names_by_letter, log)
 

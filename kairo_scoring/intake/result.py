@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from kairo_scoring.intake.codes import IssueCode, Severity
+from kairo_scoring.provenance import provenance_of_pilots
 
 if TYPE_CHECKING:
     from kairo_scoring.intake.detect import Detection
@@ -34,6 +35,9 @@ class IntakeResult:
     - ``missing_inputs``: canonical fields (besides pilot_id and name) the source does not
       provide at all: no column, no derivation, or not one known value.
     - ``detection`` and ``derived_fields``: what was detected and how derived fields were computed.
+    - ``provenance``: one row per known canonical value of ``pilots`` (``PROVENANCE_COLUMNS``,
+      kinds register and derived), as ``read_portfolio`` recorded it; ``field_provenance()``
+      builds it from ``column_mapping`` and ``derived_fields`` for a result built by hand.
     """
 
     pilots: pd.DataFrame
@@ -52,6 +56,19 @@ class IntakeResult:
     detection: Detection | None = None
     # canonical field -> how it was derived, and from which source columns
     derived_fields: dict[str, str] = field(default_factory=dict)
+    provenance: pd.DataFrame | None = None
+
+    def field_provenance(self) -> pd.DataFrame:
+        """Where each known value of ``pilots`` came from (see ``kairo_scoring.provenance``)."""
+        if self.provenance is not None:
+            return self.provenance
+        return provenance_of_pilots(
+            self.pilots,
+            source=self.source_name,
+            sheet=self.sheet,
+            column_mapping=self.column_mapping,
+            derivations=self.derived_fields,
+        )
 
     @property
     def total_rows(self) -> int:

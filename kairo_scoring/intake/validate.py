@@ -98,7 +98,9 @@ def validate(
     pilots = conform(frame[usable]).reset_index(drop=True)
     missing = tuple(f.name for f in FIELDS if f.name not in REQUIRED and pilots[f.name].isna().all())
     derived_id_rows = id_derived[usable].reset_index(drop=True)
-    return Validated(pilots, _rejected(table, reject_reason), bool(derived_id_rows.any()), missing, derived_id_rows)
+    return Validated(
+        pilots, _rejected(table, reject_reason), bool(derived_id_rows.any()), missing, derived_id_rows
+    )
 
 
 def _mapped_values(

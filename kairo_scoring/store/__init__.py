@@ -4,12 +4,14 @@ and the start-up work that fills a new store (default profile, bundled sample).
 Embedded DuckDB by default (``data/kairo.duckdb``, or ``$KAIRO_STORE``); see docs/store.md.
 """
 
-from kairo_scoring.store.backend import STORE_SCHEMA_VERSION, SnapshotRecord, StoreBackend
+from kairo_scoring.store.backend import SnapshotRecord, StoreBackend
+from kairo_scoring.store.sql_schema import STORE_SCHEMA_VERSION
 from kairo_scoring.store.startup import SAMPLE_PORTFOLIO, ensure_default_profile, ensure_sample_portfolio
 from kairo_scoring.store.store import (
     DEFAULT_STORE_PATH,
     STORE_PATH_ENV,
     PortfolioStore,
+    SavedAnswers,
     SnapshotInfo,
     resolve_store_path,
 )
@@ -20,6 +22,7 @@ __all__ = [
     "STORE_PATH_ENV",
     "STORE_SCHEMA_VERSION",
     "PortfolioStore",
+    "SavedAnswers",
     "SnapshotInfo",
     "SnapshotRecord",
     "StoreBackend",

@@ -30,10 +30,7 @@ from typing import Protocol, runtime_checkable
 
 import pandas as pd
 
-# The logical version of the store's tables. Every backend's migration list has
-# exactly this many steps (tests/store/test_store_migrations.py checks the DuckDB one),
-# so adding a step means appending one function there and bumping this number.
-STORE_SCHEMA_VERSION = 3
+# The store's schema version is the number of its migration steps: see sql_schema.py.
 
 # The highest profile version a store column holds (SQL INTEGER is 32-bit signed).
 MAX_STORED_VERSION = 2**31 - 1
@@ -55,6 +52,20 @@ ISSUE_ROW_COLUMNS: tuple[str, ...] = (
     "severity",
 )
 
+# Since version 4: one row per known value of a pilot, saying where it came from.
+PROVENANCE_ROW_COLUMNS: tuple[str, ...] = (
+    "row_order",
+    "pilot_id",
+    "field",
+    "kind",
+    "source",
+    "sheet",
+    "sheet_row",
+    "detail",
+    "respondent",
+    "recorded_at",  # naive, UTC
+)
+
 
 @dataclass(frozen=True)
 class SnapshotRecord:
@@ -62,7 +73,9 @@ class SnapshotRecord:
 
     JSON fields are already serialised text, so a backend needs no JSON type. The
     frames hold the columns named above (pilots: ``PILOT_ROW_PREFIX``, the canonical
-    fields and ``PILOT_EXTRAS_COLUMN``) and no snapshot id: the backend assigns it.
+    fields and ``PILOT_EXTRAS_COLUMN``; provenance: ``PROVENANCE_ROW_COLUMNS``) and no
+    snapshot id: the backend assigns it. ``base_snapshot_id`` is the snapshot answers were
+    laid over (None for an imported register).
     """
 
     portfolio: str
@@ -84,6 +97,9 @@ class SnapshotRecord:
     pilots: pd.DataFrame
     rejected: pd.DataFrame
     issues: pd.DataFrame
+    provenance: pd.DataFrame  # the values whose provenance is not their field's default
+    provenance_defaults_json: str = "{}"  # field → its usual provenance (see sql_schema._add_provenance)
+    base_snapshot_id: int | None = None
 
     @property
     def pilot_count(self) -> int:
@@ -96,6 +112,10 @@ class SnapshotRecord:
     @property
     def issue_count(self) -> int:
         return len(self.issues)
+
+    @property
+    def provenance_count(self) -> int:
+        return len(self.provenance)
 
 
 @runtime_checkable
@@ -139,6 +159,10 @@ class StoreBackend(Protocol):
 
     def issue_rows(self, snapshot_id: int) -> pd.DataFrame:
         """A snapshot's issues: ``ISSUE_ROW_COLUMNS`` minus ``row_order``, in import order."""
+
+    def provenance_rows(self, snapshot_id: int) -> pd.DataFrame:
+        """A snapshot's provenance: ``PROVENANCE_ROW_COLUMNS`` minus ``row_order``, in stored order
+        (no rows for a snapshot stored before version 4: its ``provenance_count`` is NULL)."""
 
     def delete_snapshot(self, snapshot_id: int) -> bool:
         """Delete a snapshot and its rows in one transaction; False when it does not exist."""

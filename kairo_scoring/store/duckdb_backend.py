@@ -1,4 +1,9 @@
-"""The embedded DuckDB backend of the portfolio store. Every SQL statement of the store lives here.
+"""The embedded DuckDB backend of the portfolio store: connection, transactions and queries.
+
+The tables and migration steps are in sql_schema.py, for any backend to share; every
+query and write of the store is here. It is long (~650 lines) because it is one class
+implementing the whole `StoreBackend` protocol, each query beside the transaction code
+that runs it; splitting the queries from it would only scatter one unit of work.
 
 Concurrency design (see docs/store.md):
 
@@ -32,65 +37,27 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
-from kairo_scoring.errors import StoreError, StoreLockedError
+from kairo_scoring.errors import Remedy, StoreError, StoreLockedError
 from kairo_scoring.store.backend import (
     ISSUE_ROW_COLUMNS,
     MAX_STORED_VERSION,
     PILOT_EXTRAS_COLUMN,
     PILOT_ROW_PREFIX,
+    PROVENANCE_ROW_COLUMNS,
     REJECTED_ROW_COLUMNS,
     SnapshotRecord,
+)
+from kairo_scoring.store.sql_schema import (
+    MIGRATIONS,
+    PILOT_FIELDS,
+    SNAPSHOT_COLUMNS,
+    SNAPSHOT_ROW_TABLES,
+    TABLES,
+    table,
 )
 
 T = TypeVar("T")
 Cursor = duckdb.DuckDBPyConnection
-
-# The pilot columns as of schema version 1, frozen here on purpose: the stored table
-# must not change shape just because schema.FIELDS did. A new canonical field needs a
-# migration step that adds its column (tests/store/test_store_migrations.py fails
-# until it exists).
-PILOT_FIELD_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("pilot_id", "VARCHAR"),
-    ("name", "VARCHAR"),
-    ("business_unit", "VARCHAR"),
-    ("owner", "VARCHAR"),
-    ("stage", "VARCHAR"),
-    ("current_mode", "VARCHAR"),
-    ("process_maturity", "DOUBLE"),
-    ("io_stability", "DOUBLE"),
-    ("exception_governance", "DOUBLE"),
-    ("ownership", "DOUBLE"),
-    ("controls", "DOUBLE"),
-    ("shared_assets", "DOUBLE"),
-    ("integration_readiness", "DOUBLE"),
-    ("value_evidence", "DOUBLE"),
-    ("risk_level", "VARCHAR"),
-    ("monthly_volume", "DOUBLE"),
-    ("users", "DOUBLE"),
-    ("monthly_value", "DOUBLE"),
-)
-PILOT_FIELDS: tuple[str, ...] = tuple(name for name, _ in PILOT_FIELD_COLUMNS)
-
-# The only identifiers that ever reach SQL text. Anything else is a bug, not input.
-TABLES: tuple[str, ...] = (
-    "meta",
-    "portfolios",
-    "snapshots",
-    "pilots",
-    "rejected_rows",
-    "issues",
-    "scoring_profiles",
-    "mapping_profiles",
-)
-# Row tables of a snapshot and the snapshots column that records how many rows each holds.
-SNAPSHOT_ROW_TABLES: dict[str, str] = {
-    "pilots": "pilot_count",
-    "rejected_rows": "rejected_count",
-    "issues": "issue_count",
-}
-_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
-for _column in (*PILOT_FIELDS, PILOT_EXTRAS_COLUMN, *SNAPSHOT_ROW_TABLES.values()):
-    assert _IDENTIFIER.fullmatch(_column), _column
 
 # Retries of a unit of work that conflicted with a concurrent writer.
 MAX_ATTEMPTS = 8
@@ -99,111 +66,6 @@ _BACKOFF_SECONDS = 0.01
 # DuckDB shares one database instance among all connections to a file in a process,
 # so two backends on one file would race to migrate it; this lock serialises that.
 _MIGRATION_LOCK = threading.Lock()
-
-_SNAPSHOT_COLUMNS = (
-    "s.snapshot_id, p.name AS portfolio, s.created_at, s.source_name, s.content_hash, s.mapping_name, "
-    "s.sheet, s.header_row, s.column_mapping, s.unmapped_columns, s.missing_inputs, s.derived_id, "
-    "s.profile_name, s.profile_version, s.profile_hash, s.note, s.frame_dtypes, "
-    "s.pilot_count, s.rejected_count, s.issue_count"
-)
-
-
-def table(name: str) -> str:
-    """Return ``name`` if it is one of the store's tables; the only way a table name reaches SQL."""
-    if name not in TABLES:
-        raise ValueError(f"not a store table: {name!r}")
-    return name
-
-
-# --- migrations --------------------------------------------------------------------------
-def _create_v1_schema(cursor: Cursor) -> None:
-    """Version 1: portfolios, snapshots and their rows, scoring and mapping profiles."""
-    pilot_columns = ",\n        ".join(f"{name} {sql_type}" for name, sql_type in PILOT_FIELD_COLUMNS)
-    statements = [
-        "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
-        "CREATE SEQUENCE portfolio_id_seq START 1",
-        "CREATE SEQUENCE snapshot_id_seq START 1",
-        """CREATE TABLE portfolios (
-        portfolio_id BIGINT PRIMARY KEY,
-        name VARCHAR NOT NULL UNIQUE,
-        created_at TIMESTAMP NOT NULL)""",
-        # No foreign keys: DuckDB cannot cascade and is awkward deleting referenced rows;
-        # integrity_problems() checks the references instead.
-        """CREATE TABLE snapshots (
-        snapshot_id BIGINT PRIMARY KEY,
-        portfolio_id BIGINT NOT NULL,
-        created_at TIMESTAMP NOT NULL,
-        source_name VARCHAR NOT NULL,
-        content_hash VARCHAR NOT NULL,
-        mapping_name VARCHAR NOT NULL,
-        sheet VARCHAR,
-        header_row INTEGER,
-        column_mapping VARCHAR NOT NULL,
-        unmapped_columns VARCHAR NOT NULL,
-        missing_inputs VARCHAR NOT NULL,
-        derived_id BOOLEAN NOT NULL,
-        profile_name VARCHAR,
-        profile_version INTEGER,
-        profile_hash VARCHAR,
-        note VARCHAR NOT NULL,
-        frame_dtypes VARCHAR NOT NULL,
-        pilot_count INTEGER NOT NULL,
-        rejected_count INTEGER NOT NULL,
-        issue_count INTEGER NOT NULL,
-        UNIQUE (portfolio_id, mapping_name, content_hash))""",
-        # Row tables carry no index, so concurrent imports only append and never conflict.
-        f"""CREATE TABLE pilots (
-        snapshot_id BIGINT NOT NULL,
-        row_order INTEGER NOT NULL,
-        source_row BIGINT,
-        {pilot_columns})""",
-        """CREATE TABLE rejected_rows (
-        snapshot_id BIGINT NOT NULL,
-        row_order INTEGER NOT NULL,
-        source_row BIGINT,
-        reject_reason VARCHAR,
-        original_values VARCHAR NOT NULL)""",
-        """CREATE TABLE issues (
-        snapshot_id BIGINT NOT NULL,
-        row_order INTEGER NOT NULL,
-        sheet VARCHAR,
-        sheet_row BIGINT,
-        column_name VARCHAR,
-        value_json VARCHAR,
-        reason VARCHAR,
-        severity VARCHAR)""",
-        """CREATE TABLE scoring_profiles (
-        name VARCHAR NOT NULL,
-        version INTEGER NOT NULL,
-        toml_text VARCHAR NOT NULL,
-        content_hash VARCHAR NOT NULL,
-        created_at TIMESTAMP NOT NULL,
-        PRIMARY KEY (name, version))""",
-        """CREATE TABLE mapping_profiles (
-        name VARCHAR PRIMARY KEY,
-        version INTEGER NOT NULL,
-        toml_text VARCHAR NOT NULL,
-        content_hash VARCHAR NOT NULL,
-        created_at TIMESTAMP NOT NULL,
-        updated_at TIMESTAMP NOT NULL)""",
-    ]
-    for statement in statements:
-        cursor.execute(statement)
-
-
-# Step i brings a store from version i to i + 1; each runs in its own transaction
-# together with the version update. Append a function to add a version.
-def _add_pilot_extra_values(cursor: Cursor) -> None:
-    """Version 2: each pilot's extra columns as one JSON object (NULL in older snapshots)."""
-    cursor.execute(f"ALTER TABLE pilots ADD COLUMN {PILOT_EXTRAS_COLUMN} VARCHAR")
-
-
-def _add_issue_codes(cursor: Cursor) -> None:
-    """Version 3: each issue's machine-readable code (NULL in older snapshots)."""
-    cursor.execute("ALTER TABLE issues ADD COLUMN code VARCHAR")
-
-
-MIGRATIONS: list[Callable[[Cursor], None]] = [_create_v1_schema, _add_pilot_extra_values, _add_issue_codes]
 
 
 # How the operating system says a store file cannot be written, as DuckDB passes it on
@@ -307,7 +169,8 @@ class DuckDBBackend:
                         "choose another store path",
                     )
                     raise StoreError(
-                        f"Cannot create the folder of the store {self._shown_path}: {reason}; {action}."
+                        f"Cannot create the folder of the store {self._shown_path}: {reason}; {action}.",
+                        remedy=Remedy.STORE_PATH,
                     ) from exc
         try:
             return duckdb.connect(str(self.path), read_only=self.read_only)
@@ -315,16 +178,24 @@ class DuckDBBackend:
             if "lock" in str(exc).lower():
                 raise StoreLockedError(
                     f"The store {self._shown_path} is open in another program ({_lock_holder(str(exc))}): "
-                    "close it or choose another store path."
+                    "close it or choose another store path.",
+                    remedy=Remedy.STORE_PATH,
                 ) from exc
             failure = _failure_reason(str(exc))
             if failure is not None:
                 raise StoreError(
-                    f"Cannot open the store {self._shown_path}: {failure[0]}; {failure[1]}."
+                    f"Cannot open the store {self._shown_path}: {failure[0]}; {failure[1]}.",
+                    remedy=Remedy.STORE_PATH,
                 ) from exc
-            raise StoreError(f"Cannot open the store {self._shown_path}: {exc}") from exc
+            raise self._open_error(exc) from exc
         except duckdb.Error as exc:
-            raise StoreError(f"Cannot open the store {self._shown_path}: {exc}") from exc
+            raise self._open_error(exc) from exc
+
+    def _open_error(self, exc: duckdb.Error) -> StoreError:
+        return StoreError(
+            f"Cannot open the store {self._shown_path}: {exc}; choose another store path.",
+            remedy=Remedy.STORE_PATH,
+        )
 
     def close(self) -> None:
         """Close the shared connection (idempotent)."""
@@ -336,15 +207,20 @@ class DuckDBBackend:
     def _cursor(self) -> Cursor:
         with self._cursor_lock:
             if self._connection is None:
-                raise StoreError(f"The store {self._shown_path} is closed.")
+                raise StoreError(f"The store {self._shown_path} is closed: open it again.")
             return self._connection.cursor()
 
     def _store_error(self, exc: duckdb.Error) -> StoreError:
-        return StoreError(f"The store {self._shown_path} could not complete the request: {exc}")
+        return StoreError(
+            f"The store {self._shown_path} could not complete the request: {exc}; try again, and if it "
+            "keeps failing restore the store from a backup or choose another store path.",
+            remedy=Remedy.STORE_PATH,
+        )
 
     def _write_error(self, reason: str, action: str) -> StoreError:
         return StoreError(
-            f"The store {self._shown_path} could not be written: {reason}. Nothing was saved; {action}."
+            f"The store {self._shown_path} could not be written: {reason}. Nothing was saved; {action}.",
+            remedy=Remedy.STORE_PATH,
         )
 
     def _read(self, work: Callable[[Cursor], T]) -> T:
@@ -403,21 +279,24 @@ class DuckDBBackend:
             if tables:
                 raise StoreError(
                     f"{self._shown_path} is a DuckDB database but not a Kairo store "
-                    f"(tables found: {', '.join(sorted(tables))}); choose another store path."
+                    f"(tables found: {', '.join(sorted(tables))}); choose another store path.",
+                    remedy=Remedy.STORE_PATH,
                 )
             return 0
         row = cursor.execute("SELECT value FROM meta WHERE key = ?", ["schema_version"]).fetchone()
         if row is None:
             raise StoreError(
                 f"The store {self._shown_path} has no schema version; it is damaged: "
-                "restore it from a backup or choose another store path."
+                "restore it from a backup or choose another store path.",
+                remedy=Remedy.STORE_PATH,
             )
         recorded = str(row[0]).strip()
         # Written by _migrate as str(version) for versions from 1; anything else is damage.
         if not recorded.isascii() or not recorded.isdigit() or int(recorded) < 1:
             raise StoreError(
                 f"The store {self._shown_path} records schema version {str(row[0])[:40]!r}, which is not "
-                "a version number; it is damaged: restore it from a backup or choose another store path."
+                "a version number; it is damaged: restore it from a backup or choose another store path.",
+                remedy=Remedy.STORE_PATH,
             )
         return int(recorded)
 
@@ -431,12 +310,13 @@ class DuckDBBackend:
                 if stored > target:
                     raise StoreError(
                         f"The store {self._shown_path} has schema version {stored}, newer than this version "
-                        f"of Kairo understands ({target}): upgrade Kairo or choose another store path."
+                        f"of Kairo understands ({target}): upgrade Kairo or choose another store path.",
+                        remedy=Remedy.STORE_PATH,
                     )
                 if stored < target and self.read_only:
                     raise StoreError(
                         f"The store {self._shown_path} has schema version {stored} and needs an upgrade to "
-                        f"{target}: open it once read-write."
+                        f"{target}: open it once read-write (an import into it does)."
                     )
                 for version in range(stored + 1, target + 1):
                     cursor.begin()
@@ -454,7 +334,10 @@ class DuckDBBackend:
                 failure = _write_failure(exc)
                 if failure is not None:
                     raise self._write_error(*failure) from exc
-                raise StoreError(f"Cannot prepare the store {self._shown_path}: {exc}") from exc
+                raise StoreError(
+                    f"Cannot prepare the store {self._shown_path}: {exc}; choose another store path.",
+                    remedy=Remedy.STORE_PATH,
+                ) from exc
             finally:
                 cursor.close()
 
@@ -482,8 +365,9 @@ class DuckDBBackend:
             """INSERT INTO snapshots (
                 snapshot_id, portfolio_id, created_at, source_name, content_hash, mapping_name, sheet,
                 header_row, column_mapping, unmapped_columns, missing_inputs, derived_id, profile_name,
-                profile_version, profile_hash, note, frame_dtypes, pilot_count, rejected_count, issue_count)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                profile_version, profile_hash, note, frame_dtypes, pilot_count, rejected_count, issue_count,
+                provenance_count, provenance_defaults, base_snapshot_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 snapshot_id,
                 portfolio_id,
@@ -505,11 +389,15 @@ class DuckDBBackend:
                 record.pilot_count,
                 record.rejected_count,
                 record.issue_count,
+                record.provenance_count,
+                record.provenance_defaults_json,
+                record.base_snapshot_id,
             ],
         )
         self._insert_pilots(cursor, snapshot_id, record.pilots)
         self._insert_rejected(cursor, snapshot_id, record.rejected)
         self._insert_issues(cursor, snapshot_id, record.issues)
+        self._append(cursor, "provenance", snapshot_id, record.provenance[list(PROVENANCE_ROW_COLUMNS)])
         return int(snapshot_id), True
 
     def _portfolio_id(self, cursor: Cursor, name: str, created_at: datetime) -> int:
@@ -548,7 +436,7 @@ class DuckDBBackend:
 
         def work(cursor: Cursor) -> dict[str, object] | None:
             result = cursor.execute(
-                f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots s JOIN portfolios p USING (portfolio_id) "
+                f"SELECT {SNAPSHOT_COLUMNS} FROM snapshots s JOIN portfolios p USING (portfolio_id) "
                 "WHERE s.snapshot_id = ?",
                 [snapshot_id],
             )
@@ -621,6 +509,10 @@ class DuckDBBackend:
     def issue_rows(self, snapshot_id: int) -> pd.DataFrame:
         """A snapshot's validation issues, in import order."""
         return self._rows("issues", ISSUE_ROW_COLUMNS[1:], snapshot_id)
+
+    def provenance_rows(self, snapshot_id: int) -> pd.DataFrame:
+        """Where each known value of a snapshot's pilots came from, in stored order."""
+        return self._rows("provenance", PROVENANCE_ROW_COLUMNS[1:], snapshot_id)
 
     def delete_snapshot(self, snapshot_id: int) -> bool:
         """Delete a snapshot and all its rows in one transaction; False when there is no such snapshot."""

@@ -14,8 +14,18 @@ from types import TracebackType
 import pandas as pd
 
 from kairo_scoring.access import LOCAL_OPERATOR, Action, Actor, authorize
-from kairo_scoring.errors import StoreError
+from kairo_scoring.errors import Remedy, StoreError
 from kairo_scoring.intake.result import IntakeResult
+from kairo_scoring.provenance import (
+    APP_SOURCE,
+    BEFORE_PROVENANCE,
+    OPEN_MODE,
+    ProvenanceKind,
+    apply_answers,
+    conform_provenance,
+    provenance_of_pilots,
+)
+from kairo_scoring.schema import FIELDS
 from kairo_scoring.store import frames
 from kairo_scoring.store.backend import SnapshotRecord, StoreBackend
 from kairo_scoring.store.duckdb_backend import DuckDBBackend, display_path
@@ -37,9 +47,13 @@ def resolve_store_path(path: str | Path | None = None) -> Path | str:
         return ":memory:"
     resolved = Path(chosen).expanduser()
     if not resolved.parent.is_dir():
+        # The app reads the path from $KAIRO_STORE; a caller that passed it (the CLI's --db)
+        # names its own option through the remedy.
+        where = f" (${STORE_PATH_ENV})" if path is None and os.environ.get(STORE_PATH_ENV) else ""
         raise StoreError(
             f"The folder {display_path(resolved.parent)} for the store {resolved.name} does not exist: "
-            f"create it, or choose a store in an existing folder (--db or ${STORE_PATH_ENV})."
+            f"create it, or choose a store in an existing folder{where}.",
+            remedy=Remedy.STORE_PATH,
         )
     return resolved
 
@@ -50,7 +64,8 @@ class SnapshotInfo:
 
     ``is_new`` is False when `PortfolioStore.import_snapshot` recognised the file as
     already imported and returned the existing snapshot instead of writing one.
-    ``created_at`` is timezone-aware UTC.
+    ``created_at`` is timezone-aware UTC. ``base_snapshot_id`` is the snapshot that
+    answers were laid over (`PortfolioStore.save_answers`), None for an imported register.
     """
 
     snapshot_id: int
@@ -73,6 +88,17 @@ class SnapshotInfo:
     profile_version: int | None = None
     profile_hash: str | None = None
     note: str = ""
+    base_snapshot_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SavedAnswers:
+    """What `PortfolioStore.save_answers` did: the new snapshot (or, when no answer changed
+    anything, the base snapshot with ``is_new=False``) and what became of each answer
+    (``outcomes``: pilot_id, field, before, after, outcome; see `AnsweredPilots`)."""
+
+    snapshot: SnapshotInfo
+    outcomes: pd.DataFrame = field(hash=False)
 
 
 def _now() -> datetime:
@@ -100,6 +126,36 @@ def _optional(value: object) -> object:
     return None if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else value
 
 
+def _stamped_answers(answers: pd.DataFrame, actor: Actor, saved_at: datetime) -> pd.DataFrame:
+    """Answers with the app's source and respondent set from ``actor`` and a missing
+    ``recorded_at`` set to ``saved_at`` (UTC)."""
+    given = answers.reset_index(drop=True).copy()
+    for column in ("kind", "source", "respondent", "recorded_at"):
+        if column not in given.columns:
+            given[column] = None
+    from_app = given["kind"].astype("string").eq(ProvenanceKind.APP.value).fillna(False).to_numpy(dtype=bool)
+    who = (actor.email or actor.label) if actor.signed_in else OPEN_MODE
+    given.loc[from_app, "source"] = APP_SOURCE
+    given.loc[from_app, "respondent"] = who
+    stamps = pd.to_datetime(given["recorded_at"], utc=True)
+    given["recorded_at"] = stamps.fillna(pd.Timestamp(saved_at, tz="UTC"))
+    return given
+
+
+def _provenance_fields(
+    provenance: pd.DataFrame, pilots: pd.DataFrame, stored_at: datetime
+) -> dict[str, object]:
+    defaults_json, rows = frames.encode_provenance(provenance, pilots, stored_at)
+    return {"provenance": rows, "provenance_defaults_json": defaults_json}
+
+
+def _answers_hash(base: SnapshotInfo, answers: pd.DataFrame) -> str:
+    """The content of an answers snapshot: its base and the answers (value and source)."""
+    keyed = conform_provenance(answers).assign(value=answers["value"].astype(str).to_numpy())
+    text = keyed.drop(columns="recorded_at").sort_values(["pilot_id", "field"]).to_json(orient="values")
+    return "answers:" + _text_hash(f"{base.content_hash}|{base.snapshot_id}|{text}")
+
+
 class PortfolioStore:
     """The portfolio store: snapshots of imported portfolios, scoring profiles and mapping profiles.
 
@@ -116,22 +172,34 @@ class PortfolioStore:
     app passes the signed-in user on every write.
     """
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
-        self.path: Path | str = resolve_store_path(path)
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        read_only: bool = False,
+        backend: StoreBackend | None = None,
+        label: str | None = None,
+    ):
+        """Open the DuckDB store at ``path`` (`resolve_store_path`), or wrap ``backend``.
+
+        ``backend`` is an already opened backend (how a PostgreSQL backend will be plugged
+        in); ``label`` names it in messages, e.g. a database URL without its password.
+        """
+        if backend is not None:
+            if path is not None or read_only:
+                raise TypeError("pass either a path (and read_only) or an opened backend, not both")
+            self.path: Path | str = label or type(backend).__name__
+            self._label = str(self.path)
+            self._backend = backend
+            return
+        self.path = resolve_store_path(path)
         self._label = display_path(self.path)
-        self._backend: StoreBackend = DuckDBBackend(self.path, read_only=read_only)
+        self._backend = DuckDBBackend(self.path, read_only=read_only)
 
     @classmethod
     def from_backend(cls, backend: StoreBackend, *, label: str) -> PortfolioStore:
-        """A store over an already opened backend (how a PostgreSQL backend will be plugged in).
-
-        ``label`` names the store in messages, e.g. a database URL without its password.
-        """
-        store = cls.__new__(cls)
-        store.path = label
-        store._label = label
-        store._backend = backend
-        return store
+        """A store over an already opened backend: ``cls(backend=backend, label=label)``."""
+        return cls(backend=backend, label=label)
 
     @property
     def read_only(self) -> bool:
@@ -178,9 +246,10 @@ class PortfolioStore:
             raise StoreError(
                 f"The import of '{result.source_name}' has no content hash; it cannot be stored."
             )
+        created_at = _now()
         record = SnapshotRecord(
             portfolio=portfolio,
-            created_at=_now(),
+            created_at=created_at,
             source_name=str(result.source_name),
             content_hash=str(result.content_hash),
             mapping_name=str(result.mapping_name),
@@ -198,9 +267,75 @@ class PortfolioStore:
             pilots=frames.encode_pilots(result.pilots),
             rejected=frames.encode_rejected(result.rejected),
             issues=frames.encode_issues(result.issues),
+            **_provenance_fields(result.field_provenance(), result.pilots, created_at),
         )
         snapshot_id, is_new = self._backend.insert_snapshot(record)
         return dataclasses.replace(self.snapshot_info(snapshot_id), is_new=is_new)
+
+    def save_answers(
+        self,
+        base_snapshot_id: int,
+        answers: pd.DataFrame,
+        *,
+        source_name: str,
+        profile_name: str | None = None,
+        profile_version: int | None = None,
+        profile_hash: str | None = None,
+        note: str = "",
+        actor: Actor = LOCAL_OPERATOR,
+    ) -> SavedAnswers:
+        """Lay ``answers`` over snapshot ``base_snapshot_id`` and store the result as ONE new
+        snapshot of the same portfolio, in one transaction; the base is not changed.
+
+        ``answers`` has ``ANSWER_COLUMNS`` (pilot_id, field, value, kind, and where the
+        answer came from). Answered fields get the answer's provenance (kind ``assessment``
+        or ``app``); every other value keeps the base's. For ``app`` answers the store
+        records who asked: ``respondent`` is ``actor``'s email (``"open mode"`` with no
+        sign-in) and ``source`` is ``"app"``, whatever the caller wrote. An answer without
+        ``recorded_at`` is recorded now. Rejected rows and the validation report are the
+        base's. Any bad answer raises `StoreError` and nothing is written (`apply_answers`);
+        when no answer changes anything (the same values from the same source and
+        respondent) nothing is written and the base comes back with ``is_new=False``.
+        Needs `Action.SAVE_ANSWERS`.
+        """
+        authorize(actor, Action.SAVE_ANSWERS)
+        source_name = _required_name("snapshot source", source_name)
+        base = self.snapshot_info(base_snapshot_id)
+        saved_at = _now()
+        given = _stamped_answers(answers, actor, saved_at)
+        answered = apply_answers(
+            self.load_pilots(base.snapshot_id), self.load_provenance(base.snapshot_id), given
+        )
+        if not answered.changed:
+            return SavedAnswers(base, answered.outcomes)
+        rejected, issues = self.load_rejected(base.snapshot_id), self.load_issues(base.snapshot_id)
+        missing = tuple(f.name for f in FIELDS if not f.required and answered.pilots[f.name].isna().all())
+        record = SnapshotRecord(
+            portfolio=base.portfolio,
+            created_at=saved_at,
+            source_name=source_name,
+            content_hash=_answers_hash(base, given),
+            mapping_name=base.mapping_name,
+            sheet=base.sheet,
+            header_row=base.header_row,
+            column_mapping_json=json.dumps(base.column_mapping, ensure_ascii=False),
+            unmapped_columns_json=json.dumps(list(base.unmapped_columns), ensure_ascii=False),
+            missing_inputs_json=json.dumps(list(missing)),
+            derived_id=base.derived_id,
+            profile_name=profile_name,
+            profile_version=None if profile_version is None else int(profile_version),
+            profile_hash=profile_hash,
+            note=note,
+            frame_dtypes_json=frames.frame_dtypes_json(answered.pilots, rejected, issues),
+            pilots=frames.encode_pilots(answered.pilots),
+            rejected=frames.encode_rejected(rejected),
+            issues=frames.encode_issues(issues),
+            **_provenance_fields(answered.provenance, answered.pilots, saved_at),
+            base_snapshot_id=base.snapshot_id,
+        )
+        snapshot_id, is_new = self._backend.insert_snapshot(record)
+        info = dataclasses.replace(self.snapshot_info(snapshot_id), is_new=is_new)
+        return SavedAnswers(info, answered.outcomes)
 
     def delete_snapshot(self, snapshot_id: int, *, actor: Actor = LOCAL_OPERATOR) -> None:
         """Delete a snapshot and all its rows, in one transaction. Needs `Action.DELETE_SNAPSHOT`."""
@@ -247,6 +382,9 @@ class PortfolioStore:
             profile_version=None if profile_version is None else int(profile_version),
             profile_hash=_optional(row["profile_hash"]),
             note=str(row["note"]),
+            base_snapshot_id=None
+            if _optional(row["base_snapshot_id"]) is None
+            else int(row["base_snapshot_id"]),
         )
 
     def _snapshot_row(self, snapshot_id: int) -> dict[str, object]:
@@ -272,6 +410,33 @@ class PortfolioStore:
         """A snapshot's validation report (columns ``ISSUE_COLUMNS``), as intake produced it."""
         spec = self._dtypes(snapshot_id)["issues"]
         return frames.decode_issues(self._backend.issue_rows(int(snapshot_id)), spec)
+
+    def load_provenance(self, snapshot_id: int) -> pd.DataFrame:
+        """Where each known value of a snapshot's pilots came from (``PROVENANCE_COLUMNS``),
+        one row per (pilot, field), in pilot then field order.
+
+        A snapshot stored before provenance was recorded (store schema < 4) gets it from
+        what the snapshot kept: a field its column mapping maps is ``register`` (its file,
+        sheet and row), any other known value can only have been ``derived``; the detail of
+        each says ``BEFORE_PROVENANCE`` and ``recorded_at`` is when it was stored.
+        """
+        row = self._snapshot_row(snapshot_id)
+        if _optional(row["provenance_count"]) is not None:
+            return frames.decode_provenance(
+                self._backend.provenance_rows(int(snapshot_id)),
+                str(row["provenance_defaults"]),
+                self.load_pilots(snapshot_id),
+            )
+        legacy = provenance_of_pilots(
+            self.load_pilots(snapshot_id),
+            source=str(row["source_name"]),
+            sheet=_optional(row["sheet"]),
+            column_mapping=json.loads(row["column_mapping"]),
+            derivations={},
+            detail=BEFORE_PROVENANCE,
+        )
+        created_at = pd.Timestamp(row["created_at"]).tz_localize("UTC")
+        return conform_provenance(legacy.assign(recorded_at=created_at))
 
     # --- scoring profiles ------------------------------------------------------------
     def save_profile(

@@ -20,18 +20,27 @@ from kairo_scoring.views.profile_edit import (
     next_profile_version,
     revise_profile,
 )
+from kairo_scoring.views.provenance import (
+    AnswersArrived,
+    answers_arrived,
+    completeness_trend,
+    pilot_provenance,
+)
 from kairo_scoring.views.table import pilot_table
 from kairo_scoring.views.what_if import EDITABLE_FIELDS, what_if
 
 __all__ = [
+    "AnswersArrived",
     "EDITABLE_FIELDS",
     "FILTER_FIELDS",
     "POINT_LIMIT",
     "Placement",
     "PortfolioFilter",
     "anonymise",
+    "answers_arrived",
     "blocker_summary",
     "compare_snapshots",
+    "completeness_trend",
     "demand_supply_grid",
     "filter_choices",
     "flow_node_names",
@@ -41,6 +50,7 @@ __all__ = [
     "headline",
     "mode_flows",
     "next_profile_version",
+    "pilot_provenance",
     "pilot_table",
     "placement_points",
     "profile_impact",

@@ -73,6 +73,7 @@ def test_every_row_is_accounted_for(which, request):
         "pilot_id",
         "business_unit",
         "current_mode",
+        "risk_level",
         "controls",
         "exception_governance",
     }
@@ -85,8 +86,7 @@ def test_csv_detection(from_csv):
         "name": "use_case_name",
         "owner": "contact_email",
         "stage": "development_stage",
-        "risk_level": "is_high_impact",
-    }
+    }  # risk_level is derived from is_high_impact: not the register's answer to the risk question
     assert from_csv.detection.encoding == "utf-8-sig"
     assert from_csv.detection.delimiter == ","
 
@@ -100,9 +100,9 @@ def test_xlsx_detection_reads_original_agency_headers(from_xlsx):
 
 
 def test_high_impact_deployed_row_derivations(from_csv):
-    # Line 35, DHS-185 "Babel": ATO Yes, testing Yes, assessment In-progress, review In-progress
-    # → controls 1 + 4 × (1 + 1 + .5 + .5)/4 = 4; monitoring/training/fail-safe In-progress and
-    # appeal Established → 1 + 4 × (.5 + .5 + .5 + 1)/4 = 3.5 → half up → 4.
+    # Line 35, DHS-185 "Babel": ATO Yes, monitoring and independent review In-progress →
+    # controls 3 (an ATO alone); fail-safe In-progress, appeal Established → exception
+    # governance 3 (one known route); 4 would need fail-safe, appeal and monitoring all done.
     row = _row(from_csv, 35)
     assert row["pilot_id"] == "DHS-185"
     assert row["name"] == "Babel"
@@ -111,16 +111,30 @@ def test_high_impact_deployed_row_derivations(from_csv):
     assert row["stage"] == "production"
     assert pd.isna(row["current_mode"])
     assert row["risk_level"] == "high"
-    assert row["controls"] == 4.0
-    assert row["exception_governance"] == 4.0
+    assert row["controls"] == 3.0
+    assert row["exception_governance"] == 3.0
     assert math.isnan(row["process_maturity"])
 
 
-def test_not_applicable_practice_is_left_out(from_csv):
-    # Line 40, DHS-2391: all four control practices done → 5; appeal "Not Applicable" is left
-    # out and the other three exception practices are done → 5.
+def test_not_applicable_practice_is_not_done(from_csv):
+    # Line 40, DHS-2391: ATO Yes, monitoring established, CAIO review → controls 5; fail-safe
+    # Yes but appeal "Not Applicable" → exception governance 3, not 4 (no appeal route shown).
     row = _row(from_csv, 40)
-    assert (row["controls"], row["exception_governance"]) == (5.0, 5.0)
+    assert (row["controls"], row["exception_governance"]) == (5.0, 3.0)
+
+
+def test_a_fail_safe_without_an_ato_gives_exception_governance_only(from_csv):
+    # Line 3020, TREASURY-OCIO-001: ATO No (says nothing about informal review: controls
+    # unknown); fail-safe Yes, appeal In-progress → exception governance 3.
+    row = _row(from_csv, 3020)
+    assert math.isnan(row["controls"]) and row["exception_governance"] == 3.0
+
+
+def test_an_ato_alone_gives_the_controls_floor(from_csv):
+    # Line 1554, EPA "27": Pilot, ATO Yes, no high-impact practice answered → controls 3.
+    row = _row(from_csv, 1554)
+    assert row["pilot_id"] == "EPA:27" and row["controls"] == 3.0
+    assert math.isnan(row["exception_governance"])
 
 
 def test_presumed_high_impact_pre_deployment_row(from_csv):
@@ -130,11 +144,13 @@ def test_presumed_high_impact_pre_deployment_row(from_csv):
     assert math.isnan(row["controls"]) and math.isnan(row["exception_governance"])
 
 
-def test_bare_agency_number_is_qualified_and_ato_no_scores_one(from_csv):
+def test_bare_agency_number_is_qualified_and_ato_no_leaves_controls_unknown(from_csv):
     # Line 1538: EPA, id "77", Deployed, Not High-impact, ATO No and no other practice answer.
+    # No ATO does not show that there is no review or logging at all: controls stay unknown.
     row = _row(from_csv, 1538)
     assert row["pilot_id"] == "EPA:77"
-    assert (row["stage"], row["risk_level"], row["controls"]) == ("production", "low", 1.0)
+    assert (row["stage"], row["risk_level"]) == ("production", "low")
+    assert math.isnan(row["controls"])
     assert pd.isna(row["current_mode"])
     assert row["operational_date"] == pd.Timestamp("2024-01-01")  # "01/01/2024 00:00:00"
 

@@ -139,8 +139,10 @@ def test_intake_does_not_load_streamlit():
 
 
 def test_intake_imports_only_schema_errors_and_itself():
-    # the layer-0 modules (schema, errors and the small shared helpers) and intake itself
+    # the layer-0 modules (schema, errors and the small shared helpers), intake itself and
+    # the provenance model it records each value's source in
     allowed = (
+        "kairo_scoring.provenance",
         "kairo_scoring.schema",
         "kairo_scoring.errors",
         "kairo_scoring.tomlsafe",

@@ -12,7 +12,7 @@ import pytest
 from kairo_scoring import LOCAL_OPERATOR, AccessDenied, Action, Actor, PortfolioStore
 from kairo_scoring.store import StoreBackend
 from tests.conftest import REPO
-from tests.store.store_fixtures import make_result
+from tests.store.store_fixtures import make_answers, make_result
 
 EMAIL = "ed@example.com"
 
@@ -22,6 +22,12 @@ WRITES: dict[str, tuple[Action, Callable[[PortfolioStore, Actor], object]]] = {
         Action.IMPORT,
         lambda store, actor: store.import_snapshot(
             make_result(content_hash="new"), portfolio="Acme", actor=actor
+        ),
+    ),
+    "save_answers": (
+        Action.SAVE_ANSWERS,
+        lambda store, actor: store.save_answers(
+            store.latest_snapshot_id("Answers"), make_answers(), source_name="answers", actor=actor
         ),
     ),
     "save_mapping": (
@@ -49,6 +55,7 @@ BACKEND_READS = {
     "pilot_rows",
     "rejected_rows",
     "issue_rows",
+    "provenance_rows",
     "list_profiles",
     "profile_text",
     "list_mappings",
@@ -62,6 +69,7 @@ BACKEND_READS = {
 def store(tmp_path: Path):
     with PortfolioStore(tmp_path / "kairo.duckdb") as opened:
         opened.import_snapshot(make_result(content_hash="seed"), portfolio="Seed")
+        opened.import_snapshot(make_result(content_hash="base"), portfolio="Answers")
         yield opened
 
 
@@ -87,7 +95,9 @@ def test_every_write_is_refused_when_the_role_dropped_since_the_page_was_drawn(s
     assert store.row_counts() != before
 
 
-@pytest.mark.parametrize(("write", "role"), [("import_snapshot", "editor"), ("save_mapping", "editor")])
+@pytest.mark.parametrize(
+    ("write", "role"), [("import_snapshot", "editor"), ("save_mapping", "editor"), ("save_answers", "editor")]
+)
 def test_an_editor_imports_and_saves_mappings_but_no_more(store, tmp_path, write, role):
     roles = tmp_path / "roles.toml"
     write_role(roles, role)

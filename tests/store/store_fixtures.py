@@ -6,6 +6,7 @@ import pandas as pd
 
 from kairo_scoring import schema
 from kairo_scoring.intake.result import ISSUE_COLUMNS, IntakeResult
+from kairo_scoring.provenance import ANSWER_COLUMNS
 
 
 def make_pilots(names: list[str], *, first_row: int = 2) -> pd.DataFrame:
@@ -54,6 +55,25 @@ def make_issues() -> pd.DataFrame:
             "severity": ["error", "error", "warning"],
         },
         columns=list(ISSUE_COLUMNS),
+    )
+
+
+def make_answers() -> pd.DataFrame:
+    """Two answers to the pilots of `make_result`: a workbook's and the app's."""
+    return pd.DataFrame(
+        {
+            "pilot_id": ["P001", "P002"],
+            "field": ["controls", "users"],
+            "value": [3, 12],
+            "kind": ["assessment", "app"],
+            "source": ["Finance.xlsx", None],
+            "sheet": ["Answers", None],
+            "row": [3, None],
+            "detail": ["D3", None],
+            "respondent": ["ann@example.com", None],
+            "recorded_at": [pd.Timestamp("2026-03-01 10:00", tz="UTC"), None],
+        },
+        columns=list(ANSWER_COLUMNS),
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from kairo_scoring import schema
 from kairo_scoring.errors import StoreError
-from kairo_scoring.store import STORE_SCHEMA_VERSION, PortfolioStore, duckdb_backend
+from kairo_scoring.store import STORE_SCHEMA_VERSION, PortfolioStore, duckdb_backend, sql_schema
 from tests.store.store_fixtures import make_result
 
 
@@ -21,12 +21,25 @@ def _meta_version(path: Path) -> str:
 
 def test_the_migration_list_reaches_the_declared_schema_version() -> None:
     assert len(duckdb_backend.MIGRATIONS) == STORE_SCHEMA_VERSION
+    assert duckdb_backend.MIGRATIONS is sql_schema.MIGRATIONS  # one list, shared by every backend
+
+
+def test_the_schema_version_is_written_once() -> None:
+    # The number of migration steps is the version: no second literal to keep in step.
+    package = Path(sql_schema.__file__).parent
+    assignments = [
+        (path.name, line.strip())
+        for path in sorted(package.glob("*.py"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.startswith("STORE_SCHEMA_VERSION")
+    ]
+    assert assignments == [("sql_schema.py", "STORE_SCHEMA_VERSION = len(MIGRATIONS)")]
 
 
 def test_stored_pilot_columns_match_the_canonical_schema() -> None:
     # A new canonical field needs a migration step that adds its column to `pilots`.
-    assert duckdb_backend.PILOT_FIELDS == schema.CANONICAL_COLUMNS
-    for name, sql_type in duckdb_backend.PILOT_FIELD_COLUMNS:
+    assert sql_schema.PILOT_FIELDS == schema.CANONICAL_COLUMNS
+    for name, sql_type in sql_schema.PILOT_FIELD_COLUMNS:
         assert sql_type == ("DOUBLE" if schema.FIELD_BY_NAME[name].is_numeric else "VARCHAR"), name
 
 

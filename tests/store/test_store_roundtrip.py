@@ -91,6 +91,7 @@ def test_a_new_store_is_empty(store: PortfolioStore) -> None:
         "issues": 0,
         "scoring_profiles": 0,
         "mapping_profiles": 0,
+        "provenance": 0,
     }
 
 
