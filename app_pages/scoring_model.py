@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from kairo_scoring import (
@@ -37,13 +38,51 @@ st.title("Scoring model")
 context_line(view)
 profile = view.profile
 
-explain, edit = st.tabs(["How scoring works", "Edit the model"])
+# The rubric tab comes before the editor: the editor may st.stop() (presentation mode, role).
+explain, rubric_tab, edit = st.tabs(["How scoring works", "Rubric", "Edit the model"])
 with explain:
     st.caption(f"Generated from profile {md_escape(profile.label)} (hash {profile.content_hash}).")
     for section in how_scoring_works(profile):
         st.markdown(f"#### {md_escape(section.title)}")
         for paragraph in section.paragraphs:
             st.markdown(md_escape(paragraph))
+
+with rubric_tab:
+    rubric = profile.rubric
+    kinds = {kind: [e.field for e in rubric.entries if e.kind == kind] for kind in ("score", "enum")}
+    st.caption(
+        f"What each answer means in profile {md_escape(profile.label)}, so that two owners mean the same "
+        "thing by a 3. Workbooks and answer forms ask these questions and offer these answers. The rubric "
+        "is saved with each profile version and never changes a score. It is read only here for now; "
+        "editing it on this page comes later."
+    )
+    st.markdown("##### Scores from 1 to 5")
+    levels = pd.DataFrame(
+        [
+            {
+                "Field": field_label(f),
+                "Question": rubric.question(f),
+                **{str(v): text for v, text in rubric.choices_for(f)},
+            }
+            for f in kinds["score"]
+        ]
+    )
+    st.dataframe(levels, hide_index=True, width="stretch", key="rubric_levels")
+    for f in kinds["enum"]:
+        st.markdown(f"##### {md_escape(field_label(f))}: {md_escape(rubric.question(f))}")
+        choices = pd.DataFrame(
+            [{"Answer": value_label(f, v), "Meaning": text} for v, text in rubric.choices_for(f)]
+        )
+        st.dataframe(choices, hide_index=True, width="stretch", key=f"rubric_{f}")
+    st.markdown("##### Numbers")
+    numbers = pd.DataFrame(
+        [
+            {"Field": field_label(f), "Question": rubric.question(f), "Unit": rubric.unit(f)}
+            for f in rubric.fields
+            if rubric.unit(f)
+        ]
+    )
+    st.dataframe(numbers, hide_index=True, width="stretch", key="rubric_numbers")
 
 with edit:
     if view.presenting:
