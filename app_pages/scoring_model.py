@@ -23,6 +23,7 @@ from kairo_scoring import (
     option_label,
     profile_impact,
     revise_profile,
+    store_profile_version,
     value_label,
 )
 from ui import loaders
@@ -206,11 +207,9 @@ with edit:
 
         def save_profile(new_profile=candidate) -> None:
             try:
-                view.store.save_profile(
-                    new_profile.name,
-                    new_profile.version,
-                    new_profile.to_toml(),
-                    new_profile.content_hash,
+                store_profile_version(
+                    view.store,
+                    new_profile,
                     actor=current_actor(),  # the store checks this user's role as it is now
                 )
             except KairoError as exc:

@@ -21,6 +21,7 @@ from kairo_scoring.present import count_phrase, option_label, summary_html, verd
 from kairo_scoring.profile import load_profile
 from kairo_scoring.scoring import ScoredPortfolio, score
 from kairo_scoring.store import PortfolioStore
+from kairo_scoring.views import store_profile_version
 
 OUTPUT_SUFFIXES = (".xlsx", ".csv", ".parquet")
 # Characters a terminal acts on, or that hide or reorder text, are printed escaped, never as
@@ -221,7 +222,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"{_why(args)}"
         )
     with PortfolioStore(args.db) as store:
-        store.save_profile(profile.name, profile.version, profile.to_toml(), profile.content_hash)
+        store_profile_version(store, profile)
         info = store.import_snapshot(
             intake,
             portfolio=args.portfolio,

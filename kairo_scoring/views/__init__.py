@@ -19,6 +19,7 @@ from kairo_scoring.views.profile_edit import (
     gates_frame,
     next_profile_version,
     revise_profile,
+    store_profile_version,
 )
 from kairo_scoring.views.provenance import (
     AnswersArrived,
@@ -30,6 +31,7 @@ from kairo_scoring.views.table import pilot_table
 from kairo_scoring.views.what_if import EDITABLE_FIELDS, what_if
 
 __all__ = [
+    "store_profile_version",
     "AnswersArrived",
     "EDITABLE_FIELDS",
     "FILTER_FIELDS",

@@ -8,7 +8,10 @@ from typing import Any
 
 import pandas as pd
 
-from kairo_scoring.profile import GATE_OPS, Profile, profile_from_dict
+from kairo_scoring.access import LOCAL_OPERATOR, Actor
+from kairo_scoring.errors import StoreError
+from kairo_scoring.profile import GATE_OPS, Profile, profile_from_dict, profile_from_toml
+from kairo_scoring.store import PortfolioStore
 from kairo_scoring.values import is_blank, number_text
 
 GATE_EDITOR_COLUMNS: tuple[str, ...] = ("option", "field", "op", "value", "min_risk")
@@ -102,3 +105,35 @@ def gate_fields() -> tuple[str, ...]:
 def gate_ops() -> tuple[str, ...]:
     """Comparison operators a gate can use, in first-seen order."""
     return tuple(dict.fromkeys(op for ops in GATE_OPS.values() for op in ops))
+
+
+def store_profile_version(store: PortfolioStore, profile: Profile, *, actor: Actor = LOCAL_OPERATOR) -> bool:
+    """Save `profile` under its name and version; False when that version is already stored as it is.
+
+    The store recognises a version by its scoring content (the hash). The rubric, currency
+    and description are outside the hash (they never change a score), so a stored version
+    whose wording differs would be kept silently: it is refused here instead, naming what
+    differs, so that the new wording is saved as a new version.
+    """
+    stored = store.profiles()
+    same = stored[(stored["name"] == profile.name) & (stored["version"] == profile.version)]
+    if not same.empty:
+        old = profile_from_toml(store.load_profile_text(profile.name, profile.version))
+        if old.content_hash == profile.content_hash:
+            differs = [
+                what
+                for what, before, after in (
+                    ("rubric", old.rubric, profile.rubric),
+                    ("currency", old.currency, profile.currency),
+                    ("description", old.description, profile.description),
+                )
+                if before != after
+            ]
+            if differs:
+                raise StoreError(
+                    f"Scoring profile '{profile.name}' version {profile.version} is already stored with "
+                    f"another {' and '.join(differs)}; save it under a new version."
+                )
+    return store.save_profile(
+        profile.name, profile.version, profile.to_toml(), profile.content_hash, actor=actor
+    )
