@@ -1,4 +1,4 @@
-"""Intake: read the register a PMO already has (xlsx, xlsm, csv) into canonical pilots,
+"""Intake: read the register a PMO already has (xlsx, xlsm, xls, xlsb, ods, csv) into canonical pilots,
 with every row accounted for and every problem reported."""
 
 from kairo_scoring.intake.codes import IssueCode, Severity
@@ -21,11 +21,14 @@ from kairo_scoring.intake.normalize import (
     parse_yes_no,
 )
 from kairo_scoring.intake.pipeline import detect, read_portfolio
+from kairo_scoring.intake.readers import READABLE_FORMATS, READABLE_SUFFIXES
 from kairo_scoring.intake.result import ISSUE_COLUMNS, IntakeResult
 from kairo_scoring.intake.template import write_template
 
 __all__ = [
     "ISSUE_COLUMNS",
+    "READABLE_FORMATS",
+    "READABLE_SUFFIXES",
     "Derivation",
     "Detection",
     "IntakeLimits",

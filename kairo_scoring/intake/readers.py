@@ -46,6 +46,9 @@ FILE_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"{\\rtf", "an RTF document"),
 )
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+# Every file name ending intake reads (the content decides how; these say what a user may choose).
+READABLE_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".tsv", ".txt")
+READABLE_FORMATS = "an .xlsx, .xlsm, .xls, .xlsb, .ods or .csv file"
 DTD_SCAN_BYTES = 64 * 1024
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 # A formula element, with or without a namespace prefix.
