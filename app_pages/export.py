@@ -32,6 +32,12 @@ st.caption(
 )
 if view.presenting and len(rejected):
     rejected = rejected.iloc[0:0]  # rejected rows keep the source's own text: never in a presented export
+# Where each value came from names files and respondents: never in a presented export either.
+provenance = (
+    None
+    if view.presenting
+    else loaders.load_provenance(view.store_path, view.snapshot.snapshot_id, view.snapshot.content_hash)
+)
 
 
 def build_report() -> str:
@@ -49,12 +55,17 @@ cols = st.columns(3)
 with cols[0]:
     st.markdown("##### Excel workbook")
     st.caption(
-        "Frozen header, filters, verdict colours, a summary sheet, rejected rows and the profile used."
+        "Frozen header, filters, verdict colours, a summary sheet, rejected rows, where each value "
+        "came from and the profile used."
     )
     st.download_button(
         "Download xlsx",
         data=functools.partial(
-            export_xlsx, table, view.profile, rejected=rejected if len(rejected) else None
+            export_xlsx,
+            table,
+            view.profile,
+            rejected=rejected if len(rejected) else None,
+            provenance=provenance,
         ),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -1,4 +1,5 @@
-"""History: compare two snapshots of a portfolio, and follow verdicts across every snapshot."""
+"""History: compare two snapshots of a portfolio (verdicts and the answers that arrived), and
+follow verdicts and completeness across every snapshot."""
 
 from __future__ import annotations
 
@@ -7,13 +8,19 @@ import streamlit as st
 from kairo_scoring import (
     MOVEMENT_LABELS,
     MOVEMENT_MEANINGS,
+    answers_arrived,
+    arrived_tables,
     compare_snapshots,
+    completeness_trend,
+    completeness_trend_chart,
     count,
+    count_phrase,
     label_values,
     readiness_delta_histogram,
     verdict_trend,
     verdict_trend_chart,
 )
+from ui import loaders
 from ui.sidebar import current_view
 from ui.tables import change_config
 from ui.text import md_escape
@@ -83,3 +90,30 @@ with right:
         [(f"#{s.snapshot_id} {s.created_at:%Y-%m-%d}", view.score_snapshot(s).table) for s in ordered]
     )
     chart(verdict_trend_chart(trend))
+
+
+def provenance_in_view(snapshot) -> object:
+    """A snapshot's provenance, restricted to the pilots the sidebar's filters keep."""
+    shown = view.score_snapshot(snapshot).table["pilot_id"].astype("string")
+    provenance = loaders.load_provenance(view.store_path, snapshot.snapshot_id, snapshot.content_hash)
+    return provenance[provenance["pilot_id"].isin(shown).to_numpy()]
+
+
+st.subheader(f"Answers arrived since snapshot #{before_id}")
+arrived = answers_arrived(
+    provenance_in_view(by_id[before_id]), provenance_in_view(by_id[after_id]), after_pilots=after
+)
+if not arrived.total:
+    st.caption("No answer arrived between the two snapshots: answer questions on the Pilot page.")
+else:
+    per_field, per_owner = arrived_tables(arrived)
+    st.caption(
+        f"{count_phrase(arrived.total, 'answer')} for {count_phrase(arrived.answers['pilot_id'].nunique(), 'pilot')}."
+    )
+    left, right = st.columns(2)
+    left.dataframe(per_field, hide_index=True, width="stretch", key="arrived_fields")
+    right.dataframe(per_owner, hide_index=True, width="stretch", key="arrived_owners")
+
+st.subheader("Completeness across every snapshot")
+chart(completeness_trend_chart(completeness_trend({s.snapshot_id: provenance_in_view(s) for s in ordered})))
+st.caption("The share of scoring inputs known in each snapshot, by where the known values came from.")

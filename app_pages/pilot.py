@@ -15,13 +15,18 @@ from kairo_scoring import (
     field_label,
     money,
     option_label,
+    pilot_provenance,
+    pilot_questions,
+    pilot_sources_table,
     score_text,
     value_label,
     verdict_label,
     what_if,
 )
+from ui import loaders
 from ui.pilot_widgets import (
     GATE_COLUMNS,
+    answer_form,
     blocking_table,
     gate_table,
     path_step_text,
@@ -130,6 +135,16 @@ for number, step in enumerate(steps, start=1):
             hide_index=True,
             width="stretch",
         )
+
+st.subheader("Answers and where they came from")
+provenance = loaders.load_provenance(view.store_path, view.snapshot.snapshot_id, view.snapshot.content_hash)
+st.dataframe(
+    pilot_sources_table(row, pilot_provenance(provenance, pilot_id), anonymised=view.presenting),
+    hide_index=True,
+    width="stretch",
+    key="pilot_sources",
+)
+answer_form(view, row, pilot_id, pilot_questions(view.questions(), pilot_id))
 
 st.subheader("What if…")
 st.caption("Change any input to see the scores, verdict and path move. Nothing stored changes.")

@@ -29,6 +29,7 @@ from kairo_scoring import (
     verdict_counts,
     verdict_label,
 )
+from ui.questions import decide_the_undecided
 from ui.sidebar import current_view
 from ui.tables import pilot_table_config
 from ui.widgets import chart, context_line, empty_notice, go_to_pilot, selected_point_id
@@ -129,6 +130,8 @@ with right:
         chart(blocker_bars(top_blockers(summary, "pilots_blocked"), by="pilots_blocked", currency=currency))
     with by_value:
         chart(blocker_bars(top_blockers(summary, "value_blocked"), by="value_blocked", currency=currency))
+
+decide_the_undecided(view)
 
 st.subheader("Pilots")
 rows, truncated = pilot_table(table, limit=TABLE_LIMIT)

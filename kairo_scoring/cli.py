@@ -14,11 +14,32 @@ from pathlib import Path
 
 import pandas as pd
 
-from kairo_scoring.errors import KairoError, ProfileError, Remedy
-from kairo_scoring.exports import check_output, scored_outputs, write_outputs, write_scored
+from kairo_scoring.assessment import (
+    GROUPINGS,
+    plan_assessment,
+    read_returns,
+    rejected_csv,
+    rejected_xlsx,
+    save_returns,
+    write_assessment,
+)
+from kairo_scoring.errors import KairoError, OutputError, ProfileError, Remedy
+from kairo_scoring.exports import check_output, scored_outputs, write_outputs, write_questions, write_scored
 from kairo_scoring.intake import IntakeResult, detect, read_portfolio, write_template
-from kairo_scoring.present import count_phrase, option_label, summary_html, verdict_label
-from kairo_scoring.profile import load_profile
+from kairo_scoring.present import (
+    count_phrase,
+    field_label,
+    option_label,
+    pilot_questions_frame,
+    question_fields_table,
+    questions_detail,
+    questions_sentence,
+    summary_html,
+    verdict_label,
+    waiting_table,
+)
+from kairo_scoring.profile import Profile, load_profile, profile_from_toml
+from kairo_scoring.questions import deciding_questions
 from kairo_scoring.scoring import ScoredPortfolio, score
 from kairo_scoring.store import PortfolioStore
 from kairo_scoring.views import store_profile_version
@@ -91,12 +112,27 @@ def _column_overrides(args: argparse.Namespace) -> dict[str, str] | None:
 
 
 def _read(args: argparse.Namespace) -> IntakeResult:
-    return read_portfolio(
+    intake = read_portfolio(
         _existing(args.input),
         mapping=args.mapping,
         sheet=args.sheet,
         column_overrides=_column_overrides(args),
+        accept_suggestions=True,
     )
+    _say_accepted(intake.detection)
+    return intake
+
+
+def _say_accepted(found) -> None:
+    """One line (on stderr, beside the output) per confident suggestion intake applied."""
+    for taken in found.accepted if found is not None else ():
+        print(
+            printable(
+                f"Using column '{taken.column}' as the pilot {taken.field} (no header names it; from its "
+                f"content, confidence {taken.confidence:.0%}); pass --column {taken.field}=HEADER to choose another."
+            ),
+            file=sys.stderr,
+        )
 
 
 def _load_profile(args: argparse.Namespace):
@@ -160,6 +196,9 @@ def _input_files(args: argparse.Namespace) -> list[Path]:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    _source_choice(args)
+    if args.db is not None:
+        return cmd_score_stored(args)
     output = Path(args.output)
     if output.suffix.lower() not in OUTPUT_SUFFIXES:
         raise UsageError(
@@ -188,8 +227,13 @@ def cmd_score(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     path = _existing(args.input)
     overrides = _column_overrides(args)
-    found = detect(path, mapping=args.mapping, sheet=args.sheet, column_overrides=overrides)
-    intake = read_portfolio(path, mapping=args.mapping, sheet=args.sheet, column_overrides=overrides)
+    found = detect(
+        path, mapping=args.mapping, sheet=args.sheet, column_overrides=overrides, accept_suggestions=True
+    )
+    intake = read_portfolio(
+        path, mapping=args.mapping, sheet=args.sheet, column_overrides=overrides, accept_suggestions=True
+    )
+    _say_accepted(found)
     mapping = pd.DataFrame(
         [{"field": f, "source column": c} for f, c in found.column_mapping.items()]
         + [{"field": f, "source column": how} for f, how in found.derived_fields.items()]
@@ -306,8 +350,289 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- the assessment loop: scoring a stored snapshot, the deciding questions ---------------
+QUESTION_SUFFIXES = (".csv", ".xlsx")
+WAITING_LIMIT = 20  # owners (or units) listed before "and N more"
+
+
+def _stored_profile(store: PortfolioStore, snapshot_id: int) -> Profile | None:
+    """The profile recorded with the snapshot, or with the snapshot its answers were laid
+    over (an answers snapshot may record none); None when no snapshot in the chain has one."""
+    seen: set[int] = set()
+    current: int | None = snapshot_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        info = store.snapshot_info(current)
+        if info.profile_name is not None and info.profile_version is not None:
+            return profile_from_toml(store.load_profile_text(info.profile_name, info.profile_version))
+        current = info.base_snapshot_id
+    return None
+
+
+def _stored_snapshot(args: argparse.Namespace, store: PortfolioStore) -> tuple[str, int]:
+    """(portfolio, snapshot ID) that --portfolio and --snapshot name (the latest by default)."""
+    names = store.portfolios()["portfolio"].astype(str).tolist()
+    portfolio = args.portfolio or (names[0] if len(names) == 1 else None)
+    if portfolio is None:
+        raise UsageError(
+            f"{args.db} holds {count_phrase(len(names), 'portfolio')}: name one with --portfolio "
+            f"({', '.join(names) or 'none yet: import one with kairo import'})"
+        )
+    if portfolio not in names:
+        raise UsageError(
+            f"{args.db} has no portfolio '{portfolio}': check --portfolio ({', '.join(names) or 'none yet'})"
+        )
+    wanted = getattr(args, "snapshot", None)
+    if wanted is None:
+        latest = store.latest_snapshot_id(portfolio)
+        if latest is None:
+            raise UsageError(f"{args.db} has no snapshot of '{portfolio}': store one with kairo import")
+        return portfolio, latest
+    ids = store.snapshots(portfolio)["snapshot_id"].astype(int).tolist()
+    if wanted not in ids:
+        raise UsageError(
+            f"'{portfolio}' has no snapshot {wanted}: check --snapshot (kairo snapshots --db {args.db} lists them)"
+        )
+    return portfolio, wanted
+
+
+def _source_choice(args: argparse.Namespace) -> None:
+    if (args.input is None) == (args.db is None):
+        raise UsageError("give either a register (INPUT) or a store (--db), not both or neither")
+
+
+def _scored_source(args: argparse.Namespace) -> tuple[ScoredPortfolio, pd.DataFrame, pd.DataFrame | None]:
+    """(scored portfolio, rejected rows, provenance or None) of INPUT or of a stored snapshot,
+    scored with --profile, else with the profile recorded with the snapshot (or the shipped one)."""
+    if args.db is None:
+        profile = _load_profile(args)
+        intake = _read(args)
+        if intake.pilots.empty:
+            raise UsageError(
+                f"{intake.source_name}: no usable pilot rows ({len(intake.rejected):,} rejected); {_why(args)}"
+            )
+        return score(intake.pilots, profile), intake.rejected, None
+    with PortfolioStore(args.db, read_only=True) as store:
+        _, snapshot_id = _stored_snapshot(args, store)
+        profile = (
+            _load_profile(args)
+            if args.profile
+            else (_stored_profile(store, snapshot_id) or _load_profile(args))
+        )
+        pilots = store.load_pilots(snapshot_id)
+        rejected = store.load_rejected(snapshot_id)
+        provenance = store.load_provenance(snapshot_id)
+    print_line(f"Snapshot {snapshot_id} of {args.db}")
+    return score(pilots, profile), rejected, provenance
+
+
+def cmd_score_stored(args: argparse.Namespace) -> int:
+    """`kairo score --db DB [--portfolio P] [--snapshot ID] -o OUT`: a stored snapshot, scored
+    and written as scoring a file writes it (the xlsx also gets the Provenance sheet)."""
+    output = Path(args.output)
+    if output.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise UsageError(
+            f"output must end in {', '.join(OUTPUT_SUFFIXES)}: {output.name}", remedy=Remedy.OUTPUT_PATH
+        )
+    inputs = [Path(p) for p in (args.db, args.profile) if p and Path(p).is_file()]
+    for planned in scored_outputs(output, with_rejected=True):
+        check_output(planned, inputs=inputs)
+    result, rejected, provenance = _scored_source(args)
+    written = write_scored(
+        result.table,
+        result.profile,
+        output,
+        rejected=rejected,
+        provenance=provenance if output.suffix.lower() == ".xlsx" else None,
+        inputs=inputs,
+    )
+    for line in _score_summary(result):
+        print_line(line)
+    if len(rejected):
+        where = "the 'Rejected' sheet" if output.suffix.lower() == ".xlsx" else str(written[-1])
+        print_line(f"{len(rejected):,} rows rejected: see {where}")
+    print_line(f"Wrote {', '.join(map(str, written))}")
+    return 0
+
+
+def cmd_questions(args: argparse.Namespace) -> int:
+    """`kairo questions INPUT | --db DB`: the deciding questions, printed; -o writes them per pilot."""
+    _source_choice(args)
+    output = Path(args.output) if args.output else None
+    inputs = [Path(p) for p in (args.input, args.db, args.profile, args.mapping) if p and Path(p).is_file()]
+    if output is not None:
+        if output.suffix.lower() not in QUESTION_SUFFIXES:
+            raise UsageError(
+                f"the questions are written as {' or '.join(QUESTION_SUFFIXES)}: {output.name}",
+                remedy=Remedy.OUTPUT_PATH,
+            )
+        check_output(output, inputs=inputs)
+    scored, _, _ = _scored_source(args)
+    questions = deciding_questions(scored)
+    headline = questions.headline()
+    currency = scored.profile.currency
+    lines = [questions_sentence(headline)]
+    if detail := questions_detail(headline, currency):
+        lines.append(detail)
+    if questions.undecided:
+        fields = question_fields_table(questions, currency)
+        lines += ["Questions:", *_table(fields, list(fields.columns), limit=len(fields))]
+        owners = waiting_table(questions.owners, "owner", currency)
+        lines += ["Who to ask:", *_table(owners, list(owners.columns), limit=WAITING_LIMIT)]
+    print("\n".join(map(printable, lines)))
+    if output is not None:
+        write_questions(output, pilot_questions_frame(questions), inputs=inputs)
+        print_line(f"Wrote {output} ({count_phrase(questions.undecided, 'pilot')})")
+    return 0
+
+
+def _add_loop_commands(commands) -> None:
+    """The `questions` subcommand, and --db/--portfolio/--snapshot on `score`."""
+    asker = commands.add_parser(
+        "questions", help="the questions whose answers decide the undecided pilots, of a register or a store"
+    )
+    _intake_options(asker)
+    _optional_input(asker)
+    asker.add_argument("--db", help="DuckDB store file: ask about its latest snapshot instead of INPUT")
+    asker.add_argument("--portfolio", help="portfolio in the store (needed when it holds several)")
+    asker.add_argument("--snapshot", type=int, help="snapshot ID in the store (default: the latest)")
+    asker.add_argument(
+        "--profile", help="scoring profile TOML (default: the snapshot's, else the shipped one)"
+    )
+    asker.add_argument("-o", "--output", help="per-pilot questions (.csv or .xlsx)")
+    asker.set_defaults(handler=cmd_questions)
+
+
+# --- the assessment workbooks: out to owners or units, answers back in ---------------------
+REJECTED_SUFFIXES = (".csv", ".xlsx")
+
+
+def _assessment_profile(args: argparse.Namespace, store: PortfolioStore, portfolio: str) -> Profile:
+    """--profile, else the profile recorded with the latest snapshot, else the shipped one."""
+    if args.profile:
+        return _load_profile(args)
+    latest = store.latest_snapshot_id(portfolio)
+    stored = _stored_profile(store, latest) if latest is not None else None
+    return stored or _load_profile(args)
+
+
+def _assessment_portfolio(args: argparse.Namespace, store: PortfolioStore) -> str:
+    names = store.portfolios()["portfolio"].astype(str).tolist()
+    if args.portfolio not in names:
+        raise UsageError(
+            f"{args.db} has no portfolio '{args.portfolio}': check --portfolio "
+            f"({', '.join(names) or 'none yet: import one with kairo import'})"
+        )
+    return args.portfolio
+
+
+def _with_assessment_hints(handler):
+    """Errors of a nested `assessment` command name that command's own options."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except UsageError:
+            raise
+        except KairoError as exc:
+            raise UsageError(with_hint(exc, args.assessment_options)) from None
+
+    return run
+
+
+def cmd_assessment_export(args: argparse.Namespace) -> int:
+    """`kairo assessment export`: one workbook per owner (or unit) and index.csv into -o DIR."""
+    folder = Path(args.output)
+    if not folder.is_dir():
+        if not folder.parent.is_dir():
+            raise OutputError(
+                f"folder {folder.parent} does not exist: create it or choose another output folder",
+                remedy=Remedy.OUTPUT_PATH,
+            )
+        folder.mkdir()
+    with PortfolioStore(args.db) as store:
+        portfolio = _assessment_portfolio(args, store)
+        profile = _assessment_profile(args, store, portfolio)
+        store_profile_version(store, profile)  # the import reads answers with this rubric
+        plan = plan_assessment(store, portfolio, profile, by=args.by)
+    written = write_assessment(plan, folder)
+    index = plan.index
+    print_line(
+        f"Snapshot {plan.snapshot.snapshot_id} of '{portfolio}': "
+        f"{count_phrase(len(index), 'workbook')} by {field_label(args.by).lower()}, "
+        f"{count_phrase(int(index['pilots'].sum()), 'pilot')}, "
+        f"{count_phrase(int(index['undecided'].sum()), 'undecided pilot')}"
+    )
+    print("\n".join(_table(index, ["file", "respondent", "pilots", "undecided", "deciding_cells"])))
+    print_line(f"Wrote {len(written) - 1} workbooks and {written[-1]}")
+    return 0
+
+
+def cmd_assessment_import(args: argparse.Namespace) -> int:
+    """`kairo assessment import FILE...`: the answers of filled workbooks as ONE new snapshot."""
+    rejected_out = Path(args.rejected) if args.rejected else None
+    files = [_existing(name) for name in args.files]
+    if rejected_out is not None:
+        if rejected_out.suffix.lower() not in REJECTED_SUFFIXES:
+            raise UsageError(
+                f"the rejected answers are written as .csv or .xlsx: {rejected_out.name}",
+                remedy=Remedy.OUTPUT_PATH,
+            )
+        check_output(rejected_out, inputs=[*files, Path(args.db)])
+    with PortfolioStore(args.db) as store:
+        portfolio = _assessment_portfolio(args, store)
+        profile = _assessment_profile(args, store, portfolio)
+        returns = read_returns(store, portfolio, files, profile)
+        saved = save_returns(store, returns, profile=profile)
+    for line in returns.summary.lines():
+        print_line(line)
+    refused = returns.rejected()
+    if len(refused):
+        print_line("Not applied:")
+        print("\n".join(_table(refused, ["file", "cell", "pilot_id", "field", "value", "code", "reason"])))
+    if saved is None:
+        print_line(f"Nothing stored: snapshot {returns.base_snapshot_id} stays the latest.")
+    else:
+        print_line(f"Stored snapshot {saved.snapshot.snapshot_id} of '{portfolio}' (laid over {returns.base_snapshot_id}).")
+    if rejected_out is not None:
+        data = rejected_xlsx(returns) if rejected_out.suffix.lower() == ".xlsx" else rejected_csv(returns)
+        write_outputs({rejected_out: lambda temp: Path(temp).write_bytes(data)})
+        print_line(f"Wrote {rejected_out} ({count_phrase(len(refused), 'row')})")
+    return 0
+
+
+def _add_assessment_commands(commands) -> None:
+    """`assessment export` and `assessment import`."""
+    assessment = commands.add_parser(
+        "assessment", help="assessment workbooks: export them to owners or units, import the filled ones"
+    )
+    steps = assessment.add_subparsers(dest="assessment_command", required=True)
+    exporter = steps.add_parser("export", help="write one assessment workbook per owner (or unit) and index.csv")
+    exporter.add_argument("--db", required=True, help="DuckDB store file")
+    exporter.add_argument("--portfolio", required=True, help="portfolio in the store")
+    exporter.add_argument("--by", choices=GROUPINGS, default="owner", help="one workbook per owner (default) or unit")
+    exporter.add_argument("--profile", help="scoring profile TOML (default: the snapshot's, else the shipped one)")
+    exporter.add_argument("-o", "--output", required=True, help="folder for the workbooks and index.csv")
+    exporter.set_defaults(handler=_with_assessment_hints(cmd_assessment_export))
+    importer = steps.add_parser("import", help="land the answers of filled workbooks as one new snapshot")
+    importer.add_argument("files", nargs="+", metavar="FILE", help="filled assessment workbooks (.xlsx)")
+    importer.add_argument("--db", required=True, help="DuckDB store file")
+    importer.add_argument("--portfolio", required=True, help="portfolio in the store")
+    importer.add_argument("--profile", help="scoring profile TOML for the summary (default: the snapshot's)")
+    importer.add_argument("--rejected", help="also write what was not applied to this .csv or .xlsx")
+    importer.set_defaults(handler=_with_assessment_hints(cmd_assessment_import))
+    for step in (exporter, importer):
+        step.set_defaults(assessment_options=frozenset(step._option_string_actions))
+
+
+def _optional_input(command: argparse.ArgumentParser) -> None:
+    for action in command._actions:  # INPUT is optional: --db reads a stored snapshot instead
+        if action.dest == "input":
+            action.nargs, action.default = "?", None
+
+
 def _intake_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("input", help="portfolio register (.xlsx, .xlsm or .csv)")
+    command.add_argument("input", help="portfolio register (.xlsx, .xlsm, .xls, .xlsb, .ods or .csv)")
     command.add_argument("--mapping", help="mapping profile name or TOML path (default: detected)")
     command.add_argument("--sheet", help="sheet to read (default: detected)")
     command.add_argument(
@@ -338,6 +663,10 @@ def build_parser() -> argparse.ArgumentParser:
     scorer.add_argument("-o", "--output", required=True, help="scored output (.xlsx, .csv or .parquet)")
     scorer.add_argument("--profile", help="scoring profile TOML (default: the shipped profile)")
     scorer.set_defaults(handler=cmd_score)
+    _optional_input(scorer)
+    scorer.add_argument("--db", help="DuckDB store file: score a stored snapshot instead of INPUT")
+    scorer.add_argument("--portfolio", help="portfolio in the store (needed when it holds several)")
+    scorer.add_argument("--snapshot", type=int, help="snapshot ID in the store (default: the latest)")
 
     validator = commands.add_parser("validate", help="show what intake detects and the validation report")
     _intake_options(validator)
@@ -368,6 +697,9 @@ def build_parser() -> argparse.ArgumentParser:
     reporter.add_argument("--portfolio", help="portfolio in the store (needed when it holds several)")
     reporter.add_argument("--profile", help="scoring profile TOML (default: the shipped profile)")
     reporter.add_argument("-o", "--output", required=True, help="summary .html (self-contained)")
+
+    _add_loop_commands(commands)
+    _add_assessment_commands(commands)
 
     template = commands.add_parser("template", help="write an empty register with dropdowns")
     template.add_argument("-o", "--output", required=True, help="template .xlsx")

@@ -47,6 +47,7 @@ from kairo_scoring.present.labels import (
     verdict_label,
 )
 from kairo_scoring.present.palette import VERDICT_COLOURS
+from kairo_scoring.present.provenance import provenance_sheet
 from kairo_scoring.profile import Profile
 from kairo_scoring.schema import CANONICAL_COLUMNS, OPTIONS, VERDICTS
 
@@ -189,10 +190,17 @@ def profile_frame(profile: Profile) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Part", "Item", "Value"]).astype({"Value": str})
 
 
-def export_xlsx(table: pd.DataFrame, profile: Profile, *, rejected: pd.DataFrame | None = None) -> bytes:
-    """A formatted workbook: Pilots (frozen header, filters, verdict colours), Summary, Rejected, Profile."""
+def export_xlsx(
+    table: pd.DataFrame,
+    profile: Profile,
+    *,
+    rejected: pd.DataFrame | None = None,
+    provenance: pd.DataFrame | None = None,
+) -> bytes:
+    """A formatted workbook: Pilots (frozen header, filters, verdict colours), Summary, Rejected,
+    Provenance (when given) and Profile."""
     buffer = io.BytesIO()
-    write_xlsx(buffer, table, profile, rejected=rejected)
+    write_xlsx(buffer, table, profile, rejected=rejected, provenance=provenance)
     return buffer.getvalue()
 
 
@@ -202,10 +210,13 @@ def write_xlsx(
     profile: Profile,
     *,
     rejected: pd.DataFrame | None = None,
+    provenance: pd.DataFrame | None = None,
     scratch_dir: str | Path | None = None,
 ) -> None:
     """Write the `export_xlsx` workbook to a path or binary file, streamed row by row.
 
+    `provenance` (a snapshot's provenance table, ``PROVENANCE_COLUMNS``) adds a Provenance
+    sheet: one row per known value of the table's pilots, with its source in words.
     Rows are flushed as they are written, to temporary files in `scratch_dir` (the system's
     temporary folder by default) that are removed when the workbook is done or has failed.
     """
@@ -213,31 +224,79 @@ def write_xlsx(
     sheets = {"Pilots": pilots, "Summary": summary_frame(table, profile.currency)}
     if rejected is not None and len(rejected):
         sheets["Rejected"] = rejected
+    if provenance is not None:
+        shown = provenance[provenance["pilot_id"].isin(table["pilot_id"].astype("string")).to_numpy()]
+        sheets["Provenance"] = provenance_sheet(shown)
     sheets["Profile"] = profile_frame(profile)
     with tempfile.TemporaryDirectory(prefix="kairo-xlsx-", dir=scratch_dir) as scratch:
         target = str(target) if isinstance(target, Path) else target
         book = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, "constant_memory": True, "tmpdir": scratch})
-        text_format = book.add_format({"quote_prefix": True})
-        header = book.add_format(
-            # Quote-prefixed like risky text cells: rejected rows keep the upload's own headers.
-            {
-                "bold": True,
-                "bg_color": "#1F2937",
-                "font_color": "#FFFFFF",
-                "text_wrap": True,
-                "quote_prefix": True,
-            }
-        )
-        for name, frame in sheets.items():
-            sheet = book.add_worksheet(name)
-            for col, column in enumerate(frame.columns):
-                sheet.write_string(0, col, str(column), header)
-            _write_rows(sheet, frame, text_format)
-            sheet.freeze_panes(1, 0)
-            sheet.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
-            _size_columns(sheet, frame)
+        _write_sheets(book, sheets)
         _colour_verdicts(book, book.get_worksheet_by_name("Pilots"), pilots)
         book.close()
+
+
+def _write_sheets(book, sheets: Mapping[str, pd.DataFrame]) -> None:
+    """Each frame as a sheet: a dark header row (quote-prefixed), frozen, filtered, sized."""
+    text_format = book.add_format({"quote_prefix": True})
+    header = book.add_format(
+        # Quote-prefixed like risky text cells: rejected rows keep the upload's own headers.
+        {
+            "bold": True,
+            "bg_color": "#1F2937",
+            "font_color": "#FFFFFF",
+            "text_wrap": True,
+            "quote_prefix": True,
+        }
+    )
+    for name, frame in sheets.items():
+        sheet = book.add_worksheet(name)
+        for col, column in enumerate(frame.columns):
+            sheet.write_string(0, col, str(column), header)
+        _write_rows(sheet, frame, text_format)
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(len(frame), 1), max(len(frame.columns) - 1, 0))
+        _size_columns(sheet, frame)
+
+
+# The per-pilot questions workbook's headers (its csv keeps the codes).
+QUESTION_HEADERS: dict[str, str] = {
+    "questions": "Questions to ask, in order",
+    "exact": "No smaller set decides it",
+}
+
+
+def export_questions_csv(pilots: pd.DataFrame) -> bytes:
+    """The per-pilot questions as `write_questions` writes its csv (the page's download)."""
+    buffer = io.BytesIO()
+    _write_csv_frame(buffer, neutralise_formulas(pilots))
+    return buffer.getvalue()
+
+
+def write_questions(path: Path, pilots: pd.DataFrame, *, inputs: Sequence[Path] = ()) -> list[Path]:
+    """Write the per-pilot questions (`present.pilot_questions_frame`) as csv (the columns as
+    they are, formula-safe) or xlsx (a 'Questions' sheet with headers people read), through
+    `write_outputs`."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return write_outputs(
+            {path: lambda temp: _write_csv_frame(temp, neutralise_formulas(pilots))}, inputs=inputs
+        )
+    if suffix != ".xlsx":
+        raise OutputError(
+            f"the questions are written as .csv or .xlsx: {path.name}", remedy=Remedy.OUTPUT_PATH
+        )
+    headers = {c: QUESTION_HEADERS.get(c) or column_label(c) for c in pilots.columns}
+
+    def write(temp: Path) -> None:
+        book = xlsxwriter.Workbook(
+            str(temp), {**WORKBOOK_OPTIONS, "constant_memory": True, "tmpdir": str(temp.parent)}
+        )
+        _write_sheets(book, {"Questions": pilots.rename(columns=headers)})
+        book.close()
+
+    return write_outputs({path: write}, inputs=inputs)
 
 
 def _write_rows(sheet, frame: pd.DataFrame, text_format) -> None:
@@ -313,11 +372,13 @@ def write_scored(
     path: Path,
     *,
     rejected: pd.DataFrame | None = None,
+    provenance: pd.DataFrame | None = None,
     inputs: Sequence[Path] = (),
 ) -> list[Path]:
     """Write a scored table by extension (.xlsx, .csv, .parquet); returns the files written.
 
-    Rejected rows go to a 'Rejected' sheet in xlsx, or to a sibling `*.rejected.csv`. Written
+    Rejected rows go to a 'Rejected' sheet in xlsx, or to a sibling `*.rejected.csv`; the
+    provenance, when given, to the xlsx's 'Provenance' sheet (csv and parquet keep the table only). Written
     through `write_outputs`: all files complete or none changed, and none of `inputs` overwritten.
     """
     path = Path(path)
@@ -327,7 +388,7 @@ def write_scored(
     writers: dict[Path, Callable[[Path], object]] = {}
     if suffix == ".xlsx":
         writers[path] = lambda temp: write_xlsx(
-            temp, table, profile, rejected=rejected, scratch_dir=temp.parent
+            temp, table, profile, rejected=rejected, provenance=provenance, scratch_dir=temp.parent
         )
     elif suffix == ".csv":
         writers[path] = lambda temp: write_csv(temp, table)
@@ -457,8 +518,10 @@ def _output_error(path: Path, failed: BaseException) -> OutputError:
 
 __all__ = [
     "export_csv",
+    "export_questions_csv",
     "export_xlsx",
     "neutralise_formulas",
     "people_frame",
+    "write_questions",
     "write_scored",
 ]

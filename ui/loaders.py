@@ -10,15 +10,18 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from kairo_scoring import (
+    DecidingQuestions,
     IntakeResult,
     PortfolioStore,
     Profile,
     ScoredPortfolio,
     anonymise,
+    deciding_questions,
     default_profile,
     detect,
     ensure_default_profile,
@@ -28,6 +31,7 @@ from kairo_scoring import (
     read_portfolio,
     resolve_store_path,
     score,
+    subset,
     with_table,
     write_template,
 )
@@ -71,6 +75,12 @@ def load_issues(path: str, snapshot_id: int, content_hash: str) -> pd.DataFrame:
     return _open_store(path).load_issues(snapshot_id)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def load_provenance(path: str, snapshot_id: int, content_hash: str) -> pd.DataFrame:
+    """Where each known value of a snapshot came from (keyed on the snapshot's content hash)."""
+    return _open_store(path).load_provenance(snapshot_id)
+
+
 @st.cache_data(max_entries=32, show_spinner="Loading the profile…")
 def parse_profile(toml_text: str) -> Profile:
     return profile_from_toml(toml_text)
@@ -88,6 +98,17 @@ def load_profile(name: str, version: int) -> Profile:
 def scored_snapshot(path: str, snapshot_id: int, content_hash: str, profile_toml: str) -> ScoredPortfolio:
     """A snapshot scored with a profile (keyed on both contents, never on presentation)."""
     return score(load_pilots(path, snapshot_id, content_hash), parse_profile(profile_toml))
+
+
+@st.cache_data(max_entries=24, show_spinner="Finding the deciding questions…")
+def deciding_snapshot(
+    path: str, snapshot_id: int, content_hash: str, profile_toml: str, in_view: np.ndarray | None
+) -> DecidingQuestions:
+    """The deciding questions of a scored snapshot's pilots (`in_view`: the rows the filters
+    keep, None for all), keyed like `scored_snapshot` and never on presentation: aliases are
+    applied to the result (`View.questions`)."""
+    scored = scored_snapshot(path, snapshot_id, content_hash, profile_toml)
+    return deciding_questions(scored if in_view is None else subset(scored, in_view))
 
 
 def presented_snapshot(

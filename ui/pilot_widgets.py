@@ -1,4 +1,5 @@
-"""Widgets of the Pilot page: the gate checklist table, the promotion path and the what-if inputs."""
+"""Widgets of the Pilot page: the gate checklist table, the promotion path, the what-if inputs
+and the answer form (which lands a new snapshot)."""
 
 from __future__ import annotations
 
@@ -17,16 +18,24 @@ from kairo_scoring import (
     STATUS_COLOURS,
     STATUS_LABELS,
     UNKNOWN,
+    Action,
+    KairoError,
     PathStep,
     count_phrase,
     field_help,
     field_label,
     gate_label,
     plain,
+    unanswered_fields,
     value_label,
 )
+from ui.auth import allowed, current_actor, denied_notice
+from ui.state import flash
 from ui.tables import text_column
 from ui.text import md_escape
+
+ANSWER_ERROR_KEY = "answer_error"
+NOT_ANSWERED = "not answered"
 
 GATE_COLUMNS = {
     "rule": text_column("rule", "medium"),
@@ -141,3 +150,99 @@ def what_if_inputs(pilot: pd.Series, key_prefix: str) -> dict[str, Any]:
 def reset_what_if(key_prefix: str) -> None:
     for name in EDITABLE_FIELDS:
         st.session_state.pop(f"{key_prefix}{name}", None)
+
+
+def answer_form(view, pilot: pd.Series, pilot_id: str, deciding: tuple[str, ...]) -> None:
+    """For an editor (never when presenting): the pilot's unknown answers, deciding questions
+    first and highlighted, each with the rubric's choices or its unit. "Save answers" lands
+    them as a new snapshot (the latest) in one callback; st.form keeps edits from rerunning."""
+    if view.presenting:
+        return
+    if not allowed(Action.SAVE_ANSWERS):
+        denied_notice(Action.SAVE_ANSWERS, "Answering questions")
+        return
+    if error := st.session_state.pop(ANSWER_ERROR_KEY, None):
+        st.error(md_escape(error), icon=":material/error:")
+    fields = unanswered_fields(pilot, deciding)
+    if not fields:
+        st.caption("Every question of this pilot is answered.")
+        return
+    rubric = view.profile.rubric
+    prefix = f"answer::{view.snapshot.snapshot_id}::{pilot_id}::"
+    if deciding:
+        st.caption(
+            f"The {count_phrase(len(deciding), 'question')} marked deciding, answered together, "
+            "decide this pilot whatever the answers are."
+        )
+    with st.form(f"answers::{view.snapshot.snapshot_id}::{pilot_id}", border=True):
+        columns = st.columns(2)
+        for i, name in enumerate(fields):
+            label = field_label(name)
+            shown = f":orange[**{label}** · deciding]" if name in deciding else label
+            with columns[i % 2]:
+                if rubric.choices_for(name):
+                    st.selectbox(
+                        shown,
+                        [None, *(value for value, _ in rubric.choices_for(name))],
+                        format_func=lambda v, field=name: (
+                            NOT_ANSWERED if v is None else rubric.display(field, v, value_label)
+                        ),
+                        key=prefix + name,
+                        help=rubric.question(name),
+                    )
+                else:
+                    st.number_input(
+                        f"{shown} ({rubric.unit(name)})",
+                        min_value=0.0,
+                        value=None,
+                        step=1.0,
+                        format="%.0f",
+                        key=prefix + name,
+                        help=rubric.question(name),
+                        placeholder=NOT_ANSWERED,
+                    )
+        st.form_submit_button(
+            "Save answers",
+            type="primary",
+            icon=":material/save:",
+            on_click=_save_answers,
+            args=(view, pilot_id, prefix, tuple(fields)),
+        )
+
+
+def _save_answers(view, pilot_id: str, prefix: str, fields: tuple[str, ...]) -> None:
+    given = {name: st.session_state.get(prefix + name) for name in fields}
+    given = {name: value for name, value in given.items() if value is not None}
+    if not given:
+        st.session_state[ANSWER_ERROR_KEY] = (
+            "No answer given: choose a value for at least one question, then save."
+        )
+        return
+    answers = pd.DataFrame(
+        {
+            "pilot_id": pilot_id,
+            "field": list(given),
+            "value": pd.Series(list(given.values()), dtype=object),
+            "kind": "app",
+        }
+    )
+    try:
+        saved = view.store.save_answers(
+            view.snapshot.snapshot_id,
+            answers,
+            source_name="app",
+            profile_name=view.profile.name,
+            profile_version=view.profile.version,
+            profile_hash=view.profile.content_hash,
+            actor=current_actor(),  # the store checks this user's role as it is now
+        )
+    except KairoError as exc:
+        st.session_state[ANSWER_ERROR_KEY] = str(exc)
+        return
+    for name in fields:
+        st.session_state.pop(prefix + name, None)
+    if not saved.snapshot.is_new:
+        flash("Nothing changed: those answers are already in the snapshot.")
+        return
+    st.session_state["snapshot_id"] = None  # the new snapshot is the latest: show it
+    flash(f"Saved snapshot #{saved.snapshot.snapshot_id}: {count_phrase(len(given), 'answer')}")

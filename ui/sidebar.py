@@ -13,6 +13,7 @@ import streamlit as st
 from kairo_scoring import (
     FILTER_FIELDS,
     SAMPLE_PORTFOLIO,
+    DecidingQuestions,
     PortfolioFilter,
     PortfolioStore,
     Profile,
@@ -21,6 +22,7 @@ from kairo_scoring import (
     count_phrase,
     field_label,
     filter_choices,
+    presented_questions,
     subset,
     value_label,
 )
@@ -71,6 +73,16 @@ class View:
             anonymised=self.presenting,
         )
         return subset(other, self.filters.mask(other.table))
+
+    def questions(self) -> DecidingQuestions:
+        """The deciding questions of the pilots in view, computed once per snapshot, profile and
+        filters (cached), with the aliases of presentation mode applied to the result."""
+        in_view = self.filters.mask(self.everything.table) if self.filters.active else None
+        key = (self.store_path, self.snapshot.snapshot_id, self.snapshot.content_hash, self.profile_toml)
+        found = loaders.deciding_snapshot(*key, in_view)
+        if not self.presenting:
+            return found
+        return presented_questions(found, loaders.scored_snapshot(*key).table, self.everything.table)
 
 
 def snapshot_label(row: pd.Series) -> str:

@@ -28,7 +28,15 @@ from kairo_scoring.present.labels import (
     option_label,
     verdict_label,
 )
-from kairo_scoring.present.palette import GRID, INK, MUTED, OPTION_COLOURS, SEQUENTIAL, VERDICT_COLOURS
+from kairo_scoring.present.palette import (
+    GRID,
+    INK,
+    MUTED,
+    OPTION_COLOURS,
+    PROVENANCE_COLOURS,
+    SEQUENTIAL,
+    VERDICT_COLOURS,
+)
 from kairo_scoring.schema import OPTIONS, VERDICTS
 from kairo_scoring.values import is_missing
 from kairo_scoring.views import Placement, flow_node_names
@@ -485,6 +493,48 @@ def verdict_trend_chart(trend: pd.DataFrame, *, height: int = 360) -> go.Figure:
     return _figure(data, layout, height=height)
 
 
+# How each kind of known value reads in the completeness chart's legend.
+PROVENANCE_KIND_NAMES: dict[str, str] = {
+    "register": "From the register",
+    "derived": "Derived from other columns",
+    "assessment": "Answered in a workbook",
+    "app": "Answered in the app",
+}
+
+
+def completeness_trend_chart(trend: pd.DataFrame, *, height: int = 340) -> go.Figure:
+    """Completeness (share of scoring inputs known, 0-100) of each snapshot, stacked by where
+    the known values came from (`views.completeness_trend`, oldest first)."""
+    labels = [f"#{int(i)}" for i in trend["snapshot_id"]]
+    known = trend["known_inputs"].to_numpy("float64")
+    share = np.divide(
+        trend["completeness"].to_numpy("float64"), known, out=np.zeros(len(trend)), where=known > 0
+    )
+    data = []
+    for kind, name in PROVENANCE_KIND_NAMES.items():
+        values = trend[kind].to_numpy("float64") * share
+        data.append(
+            dict(
+                type="bar",
+                x=labels,
+                y=values.round(1).tolist(),
+                name=figure_text(name),
+                marker=dict(color=PROVENANCE_COLOURS[kind]),
+                customdata=[count_phrase(int(n), "value") for n in trend[kind]],
+                hovertemplate="Snapshot %{x}<br>"
+                + figure_text(name)
+                + ": %{y:.1f}% (%{customdata})<extra></extra>",
+            )
+        )
+    layout = dict(
+        barmode="stack",
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, traceorder="normal"),
+        xaxis=_axis(title="Snapshot", type="category"),
+        yaxis=_axis(title="Inputs known (%)", range=[0, 100]),
+    )
+    return _figure(data, layout, height=height)
+
+
 def grid_heatmap(grid: pd.DataFrame, *, currency: str = "", height: int = 420) -> go.Figure:
     """The demand × supply grid as a heatmap of pilot counts (for the printable summary)."""
     pilots = grid.pivot(index="demand", columns="supply_level", values="pilots").reindex(
@@ -526,7 +576,9 @@ def grid_heatmap(grid: pd.DataFrame, *, currency: str = "", height: int = 420) -
 
 
 __all__ = [
+    "PROVENANCE_KIND_NAMES",
     "blocker_bars",
+    "completeness_trend_chart",
     "contribution_bars",
     "dimension_radar",
     "fit_triangle",

@@ -45,11 +45,20 @@ VERDICT_BADGES: dict[str, str] = {
     "needs_data": "gray",
 }
 
+# Where known values came from (`ProvenanceKind`): the register greyish, answers in colour.
+PROVENANCE_COLOURS: dict[str, str] = {
+    "register": "#8FB3DA",
+    "derived": "#C4B5FD",
+    "assessment": "#0F4C81",
+    "app": "#2E7D32",
+}
+
 __all__ = [
     "GRID",
     "INK",
     "MUTED",
     "OPTION_COLOURS",
+    "PROVENANCE_COLOURS",
     "SEQUENTIAL",
     "STATUS_COLOURS",
     "VERDICT_BADGES",

@@ -27,6 +27,11 @@ from kairo_scoring.views.provenance import (
     completeness_trend,
     pilot_provenance,
 )
+from kairo_scoring.views.questions import (
+    pilot_questions,
+    presented_questions,
+    unanswered_fields,
+)
 from kairo_scoring.views.table import pilot_table
 from kairo_scoring.views.what_if import EDITABLE_FIELDS, what_if
 
@@ -53,12 +58,15 @@ __all__ = [
     "mode_flows",
     "next_profile_version",
     "pilot_provenance",
+    "pilot_questions",
+    "presented_questions",
     "pilot_table",
     "placement_points",
     "profile_impact",
     "revise_profile",
     "subset",
     "top_blockers",
+    "unanswered_fields",
     "verdict_counts",
     "verdict_trend",
     "what_if",
