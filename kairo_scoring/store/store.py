@@ -138,7 +138,8 @@ def _stamped_answers(answers: pd.DataFrame, actor: Actor, saved_at: datetime) ->
     given.loc[from_app, "source"] = APP_SOURCE
     given.loc[from_app, "respondent"] = who
     stamps = pd.to_datetime(given["recorded_at"], utc=True)
-    given["recorded_at"] = stamps.fillna(pd.Timestamp(saved_at, tz="UTC"))
+    # The fill value takes the column's own resolution (pandas warns when they differ).
+    given["recorded_at"] = stamps.fillna(pd.Timestamp(saved_at, tz="UTC").as_unit(stamps.dt.unit))
     return given
 
 
