@@ -47,14 +47,19 @@ monthly value of those pilots, then in schema order; each pilot's questions foll
 **Speed.** Pilots with the same class of every field and the same unknowns get the same
 answer, so each distinct situation is searched once. The current mode, demand and supply
 ranges hang on disjoint fields (current_mode; volume and users; the gate fields and risk),
-so the ranges a set of fields leaves are the product of what each part's fields leave:
-each part's ranges are scored on their own (through `scoring.decision_bounds`, in batches
-of filled-in variants), and a set decides when no combination of them is open (scoring's
-`open_boxes`, tabulated once over all 16 x 16 x 16 ranges).
+so the ranges a set of fields leaves are the product of what each part's fields leave,
+and a set decides when no combination of them is open (scoring's `open_boxes`, tabulated
+once over all 16 x 16 x 16 ranges). A part's range depends on its own fields only, and on
+each through its class: so each part's range is scored once (`scoring.decision_bounds`) for
+every combination of classes of its fields, each class or unknown (129,600 for supply with
+the default profile), and a situation's variants are looked up in that table. Where 1-5
+values are fractional (no classes) or the table would be too large, the filled-in variants
+are scored instead, in batches; the results are the same (tested).
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 
@@ -78,11 +83,14 @@ from kairo_scoring.scoring import ScoredPortfolio, decision_bounds, open_boxes, 
 
 # Exhaustive search by size for pilots with at most this many candidate fields. It covers
 # all 12 scoring inputs: split into its three parts (see `_Search.run`), the search of a pilot
-# with every input unknown scores ~130,000 supply variants, once per distinct situation.
+# with every input unknown reads ~130,000 supply variants, once per distinct situation.
 # The greedy search stays for larger field sets (tests force it with a lower limit).
 EXACT_MAX_FIELDS = 12
 # Variants scored per call of the vectorised rule: bounds memory (~100 bytes a variant).
 BATCH_ROWS = 400_000
+# A part's ranges come from a table over every combination of its fields' classes when it
+# has at most this many (supply: 129,600 for the default profile); else each variant is scored.
+PART_SPACE_MAX = 1_000_000
 FIELDS: tuple[str, ...] = SCORING_INPUTS
 _INDEX = {f: i for i, f in enumerate(FIELDS)}
 # The three parts the decision's ranges hang on, each on its own fields.
@@ -151,7 +159,7 @@ class DecidingQuestions:
 def answer_classes(profile: Profile) -> dict[str, np.ndarray]:
     """Per scoring input, one representative value per class of values the decision treats
     alike (risk and current mode as their rank / level): see the module docstring."""
-    probe = engine.read_inputs(conform(pd.DataFrame({"pilot_id": ["probe"], "name": ["probe"]})))
+    probe = _probe()
     risks = np.array([*range(len(RISK_LEVELS)), np.nan])
     values = np.array([np.nan, *range(SCORE_MIN, SCORE_MAX + 1)], dtype=float)
     grid_v, grid_r = (a.ravel() for a in np.meshgrid(values, risks, indexing="ij"))
@@ -235,6 +243,10 @@ class _Search:
         self.rank = np.arange(len(FIELDS))  # rank[field index]: 0 best
         self._assignments: dict[tuple[int, ...], np.ndarray] = {}
         self._open_box = self._box_table()
+        self._current, self._demand, self._supply = (
+            _PartSpace.of(part, inputs, profile, classes, key_rows)
+            for part in ((_CURRENT,), _DEMAND, _SUPPLY)
+        )
 
     def assignments(self, subset: tuple[int, ...]) -> np.ndarray:
         """Every combination of representatives of the fields in `subset`: (combinations, |subset|)."""
@@ -327,13 +339,13 @@ class _Search:
             subset = tuple(f for j, f in enumerate(_DEMAND) if local >> j & 1)
             bits = _bits(subset)
             d_jobs.append((np.flatnonzero((self.candidates & bits) == bits), subset))
-        reach = self.ranges(c_jobs + d_jobs)
-        c_reach = [np.bitwise_or.reduce(np.int64(1) << r[:, :, 0], axis=1) for r in reach[:2]]
+        c_reach = self._current.reachable(c_jobs) if self._current else self.reachable(c_jobs, 0)
         c_parts = np.repeat(c_reach[0][:, None], 2, axis=1)
         c_parts[asks_current, 1] = c_reach[1]
         d_parts = np.zeros((n, len(d_jobs)), np.int64)
+        d_reach = self._demand.reachable(d_jobs) if self._demand else self.reachable(d_jobs, 1)
         for j, (keys, _) in enumerate(d_jobs):
-            d_parts[keys, j] = np.bitwise_or.reduce(np.int64(1) << reach[2 + j][:, :, 1], axis=1)
+            d_parts[keys, j] = d_reach[j]
         allowed = self._allowed(c_parts, d_parts)
         # Supply part: per distinct supply situation and subset of its supply fields, on demand.
         g_first, g_of = supply_situation
@@ -345,12 +357,15 @@ class _Search:
             jobs, locals_ = [], []
             for gs, subset in needs:
                 local, bits = _local(subset, _SUPPLY), _bits(subset)
-                table = g_reach.setdefault(local, np.zeros(g_first.size, np.int64))
+                if local not in g_reach:
+                    g_reach[local] = np.zeros(g_first.size, np.uint16)  # 16 supply ranges
+                table = g_reach[local]
                 todo = gs[((g_cands[gs] & bits) == bits) & (table[gs] == 0)]
                 if todo.size:
                     jobs.append((g_first[todo], subset))
                     locals_.append((local, todo))
-            for (local, todo), found in zip(locals_, self.reachable(jobs, 2), strict=True):
+            found_all = self._supply.reachable(jobs) if self._supply else self.reachable(jobs, 2)
+            for (local, todo), found in zip(locals_, found_all, strict=True):
                 g_reach[local][todo] = found
 
         def decides(keys: np.ndarray, subset: tuple[int, ...]) -> np.ndarray:
@@ -442,18 +457,19 @@ class _Search:
         situation whatever current and demand ranges the asked fields leave."""
         decided = ~self._open_box  # [c, d, s]
         ok = (decided.astype(np.int64) << np.arange(16)).sum(axis=2)  # [c, d] → supply range bits
-        shape = (c_parts.shape[0], c_parts.shape[1], d_parts.shape[1])
-        pairs = (c_parts[:, :, None] << 16) | d_parts[:, None, :]
-        unique, inverse = np.unique(pairs.ravel(), return_inverse=True)
-        out = np.empty(unique.size, np.int64)
-        for u, pair in enumerate(unique.tolist()):
-            cm, dm = pair >> 16, pair & 0xFFFF
-            mask = (1 << 16) - 1
-            for ci in (i for i in range(16) if cm >> i & 1):
-                for di in (i for i in range(16) if dm >> i & 1):
-                    mask &= int(ok[ci, di])
-            out[u] = mask
-        return out[inverse.ravel()].reshape(shape)
+        # Range sets are 16-bit masks and few are distinct: number them through a lookup
+        # table (no sort), combine each distinct pair once, then read the pairs back.
+        c_unique, c_index = _numbered(c_parts)
+        d_unique, d_index = _numbered(d_parts)
+        out = np.empty((c_unique.size, d_unique.size), np.int64)
+        for u, cm in enumerate(c_unique.tolist()):
+            for v, dm in enumerate(d_unique.tolist()):
+                mask = (1 << 16) - 1
+                for ci in (i for i in range(16) if cm >> i & 1):
+                    for di in (i for i in range(16) if dm >> i & 1):
+                        mask &= int(ok[ci, di])
+                out[u, v] = mask
+        return out[c_index[:, :, None], d_index[:, None, :]]
 
     def _greedy(self, keys: np.ndarray) -> None:
         """Add the field leaving the smallest share of assignments undecided until none is,
@@ -488,6 +504,91 @@ class _Search:
             self.exact[k] = len(fields) <= 2
 
 
+class _PartSpace:
+    """The ranges of one part (current mode, demand or supply) for every combination of
+    classes of its fields (each field one of its classes or unknown), scored once by
+    scoring's rule (`decision_bounds`): a situation's variants are then looked up in it
+    instead of scored one by one. A part's range depends on its own fields alone, and on
+    each only through its class."""
+
+    def __init__(self, codes: np.ndarray, radix: np.ndarray, ranges: np.ndarray, part: tuple[int, ...]):
+        self.codes = codes  # (situations, part fields): class index, radix - 1 = unknown
+        self.radix = radix
+        self.weights = _radix_weights(radix)
+        self.ranges = ranges  # range index (low × 4 + high) per combination, in mixed radix
+        self.part = part
+        self.base = codes @ self.weights
+        self._offsets: dict[tuple[int, ...], np.ndarray] = {}
+
+    @classmethod
+    def of(cls, part: tuple[int, ...], inputs: engine.Inputs, profile: Profile, classes, key_rows):
+        """The space of `part` (one of _CURRENT, _DEMAND, _SUPPLY) for the situations at
+        `key_rows`; None when a 1-5 field holds a fractional value (its values are not
+        classes then) or the space has more than PART_SPACE_MAX combinations."""
+        columns = []
+        for i in part:
+            f = FIELDS[i]
+            if f not in SCORE_FIELDS:
+                columns.append(_class_of_value(_values_of(inputs, f)[key_rows], classes[f]))
+            elif inputs.codes.get(f) is None:
+                return None
+            else:
+                columns.append(_class_of_score(inputs.codes[f][key_rows], classes[f]))
+        radix = np.array([classes[FIELDS[i]].size + 1 for i in part], np.int64)
+        if np.prod(radix.astype(float)) > PART_SPACE_MAX:
+            return None
+        every = np.arange(int(np.prod(radix)))
+        weights = _radix_weights(radix)
+        values = {
+            FIELDS[i]: np.append(classes[FIELDS[i]], np.nan)[every // weights[j] % radix[j]]
+            for j, i in enumerate(part)
+        }
+        bounds = decision_bounds(engine.filled_in(_probe(), np.zeros(every.size, np.intp), values), profile)
+        which = 0 if part == (_CURRENT,) else 2 if part == _DEMAND else 4
+        ranges = (bounds[which].astype(np.int64) * 4 + bounds[which + 1]).astype(np.int8)
+        return cls(np.stack(columns, axis=1).astype(np.int64), radix, ranges, part)
+
+    def reachable(self, jobs) -> list[np.ndarray]:
+        """Per (situations, subset of the part's fields): the bit set of the part's ranges
+        that some assignment of the subset leaves."""
+        out = []
+        for keys, subset in jobs:
+            local = [self.part.index(i) for i in subset]
+            offsets = self._offsets.get(subset)
+            if offsets is None:  # each combination of classes of the subset, as an index step
+                offsets = np.zeros(1, np.int64)
+                for j in local:
+                    offsets = (offsets[:, None] + np.arange(self.radix[j] - 1) * self.weights[j]).ravel()
+                self._offsets[subset] = offsets
+            start = self.base[keys] - self.codes[keys][:, local] @ self.weights[local]
+            found = self.ranges[start[:, None] + offsets[None, :]]
+            out.append(np.bitwise_or.reduce(np.int64(1) << found, axis=1))
+        return out
+
+
+def _radix_weights(radix: np.ndarray) -> np.ndarray:
+    """The place value of each digit of a mixed-radix number (last digit 1)."""
+    return np.concatenate([np.cumprod(radix[::-1])[::-1][1:], [1]]).astype(np.int64)
+
+
+@functools.cache
+def _probe() -> engine.Inputs:
+    """One pilot with every input unknown (only ever read: variants are filled-in copies)."""
+    return engine.read_inputs(conform(pd.DataFrame({"pilot_id": ["probe"], "name": ["probe"]})))
+
+
+def _values_of(inputs: engine.Inputs, field: str) -> np.ndarray:
+    """A scoring input's values (risk and current mode as their rank / level)."""
+    if field in SCORE_FIELDS:
+        return inputs.scores[field]
+    return {
+        "risk_level": inputs.risk,
+        "current_mode": inputs.current,
+        "monthly_volume": inputs.volume,
+        "users": inputs.users,
+    }[field]
+
+
 def _situations(inputs: engine.Inputs, classes: dict[str, np.ndarray], candidates: np.ndarray):
     """(first row of each distinct situation, situation per row): same class of every field."""
     columns = [candidates]
@@ -501,17 +602,7 @@ def _situations(inputs: engine.Inputs, classes: dict[str, np.ndarray], candidate
                 continue
             columns.append(_class_of_score(codes, reps))
         else:
-            own = {
-                "risk_level": inputs.risk,
-                "current_mode": inputs.current,
-                "monthly_volume": inputs.volume,
-                "users": inputs.users,
-            }[f]
-            if f == "risk_level":
-                columns.append(_class_of_risk(own, reps))
-            else:
-                cls = np.searchsorted(reps, np.nan_to_num(own, nan=np.inf), side="right") - 1
-                columns.append(np.where(np.isnan(own), reps.size, cls))
+            columns.append(_class_of_value(_values_of(inputs, f), reps))
     stacked = np.stack([np.asarray(c, np.int64) for c in columns], axis=1)
     first, inverse = _distinct_rows(stacked)
     # The supply part of each situation: its supply candidates and the classes of supply fields.
@@ -542,9 +633,21 @@ def _class_of_score(codes: np.ndarray, reps: np.ndarray) -> np.ndarray:
     return lut[codes]
 
 
-def _class_of_risk(risk: np.ndarray, reps: np.ndarray) -> np.ndarray:
-    cls = np.searchsorted(reps, np.nan_to_num(risk, nan=np.inf), side="right") - 1
-    return np.where(np.isnan(risk), reps.size, cls)
+def _class_of_value(values: np.ndarray, reps: np.ndarray) -> np.ndarray:
+    """The class of each risk, mode, volume or users value (len(reps) = unknown): the largest
+    representative not above it (representatives start their intervals)."""
+    cls = np.searchsorted(reps, np.nan_to_num(values, nan=np.inf), side="right") - 1
+    return np.where(np.isnan(values), reps.size, cls)
+
+
+def _numbered(masks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct 16-bit masks, the position of each mask among them), without sorting."""
+    present = np.zeros(1 << 16, bool)
+    present[masks] = True
+    unique = np.flatnonzero(present)
+    number = np.zeros(1 << 16, np.intp)
+    number[unique] = np.arange(unique.size)
+    return unique, number[masks]
 
 
 def _local(subset: tuple[int, ...], part: tuple[int, ...]) -> int:
@@ -660,7 +763,8 @@ def _coverage(pilots: pd.DataFrame, chosen: np.ndarray, rank: np.ndarray) -> pd.
     columns = ["questions", "field", "pilots", "owners", "value"]
     sets, set_of, set_count = np.unique(chosen, return_inverse=True, return_counts=True)
     set_of = set_of.ravel()
-    owner = pilots["owner"].to_numpy(object)
+    # Owners as codes (-1: none), so that counting the owners of a prefix is a bincount.
+    owner, owner_names = pd.factorize(pilots["owner"].to_numpy(object), use_na_sentinel=True)
     value = np.nan_to_num(pilots["monthly_value"].to_numpy("float64"))
     asked = int(np.bitwise_or.reduce(sets)) if sets.size else 0
     prefix, rows = 0, []
@@ -671,13 +775,13 @@ def _coverage(pilots: pd.DataFrame, chosen: np.ndarray, rank: np.ndarray) -> pd.
         remaining.remove(best)
         prefix |= 1 << best
         decided = ((sets & ~prefix) == 0)[set_of]
-        owners = pd.unique(owner[decided])
+        owners = np.bincount(owner[decided & (owner >= 0)], minlength=len(owner_names))
         rows.append(
             (
                 len(rows) + 1,
                 FIELDS[best],
                 int(decided.sum()),
-                int(sum(1 for o in owners if not pd.isna(o))),
+                int(np.count_nonzero(owners)),
                 float(value[decided].sum()),
             )
         )

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kairo_scoring import questions
 from kairo_scoring.present.questions import questions_detail, questions_sentence
 from kairo_scoring.profile import default_profile
 from kairo_scoring.questions import DecidingQuestions, answer_classes, deciding_questions
@@ -264,3 +265,53 @@ def test_greedy_sets_decide_and_are_irreducible(monkeypatch):
         assert decides(row, record.questions)
         for left_out in record.questions:
             assert not decides(row, [f for f in record.questions if f != left_out])
+
+
+# ---------------------------------------------------------------- the part tables (speed)
+
+
+def _never(*args, **kwargs):
+    raise AssertionError("a part's variants were scored one by one where its table applies")
+
+
+def _other_thresholds():
+    profile = default_profile()
+    return type(profile)(**{**profile.__dict__, "shared_workspace_min_users": 25.0})
+
+
+@pytest.mark.parametrize(
+    ("seed", "unknown_rate", "profile"),
+    [(3, 0.3, None), (17, 0.3, None), (29, 0.5, None), (41, 0.3, _other_thresholds())],
+)
+def test_the_part_tables_give_the_same_sets_as_scoring_every_variant(
+    monkeypatch, seed, unknown_rate, profile
+):
+    # Each part's ranges are read from a table over its fields' classes; without the tables
+    # every filled-in variant is scored. Both must give the same tables, to the last value.
+    scored = score(generate_portfolio(5000, seed=seed, unknown_rate=unknown_rate), profile)
+    with monkeypatch.context() as tables_only:
+        tables_only.setattr(questions._Search, "reachable", _never)
+        from_tables = deciding_questions(scored)
+    monkeypatch.setattr(questions, "PART_SPACE_MAX", 0)
+    from_variants = deciding_questions(scored)
+    assert from_tables.undecided == from_variants.undecided > 1000
+    for name in ("pilots", "fields", "owners", "business_units", "coverage"):
+        pd.testing.assert_frame_equal(getattr(from_tables, name), getattr(from_variants, name))
+
+
+def test_a_fractional_answer_has_its_supply_variants_scored_with_the_same_sets(monkeypatch):
+    frame = generate_portfolio(400, seed=8, unknown_rate=0.3)
+    frame.loc[frame.index[0], "controls"] = 3.5  # 1-5 values no longer all whole: no classes
+    scored = score(frame)
+    parts_scored = []
+    scored_one_by_one = questions._Search.reachable
+
+    def reachable(self, jobs, part):
+        parts_scored.append(part)
+        return scored_one_by_one(self, jobs, part)
+
+    monkeypatch.setattr(questions._Search, "reachable", reachable)
+    with_tables = deciding_questions(scored)
+    assert set(parts_scored) == {2}  # supply only: current mode and demand keep their tables
+    monkeypatch.setattr(questions, "PART_SPACE_MAX", 0)
+    pd.testing.assert_frame_equal(with_tables.pilots, deciding_questions(scored).pilots)
