@@ -8,7 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from kairo_scoring import (
+    CODE_MEANINGS,
     FIELDS,
+    READABLE_FORMATS,
+    READABLE_SUFFIXES,
     Action,
     IntakeError,
     KairoError,
@@ -23,8 +26,12 @@ from kairo_scoring import (
     mapping_from_toml,
     mapping_to_toml,
     mapping_with_columns,
+    read_returns,
+    rejected_csv,
+    rejected_xlsx,
+    save_returns,
 )
-from ui import loaders
+from ui import intake_mapping, loaders
 from ui.auth import allowed, current_actor, denied_notice
 from ui.sidebar import current_view
 from ui.state import PORTFOLIO_KEY, flash
@@ -33,7 +40,6 @@ from ui.text import download_stem, md_escape, upload_basename, upload_stem
 
 AUTO = "Detect automatically"
 NOT_MAPPED = "(not mapped)"
-UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 REPORT_CONFIG = {
     **ISSUE_CONFIG,
     "code": st.column_config.TextColumn(
@@ -44,7 +50,7 @@ REPORT_CONFIG = {
 view = current_view()
 st.title("Intake")
 st.caption(
-    "Upload the register you already keep (xlsx, xlsm or csv), with your own headers and layout. "
+    "Upload the register you already keep (xlsx, xlsm, xls, xlsb, ods or csv), with your own headers and layout. "
     "Every row is accounted for: accepted, or rejected with the reason."
 )
 st.download_button(
@@ -59,9 +65,106 @@ if view.presenting:
     st.info("Intake is hidden in presentation mode.", icon=":material/slideshow:")
     st.stop()
 
+
+# --- Assessment returns: filled workbooks back in, as one new snapshot ------------------------
+def save_assessment_answers(returns) -> None:
+    """Land the checked answers as one new snapshot (the store checks the role at the click)."""
+    try:
+        saved = save_returns(view.store, returns, profile=view.profile, actor=current_actor())
+    except KairoError as exc:  # a newer snapshot meanwhile, or a role too low at this moment
+        st.session_state["returns_error"] = str(exc)
+        return
+    if saved is None:
+        flash("Nothing new to save: every answer is already in the latest snapshot.")
+        return
+    st.session_state["snapshot_id"] = None  # show the new latest snapshot
+    flash(
+        f"Saved snapshot #{saved.snapshot.snapshot_id} of {md_escape(returns.portfolio)}: "
+        f"{count_phrase(returns.summary.answers_applied, 'answer')} applied, "
+        f"{count_phrase(returns.summary.pilots_newly_decided, 'pilot')} newly decided."
+    )
+
+
+with st.expander(
+    "Assessment returns: upload filled assessment workbooks",
+    icon=":material/assignment_return:",
+    expanded=bool(st.session_state.get("returns_upload")),
+):
+    st.caption(
+        f"Workbooks made on the Export page for {md_escape(view.portfolio)}. Every answer is checked on "
+        "its own; saving lands one new snapshot: the latest plus the answers."
+    )
+    returned = st.file_uploader(
+        "Filled assessment workbooks (.xlsx)", accept_multiple_files=True, key="returns_upload"
+    )
+    if returned:
+        returns = read_returns(
+            view.store,
+            view.portfolio,
+            [(upload_basename(f.name), f.getvalue()) for f in returned],
+            view.profile,
+        )
+        summary = returns.summary
+        cols = st.columns(6)
+        cols[0].metric("Answers applied", count(summary.answers_applied))
+        cols[1].metric("Corrections", count(summary.corrections))
+        cols[2].metric("Rejected", count(summary.rejected + summary.rows_refused))
+        cols[3].metric("Conflicts", count(summary.conflicts))
+        cols[4].metric("Pilots newly decided", count(summary.pilots_newly_decided))
+        cols[5].metric(
+            "Completeness",
+            f"{summary.completeness_after:.0f}%",
+            delta=f"{summary.completeness_after - summary.completeness_before:+.0f} points",
+            help=f"{summary.completeness_before:.0f}% before these answers",
+        )
+        st.caption(md_escape(" ".join(summary.lines()[:2])))
+        st.dataframe(returns.report, hide_index=True, width="stretch", height=260, key="returns_report")
+        with st.popover("What the codes mean", icon=":material/help:"):
+            st.dataframe(
+                pd.DataFrame({"code": list(CODE_MEANINGS), "meaning": list(CODE_MEANINGS.values())}),
+                hide_index=True,
+            )
+        refused = returns.rejected()
+        if len(refused):
+            down = st.columns(2)
+            down[0].download_button(
+                f"Download the {count_phrase(len(refused), 'answer or row')} not applied (csv)",
+                data=rejected_csv(returns),
+                file_name="assessment_rejected.csv",
+                mime="text/csv",
+                icon=":material/download:",
+                on_click="ignore",
+            )
+            down[1].download_button(
+                "… as xlsx",
+                data=rejected_xlsx(returns),
+                file_name="assessment_rejected.xlsx",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                icon=":material/download:",
+                on_click="ignore",
+            )
+        returns_error = st.session_state.pop("returns_error", None)
+        if returns_error:
+            st.error(md_escape(returns_error), icon=":material/error:")
+        if allowed(Action.SAVE_ANSWERS):
+            st.button(
+                "Save answers",
+                type="primary",
+                icon=":material/save:",
+                on_click=save_assessment_answers,
+                args=(returns,),
+                disabled=not returns.changed,
+                key="save_assessment_answers",
+            )
+        else:
+            denied_notice(Action.SAVE_ANSWERS, "Saving answers")
+
+
 # No `type=`: Streamlit checks that server-side before the page runs and answers a crafted
 # name (a NUL, another extension) with an exception box; the page refuses it in words.
-upload = st.file_uploader("Portfolio register", key="register_upload", help="An .xlsx, .xlsm or .csv file.")
+upload = st.file_uploader(
+    "Portfolio register", key="register_upload", help=f"{READABLE_FORMATS[0].upper()}{READABLE_FORMATS[1:]}."
+)
 if upload is None:
     st.stop()
 if "\0" in upload.name:
@@ -71,9 +174,9 @@ if "\0" in upload.name:
     )
     st.stop()
 source_name = upload_basename(upload.name)  # text only: never used as a path
-if not source_name.lower().endswith(UPLOAD_SUFFIXES):
+if not source_name.lower().endswith(READABLE_SUFFIXES):
     st.error(
-        f"{md_escape(source_name)} is not an .xlsx, .xlsm or .csv file: upload the register in one of those formats.",
+        f"{md_escape(source_name)} is not {READABLE_FORMATS}: upload the register in one of those formats.",
         icon=":material/error:",
     )
     st.stop()
@@ -114,7 +217,7 @@ def ask_for_name_column(problem: Exception) -> dict[str, str]:
         "No column was recognised as the pilot name. Pick the column that names each pilot.",
         icon=":material/help:",
     )
-    chosen = st.selectbox("Pilot name column", list(found.headers), index=None, key="intake_name_column")
+    chosen = intake_mapping.name_column_choice(found, list(found.headers))
     if chosen is None:
         st.stop()
     return {"name": chosen}
@@ -135,7 +238,12 @@ try:
         )
         if sheet == detected.sheet:
             sheet = None
+    sheet = (intake_mapping.same_layout_choice(detected.detection) if sheet is None else None) or sheet
     base = read(sheet, base_overrides) if sheet else detected
+    answered_toml = intake_mapping.mapping_with_answers(digest, base.mapping_name, mapping_toml)
+    if answered_toml != mapping_toml:  # answers given meanings below: read with them
+        mapping_toml = answered_toml
+        base = read(sheet, base_overrides)
 except (IntakeError, ProfileError) as exc:
     st.error(f"This file cannot be read as a register: {md_escape(exc)}", icon=":material/error:")
     st.stop()
@@ -149,9 +257,15 @@ cols[3].metric("Rows accepted", count(len(base.pilots)))
 cols[4].metric("Rows rejected", count(len(base.rejected)))
 if base.detection and len(base.detection.candidate_sheets) > 1:
     with st.expander("Sheets considered"):
-        st.dataframe(pd.DataFrame([c.__dict__ for c in base.detection.candidate_sheets]), hide_index=True)
+        st.dataframe(
+            pd.DataFrame([c.__dict__ for c in base.detection.candidate_sheets]).drop(
+                columns=["header_choices", "header_key"]
+            ),
+            hide_index=True,
+        )
 
 st.subheader("Column mapping")
+intake_mapping.matching_notes(base.detection, view.profile.currency)
 headers = list(base.detection.headers) if base.detection else []
 mapping_frame = pd.DataFrame(
     {
@@ -197,6 +311,7 @@ if result.missing_inputs:
 if result.unmapped_columns:
     with st.expander(f"{count_phrase(len(result.unmapped_columns), 'source column')} not used"):
         st.dataframe(pd.DataFrame({"column": list(result.unmapped_columns)}), hide_index=True)
+intake_mapping.answer_mapping_section(result, digest)
 
 
 def save_mapping(chosen: dict[str, str]) -> None:

@@ -49,6 +49,12 @@ class IssueCode(_Documented):
         "An earlier row already has this pilot ID (case and Unicode form ignored); this row is "
         "rejected, nothing is merged. Give the row its own ID, or delete the copy.",
     )
+    REJECTED_ANSWER = (
+        "rejected_answer",
+        'The mapping says this answer rejects the row (a value map entry set to "reject"), so the '
+        "row is rejected with its values kept. Change the answer in the file, or what the answer "
+        "means in the mapping (the Intake page's answer mapping, or the mapping TOML's [values]).",
+    )
     # --- values set to unknown (warning) -------------------------------------------------
     NOT_A_SCORE = (
         "not_a_score",
@@ -174,6 +180,13 @@ class IssueCode(_Documented):
         "The csv is not UTF-8 (its non-ASCII bytes form no UTF-8 character) and was read as "
         "Windows cp1252 (or Latin-1); the sentence says why. If accents look wrong, save the file "
         'as UTF-8 ("CSV UTF-8" in Excel) and import it again.',
+    )
+    SUGGESTED_COLUMN = (
+        "suggested_column",
+        "No header names this field, so a column was taken from its content (mostly distinct short "
+        "texts for the pilot name), as the caller asked for confident suggestions; the reason gives "
+        "the confidence. If it is the wrong column, choose the right one (--column name=HEADER, or "
+        "the Intake page's column mapping).",
     )
     NO_ID_COLUMN = (
         "no_id_column",

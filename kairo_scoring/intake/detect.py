@@ -3,22 +3,28 @@ profile fits its headers, and the proposed column mapping a page can show and ed
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from kairo_scoring.errors import IntakeError, Remedy
 from kairo_scoring.intake.mapping import (
+    ColumnMatch,
     MappingProfile,
     apply_overrides,
     builtin_mappings,
     headers_matched,
     load_mapping,
     match_columns,
+    score_columns,
 )
+from kairo_scoring.intake.normalize import currency_hint, normalize_header
 from kairo_scoring.intake.readers import RawSheet, Workbook
-from kairo_scoring.intake.table import find_header_row, header_labels
-from kairo_scoring.schema import CANONICAL_COLUMNS
+from kairo_scoring.intake.table import HeaderCandidate, find_header_row, header_labels
+from kairo_scoring.schema import CANONICAL_COLUMNS, FIELD_BY_NAME
 
 DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "pipes"}
 
@@ -40,6 +46,10 @@ class SheetCandidate:
     has_name_column: bool
     data_rows: int
     looks_like_lookup: bool
+    # The header row chosen and its runner-up, with their evidence (best first).
+    header_choices: tuple[HeaderCandidate, ...] = ()
+    # The sheet's headers as matched (normalised, in order): sheets of the same layout share it.
+    header_key: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,80 @@ class Detection:
     derived_fields: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
     delimiter: str | None = None
+    # The header row chosen and its runner-up, with the evidence for each (best first).
+    header_choices: tuple[HeaderCandidate, ...] = ()
+    # target → how its column was matched (score 0–1, alias, kind); a column chosen by hand
+    # or through an accepted suggestion has none.
+    matches: dict[str, ColumnMatch] = field(default_factory=dict)
+    # Columns proposed from their content where no header matched (the pilot name): shown
+    # with their confidence for the user to confirm, never applied unasked.
+    suggestions: tuple[ColumnSuggestion, ...] = ()
+    # Suggestions applied because the caller asked for confident ones (``accept_suggestions``).
+    accepted: tuple[ColumnSuggestion, ...] = ()
+    # The currency an amount header names ("Est. monthly benefit (£)" → "GBP"), and that header.
+    currency: str | None = None
+    currency_column: str | None = None
+    # Sheets with the same headers as the chosen one (two or more), which can be read as one
+    # register by passing them all as ``sheet``.
+    same_layout_sheets: tuple[str, ...] = ()
+
+
+# A suggestion at or above this confidence is what the CLI accepts (and says so).
+CONFIDENT_SUGGESTION = 0.7
+# Below this a column is not worth suggesting at all.
+_MIN_SUGGESTION = 0.3
+
+
+@dataclass(frozen=True)
+class ColumnSuggestion:
+    """A source column proposed for a field from its content, with the confidence (0–1) and
+    the evidence in words."""
+
+    field: str
+    column: str
+    confidence: float
+    reason: str
+
+    @property
+    def confident(self) -> bool:
+        return self.confidence >= CONFIDENT_SUGGESTION
+
+
+def suggest_name_columns(cells: pd.DataFrame, plan: Mapping[str, str]) -> tuple[ColumnSuggestion, ...]:
+    """The columns that read like pilot names, best first (at most two): mostly filled, mostly
+    distinct short texts (a few words, not sentences, not numbers, not e-mail addresses).
+    Columns already mapped to another field count half; the first columns a little more."""
+    mapped = set(plan.values())
+    rows = len(cells)
+    scored = []
+    for position, column in enumerate(cells.columns):
+        suggestion = _name_evidence(cells[column], rows, position, column in mapped)
+        if suggestion is not None:
+            scored.append(ColumnSuggestion("name", column, *suggestion))
+    scored.sort(key=lambda s: -s.confidence)
+    return tuple(s for s in scored[:2] if s.confidence >= _MIN_SUGGESTION)
+
+
+def _name_evidence(column: pd.Series, rows: int, position: int, mapped: bool) -> tuple[float, str] | None:
+    values = column.dropna()
+    texts = [v.strip() for v in values if isinstance(v, str) and any(ch.isalpha() for ch in v)]
+    if not rows or not texts:
+        return None
+    filled, text_share = len(values) / rows, len(texts) / len(values)
+    distinct = len({t.casefold() for t in texts}) / len(texts)
+    length = float(pd.Series([len(t) for t in texts]).median())
+    words = float(pd.Series([len(t.split()) for t in texts]).median())
+    addresses = sum(("@" in t or "://" in t) for t in texts) / len(texts)
+    length_fit = 1.0 if 3 <= length <= 60 else (length / 3 if length < 3 else 60 / length)
+    words_fit = 1.0 if words <= 8 else 8 / words
+    few_rows = min(1.0, rows / 3)  # two rows of text say little
+    confidence = filled * text_share * distinct * length_fit * words_fit * (1 - addresses) * few_rows
+    confidence *= (0.5 if mapped else 1.0) * max(0.85, 1 - 0.03 * position)
+    reason = (
+        f"{filled:.0%} filled, {text_share:.0%} text, {distinct:.0%} distinct, "
+        f"typically {words:.0f} word(s) ({length:.0f} characters)"
+    )
+    return round(confidence, 2), reason
 
 
 def candidate_profiles(mapping: str | MappingProfile | None) -> tuple[MappingProfile, ...]:
@@ -135,28 +219,63 @@ def _assess(sheet: RawSheet, profiles: Sequence[MappingProfile]) -> tuple[int, S
     lookup = bool(LOOKUP_SHEET.search(sheet.name)) or not sheet.visible
     if not sheet.rows:
         return 0, SheetCandidate(sheet.name, None, 0, False, 0, lookup)
-    index, recognised = find_header_row(sheet.rows, profiles)
+    best, runner_up = find_header_row(sheet.rows, profiles)
+    index = best.index
     labels = [label for label in header_labels(sheet.rows[index]) if label]
     has_name = any("name" in match_columns(labels, profile) for profile in profiles)
     data_rows = len(sheet.rows) - index - 1
-    return index, SheetCandidate(sheet.name, sheet.first_row + index, recognised, has_name, data_rows, lookup)
+    choices = tuple(
+        dataclasses.replace(c, row=sheet.first_row + c.index) for c in (best, runner_up) if c is not None
+    )
+    key = tuple(sorted(normalize_header(label) for label in labels))
+    return index, SheetCandidate(
+        sheet.name, sheet.first_row + index, best.recognised, has_name, data_rows, lookup, choices, key
+    )
+
+
+def same_layout(candidates: Sequence[SheetCandidate], chosen: str | None) -> tuple[str, ...]:
+    """The sheets with the chosen sheet's headers (itself first among them, in workbook
+    order), when there are two or more: a register spread over one sheet per unit or quarter."""
+    key = next((c.header_key for c in candidates if c.name == chosen), ())
+    alike = tuple(c.name for c in candidates if key and c.header_key == key and c.data_rows > 0)
+    return alike if len(alike) > 1 else ()
 
 
 def choose_profile(headers: Sequence[str], profiles: Sequence[MappingProfile]) -> MappingProfile:
     """The profile that recognises the name column and the most columns (the first on ties:
     ``canonical`` comes first among the built-ins)."""
     ranked = [
-        ("name" in match_columns(headers, profile), headers_matched(headers, profile), -position, profile)
+        (
+            "name" in match_columns(headers, profile),
+            headers_matched(headers, profile),
+            headers_matched(headers, profile, exact=False),
+            -position,
+            profile,
+        )
         for position, profile in enumerate(profiles)
     ]
-    return max(ranked, key=lambda entry: entry[:3])[3]
+    return max(ranked, key=lambda entry: entry[:4])[4]
 
 
 def plan_columns(
     headers: Sequence[str], profile: MappingProfile, overrides: Mapping[str, str] | None
-) -> dict[str, str]:
-    """target → source column: the profile's matches with the caller's overrides applied."""
-    return apply_overrides(match_columns(headers, profile), overrides or {}, headers, profile)
+) -> tuple[dict[str, str], dict[str, ColumnMatch]]:
+    """target → source column: the profile's matches with the caller's overrides applied; and
+    the matches the plan still uses (target → ``ColumnMatch``)."""
+    matches = score_columns(headers, profile)
+    matched = {target: match.column for target, match in matches.items()}
+    plan = apply_overrides(matched, overrides or {}, headers, profile)
+    kept = {target: match for target, match in matches.items() if plan.get(target) == match.column}
+    return plan, kept
+
+
+def currency_of(headers: Sequence[str], plan: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """(ISO 4217 code, header) of the currency the monetary field's header names, if any."""
+    for target, column in plan.items():
+        spec = FIELD_BY_NAME.get(target)
+        if spec is not None and spec.kind == "amount" and (code := currency_hint(column)) is not None:
+            return code, column
+    return None, None
 
 
 def split_plan(plan: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:

@@ -15,6 +15,7 @@ A profile is data (TOML), saved and reused by name:
 from __future__ import annotations
 
 import difflib
+import functools
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,7 +26,14 @@ import tomli_w
 
 from kairo_scoring import tomlsafe
 from kairo_scoring.errors import IntakeError, ProfileError, Remedy
-from kairo_scoring.intake.normalize import normalize_header, normalize_key
+from kairo_scoring.intake.normalize import (
+    REJECT,
+    header_head,
+    header_parts,
+    header_words,
+    normalize_header,
+    normalize_key,
+)
 from kairo_scoring.schema import FIELD_BY_NAME
 
 DERIVATION_KINDS: dict[str, str] = {
@@ -42,6 +50,7 @@ EXTRA_KINDS = ("text", "date", "datetime", "number", "yes_no")
 # Columns intake adds to the pilots itself, which an extra must not shadow.
 RESERVED_COLUMNS = ("source_row",)
 DATE_ORDERS = ("dmy", "mdy")
+SCORES = (1, 2, 3, 4, 5)
 BUILTIN_PACKAGE = "kairo_scoring.intake"
 
 
@@ -251,6 +260,14 @@ def _check_profile(profile: MappingProfile) -> None:
             raise ProfileError(f"extras.{extra}", "is a column intake adds itself; choose another name")
     if profile.date_order not in DATE_ORDERS:
         raise ProfileError("date_order", f"must be one of {', '.join(DATE_ORDERS)}")
+    for map_name, answers in profile.values.items():
+        _check_answer_targets(map_name, answers)
+    for index, derivation in enumerate(profile.derived):
+        if derivation.values and REJECT in profile.values.get(derivation.values, {}).values():
+            raise ProfileError(
+                f"derived[{index}].values",
+                f"'{REJECT}' rejects rows in a field's own map, not in a derivation's",
+            )
     for index, derivation in enumerate(profile.derived):
         _check_derivation(profile, derivation, f"derived[{index}]")
 
@@ -296,6 +313,24 @@ def _check_levels(derivation: Derivation, key: str) -> None:
         for name in (*level.all, *level.any):
             if name not in derivation.inputs:
                 raise ProfileError(where, f"'{name}' is not one of the derivation's inputs")
+
+
+def _check_answer_targets(map_name: str, answers: Mapping[str, object]) -> None:
+    """A field's map (or ``score``) holds values of that field, "" (unknown) or ``REJECT``."""
+    spec = FIELD_BY_NAME.get(map_name)
+    is_score = map_name == "score" or (spec is not None and spec.kind == "score")
+    if not is_score and (spec is None or spec.kind != "enum"):
+        return  # a derivation's map (credits, answers → values) is checked with the derivation
+    for answer, target in answers.items():
+        if target in ("", REJECT):
+            continue
+        if is_score and not (isinstance(target, int | float) and target in SCORES):
+            raise ProfileError(
+                f"values.{map_name}.{answer}", f'a score is a whole number from 1 to 5, "" or "{REJECT}"'
+            )
+        if not is_score and target not in spec.allowed:
+            allowed = ", ".join(spec.allowed)
+            raise ProfileError(f"values.{map_name}.{answer}", f'must be one of {allowed}, "" or "{REJECT}"')
 
 
 def _answer_target(target: object, key: str) -> object:
@@ -345,23 +380,148 @@ def _string_list(value: object, key: str) -> list[str]:
 # --- matching a profile to a header row -------------------------------------------------
 
 
-def match_columns(headers: Sequence[str], profile: MappingProfile) -> dict[str, str]:
-    """target → source column, for every profile target whose alias matches a header.
+# A header matched by its words rather than its exact spelling must score at least this to be
+# mapped; below it, the column is left for the user (a guess is never applied silently).
+MATCH_THRESHOLD = 0.75
+# How each kind of match scores: exact alias 1.0; the same words in another order, case or
+# spelling 0.95; a combined header's part ("Use Case ID/Name") 0.9; the header before a
+# trailing note ("Owner - who is accountable") 0.9; an alias's words inside a longer header
+# 0.6 + 0.3 × the share of the header's words it covers (+0.05 when it ends the header, as
+# the word that names a thing usually does); a misspelt alias 0.9 × its similarity.
+MATCH_KINDS = {
+    "alias": "the header is one of the aliases",
+    "words": "the header has an alias's words (case, order, abbreviations and numbering aside)",
+    "part": "one part of a combined header is an alias",
+    "head": "the header before its trailing note is an alias",
+    "contained": "an alias's words are inside the header",
+    "spelling": "the header is an alias spelt slightly differently",
+}
 
-    Aliases are tried in the profile's order, so the first alias is the preferred one; a
-    source column may feed several targets (e.g. the stage and a derivation reading it).
-    """
+
+@dataclass(frozen=True)
+class ColumnMatch:
+    """A source column proposed for a target: how sure (``score``, 0–1), through which alias,
+    and which kind of match (a key of ``MATCH_KINDS``)."""
+
+    target: str
+    column: str
+    score: float
+    alias: str
+    how: str
+
+
+@dataclass(frozen=True, eq=False)
+class _AliasIndex:
+    exact: dict[str, tuple[str, str]]  # normalised alias → (target, alias), first one wins
+    words: dict[frozenset[str], tuple[str, str]]
+    phrases: tuple[tuple[str, str, tuple[str, ...]], ...]  # (target, alias, words) of 2+ words
+
+
+@functools.lru_cache(maxsize=32)
+def _alias_index(columns: tuple[tuple[str, tuple[str, ...]], ...]) -> _AliasIndex:
+    exact: dict[str, tuple[str, str]] = {}
+    words: dict[frozenset[str], tuple[str, str]] = {}
+    phrases = []
+    for target, aliases in columns:
+        for alias in aliases:
+            exact.setdefault(normalize_header(alias), (target, alias))
+            alias_words = header_words(alias)
+            if alias_words:
+                words.setdefault(frozenset(alias_words), (target, alias))
+            if len(set(alias_words)) >= 2:
+                phrases.append((target, alias, alias_words))
+    return _AliasIndex(exact, words, tuple(phrases))
+
+
+def _index(profile: MappingProfile) -> _AliasIndex:
+    return _alias_index(tuple((target, tuple(aliases)) for target, aliases in profile.columns.items()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _header_candidates(header: str, index: _AliasIndex, spelling: bool) -> tuple[ColumnMatch, ...]:
+    """Every target the header could be, best match per target, best first (exact aliases
+    are matched before this and are not repeated here)."""
+    best: dict[str, ColumnMatch] = {}
+
+    def offer(target: str, alias: str, score: float, how: str) -> None:
+        if target not in best or score > best[target].score:
+            best[target] = ColumnMatch(target, header, round(score, 3), alias, how)
+
+    forms = [(header, 1.0, "words")]
+    forms += [(part, 0.9 / 0.95, "part") for part in header_parts(header)]
+    head = header_head(header)
+    if head is not None:
+        forms.append((head, 0.9 / 0.95, "head"))
+    for text, weight, how in forms:
+        words = header_words(text)
+        if not words:
+            continue
+        key = frozenset(words)
+        if how != "words" and normalize_header(text) in index.exact:
+            offer(*index.exact[normalize_header(text)], 0.95 * weight, how)
+        if key in index.words:
+            offer(*index.words[key], 0.95 * weight, how)
+        for target, alias, alias_words in index.phrases:
+            if len(key) > len(set(alias_words)) and key.issuperset(alias_words):
+                ends = words[-1] == alias_words[-1]
+                offer(target, alias, 0.6 + 0.3 * len(set(alias_words)) / len(key) + 0.05 * ends, "contained")
+        if spelling and how == "words" and len(" ".join(words)) >= 5:
+            _offer_spelling(" ".join(words), index, offer)
+    return tuple(sorted(best.values(), key=lambda match: -match.score))
+
+
+def _offer_spelling(text: str, index: _AliasIndex, offer) -> None:
+    for alias_words, (target, alias) in index.words.items():
+        joined = " ".join(sorted(alias_words))
+        matcher = difflib.SequenceMatcher(None, " ".join(sorted(text.split())), joined)
+        if matcher.real_quick_ratio() >= 0.88 and matcher.ratio() >= 0.88:
+            offer(target, alias, 0.9 * matcher.ratio(), "spelling")
+
+
+def score_columns(
+    headers: Sequence[str], profile: MappingProfile, *, spelling: bool = True
+) -> dict[str, ColumnMatch]:
+    """target → the column proposed for it, with its score, for every target a header matches.
+
+    Exact aliases first, tried in the profile's order (the first alias is the preferred one),
+    and a source column may feed several targets this way (a stage and a derivation reading
+    it). Then, for the targets still open, the headers no alias named exactly, matched by
+    their words (``MATCH_KINDS``); each such header goes to one target, the best score first
+    (the pilot name before other fields on a tie, so "Use Case ID/Name" names the pilot), and
+    only at ``MATCH_THRESHOLD`` or above. ``spelling=False`` skips the slower check for
+    misspellings (header-row scanning uses it)."""
+    index = _index(profile)
     by_normalised: dict[str, str] = {}
     for header in headers:
         by_normalised.setdefault(normalize_header(header), header)
-    matched: dict[str, str] = {}
+    matched: dict[str, ColumnMatch] = {}
     for target, aliases in profile.columns.items():
         for alias in aliases:
             source = by_normalised.get(normalize_header(alias))
             if source is not None:
-                matched[target] = source
+                matched[target] = ColumnMatch(target, source, 1.0, alias, "alias")
                 break
+    taken = {match.column for match in matched.values()}
+    order = {target: position for position, target in enumerate(profile.columns)}
+    offers = [
+        candidate
+        for header in dict.fromkeys(headers)
+        if header not in taken and normalize_header(header)
+        for candidate in _header_candidates(header, index, spelling)
+        if candidate.target not in matched and candidate.score >= MATCH_THRESHOLD
+    ]
+    position = {header: i for i, header in enumerate(headers)}
+    offers.sort(key=lambda m: (-m.score, m.target != "name", order.get(m.target, 0), position[m.column]))
+    for offer in offers:
+        if offer.target not in matched and offer.column not in taken:
+            matched[offer.target] = offer
+            taken.add(offer.column)
     return matched
+
+
+def match_columns(headers: Sequence[str], profile: MappingProfile) -> dict[str, str]:
+    """target → source column, for every profile target a header matches (``score_columns``)."""
+    return {target: match.column for target, match in score_columns(headers, profile).items()}
 
 
 def apply_overrides(
@@ -439,6 +599,29 @@ def mapping_with_columns(
     return revised
 
 
-def headers_matched(headers: Sequence[str], profile: MappingProfile) -> int:
-    """How many distinct source columns a profile recognises: the basis of auto-detection."""
-    return len(set(match_columns(headers, profile).values()))
+def mapping_with_values(
+    profile: MappingProfile, answers: Mapping[str, Mapping[str, object]]
+) -> MappingProfile:
+    """The profile with what the user said answers mean: field → {answer → score, value,
+    "" (unknown) or ``REJECT``}. Each field gets its own map, starting from the one it used
+    (so a 1–5 field keeps the shared ``score`` words); ``ProfileError`` names a bad target."""
+    values = {name: dict(entries) for name, entries in profile.values.items()}
+    for field_name, entries in answers.items():
+        if field_name not in FIELD_BY_NAME:
+            raise ProfileError(f"values.{field_name}", "is not a Kairo field")
+        merged = dict(profile.value_map(field_name))
+        merged.update({normalize_key(answer): target for answer, target in entries.items()})
+        values[field_name] = merged
+    revised = replace(profile, values=values)
+    try:
+        _check_profile(revised)
+    except ProfileError as exc:
+        raise ProfileError(exc.key, exc.problem, remedy=Remedy.MAPPING) from None
+    return revised
+
+
+def headers_matched(headers: Sequence[str], profile: MappingProfile, *, exact: bool = True) -> int:
+    """How many distinct source columns a profile recognises: by an exact alias (the basis of
+    choosing a profile), or with ``exact=False`` also by their words (finding the header row)."""
+    matches = score_columns(headers, profile, spelling=False).values()
+    return len({m.column for m in matches if not exact or m.how == "alias"})

@@ -4,27 +4,39 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from kairo_scoring.errors import IntakeError, Remedy
+from kairo_scoring.intake.answers import answer_summary
 from kairo_scoring.intake.codes import IssueCode, Severity
 from kairo_scoring.intake.detect import (
     Detection,
     candidate_profiles,
     choose_profile,
     choose_sheet,
+    currency_of,
     describe_derivations,
     plan_columns,
+    same_layout,
     split_plan,
+    suggest_name_columns,
 )
 from kairo_scoring.intake.issues import IssueLog
 from kairo_scoring.intake.limits import IntakeLimits
 from kairo_scoring.intake.mapping import MappingProfile
 from kairo_scoring.intake.readers import RawSheet, Workbook, formula_cells, load_bytes, read_workbook
 from kairo_scoring.intake.result import IntakeResult
-from kairo_scoring.intake.table import SourceTable, build_table
+from kairo_scoring.intake.table import (
+    SHEET_TARGET,
+    SourceTable,
+    build_table,
+    combine_tables,
+    with_sheet_column,
+)
 from kairo_scoring.intake.validate import Validated, validate
 from kairo_scoring.provenance import provenance_of_pilots
 from kairo_scoring.values import column_letter, is_missing
@@ -42,6 +54,10 @@ class _Prepared:
     profile: MappingProfile
     plan: dict[str, str]
     detection: Detection
+    # A register read from several sheets: each sheet with its own table, and per row of the
+    # combined table the sheet and Excel row it came from.
+    parts: tuple[tuple[RawSheet, SourceTable], ...] = ()
+    origin: pd.DataFrame | None = None
 
 
 def detect(
@@ -49,13 +65,14 @@ def detect(
     *,
     filename: str | None = None,
     mapping: str | MappingProfile | None = None,
-    sheet: str | None = None,
+    sheet: str | Sequence[str] | None = None,
     column_overrides: Mapping[str, str] | None = None,
     limits: IntakeLimits | None = None,
+    accept_suggestions: bool = False,
 ) -> Detection:
     """Find the sheet, header row and mapping profile, and propose the column mapping,
     without validating the rows: what an intake page shows for the user to confirm or edit."""
-    return _prepare(source, filename, mapping, sheet, column_overrides, limits).detection
+    return _prepare(source, filename, mapping, sheet, column_overrides, limits, accept_suggestions).detection
 
 
 def read_portfolio(
@@ -63,35 +80,60 @@ def read_portfolio(
     *,
     filename: str | None = None,
     mapping: str | MappingProfile | None = None,
-    sheet: str | None = None,
+    sheet: str | Sequence[str] | None = None,
     column_overrides: Mapping[str, str] | None = None,
     limits: IntakeLimits | None = None,
+    accept_suggestions: bool = False,
 ) -> IntakeResult:
     """Read a register (xlsx/xlsm/csv, as bytes or a path) into canonical pilots.
 
     ``filename`` names an upload (its extension is a hint; the content decides the format).
+    ``sheet`` names the sheet to read, or several sheets of the same layout (one per unit or
+    quarter) to read as one register: their rows in order, the sheet name kept as the
+    ``sheet`` column (``SHEET_COLUMN`` in the source; an extra of the pilots), each issue and
+    each pilot's ``source_row`` naming its own sheet and row.
     ``mapping`` is a built-in name, a TOML path or a profile; None detects it from the
     headers. ``column_overrides`` edits the proposed mapping (field or input → source
-    column; "" unmaps). Every data row ends in ``pilots`` or ``rejected``; every problem is
-    in ``issues``. Raises ``IntakeError`` only when the file cannot be read as a register.
+    column; "" unmaps). ``accept_suggestions`` applies a confident suggestion (a name column
+    inferred from content, ``Detection.suggestions``) when no header names the pilot, and
+    reports it (``suggested_column``); without it a suggestion is only proposed. Every data
+    row ends in ``pilots`` or ``rejected``; every problem is in ``issues``. Raises
+    ``IntakeError`` only when the file cannot be read as a register.
     """
-    prepared = _prepare(source, filename, mapping, sheet, column_overrides, limits)
+    prepared = _prepare(source, filename, mapping, sheet, column_overrides, limits, accept_suggestions)
     table, detection = prepared.table, prepared.detection
     if "name" not in prepared.plan:
         # detect() still answers here, so a page can offer the headers to pick the name from.
         where = f"Sheet '{table.sheet}'" if table.sheet else "The file"
+        offer = "".join(
+            f" The column '{s.column}' reads like names (confidence {s.confidence:.0%})."
+            for s in detection.suggestions[:1]
+        )
         raise IntakeError(
-            f"{where} has no column we can use as the pilot name; columns found: {', '.join(table.columns) or 'none'}. "
-            "Choose the column that names each pilot.",
+            f"{where} has no column we can use as the pilot name; columns found: {', '.join(table.columns) or 'none'}."
+            f"{offer} Choose the column that names each pilot.",
             remedy=Remedy.NAME_COLUMN,
         )
     log = IssueLog(table.sheet)
-    _report_layout(prepared, log)
+    for accepted in detection.accepted:
+        reason = (
+            f"no header names the {accepted.field}: column '{accepted.column}' was taken from its content "
+            f"(confidence {accepted.confidence:.0%}: {accepted.reason})"
+        )
+        log.add_one(None, accepted.column, "", reason, Severity.INFO, IssueCode.SUGGESTED_COLUMN)
+    layout = [IssueLog(part_sheet.name) for part_sheet, _ in prepared.parts]
+    for part_log, (part_sheet, part_table) in zip(layout, prepared.parts, strict=True):
+        _report_layout(dataclasses.replace(prepared, sheet=part_sheet, table=part_table), part_log)
+    if not prepared.parts:
+        _report_layout(prepared, log)
     validated = validate(table, prepared.profile, prepared.plan, detection.derived_fields, log)
+    issues = log.frame()
+    if prepared.origin is not None:
+        validated, issues = _relocated(validated, issues, prepared.origin, [part.frame() for part in layout])
     return IntakeResult(
         pilots=validated.pilots,
         rejected=validated.rejected,
-        issues=log.frame(),
+        issues=issues,
         source_name=prepared.name,
         content_hash=hashlib.sha256(prepared.data).hexdigest(),
         sheet=table.sheet,
@@ -104,7 +146,31 @@ def read_portfolio(
         detection=detection,
         derived_fields=detection.derived_fields,
         provenance=_provenance(prepared, validated),
+        answers=answer_summary(table.cells, prepared.profile, prepared.plan),
     )
+
+
+def _relocated(
+    validated: Validated, issues: pd.DataFrame, origin: pd.DataFrame, layout: list[pd.DataFrame]
+) -> tuple[Validated, pd.DataFrame]:
+    """A register read from several sheets: rows numbered in the combined table get back the
+    sheet and Excel row they came from (issues, ``source_row`` of pilots and rejected rows)."""
+    sheets, rows = origin["sheet"], origin["row"]
+    numbered = issues["row"].notna()
+    issues = issues.copy()
+    issues.loc[numbered, "sheet"] = issues.loc[numbered, "row"].map(sheets).astype("string")
+    issues.loc[~numbered, "sheet"] = ", ".join(dict.fromkeys(sheets))
+    issues["row"] = issues["row"].map(rows).astype("Int64").where(numbered, pd.NA)
+    report = pd.concat([*layout, issues], ignore_index=True)
+    order = {name: position for position, name in enumerate(dict.fromkeys(sheets))}
+    report = report.assign(_sheet=report["sheet"].map(order).fillna(-1)).sort_values(
+        ["_sheet", "row"], na_position="first", kind="stable"
+    )
+    report = report.drop(columns="_sheet").reset_index(drop=True)
+    pilots, rejected = validated.pilots.copy(), validated.rejected.copy()
+    pilots["source_row"] = pilots["source_row"].map(rows).astype("int64")
+    rejected["source_row"] = rejected["source_row"].map(rows).astype("int64")
+    return dataclasses.replace(validated, pilots=pilots, rejected=rejected), report
 
 
 def _provenance(prepared: _Prepared, validated: Validated):
@@ -112,6 +178,18 @@ def _provenance(prepared: _Prepared, validated: Validated):
     computed and for IDs derived from name and unit."""
     detection = prepared.detection
     derivations = {d.field: d.label for d in prepared.profile.derived if d.field in detection.derived_fields}
+    if prepared.origin is not None:  # one register from several sheets: each value's own sheet
+        provenance = provenance_of_pilots(
+            validated.pilots,
+            source=prepared.name,
+            sheet=None,
+            column_mapping=detection.column_mapping,
+            derivations=derivations,
+            derived_id_rows=validated.derived_id_rows,
+        )
+        by_pilot = dict(zip(validated.pilots["pilot_id"], validated.pilots[SHEET_TARGET], strict=True))
+        provenance["sheet"] = provenance["pilot_id"].map(by_pilot).astype(provenance["sheet"].dtype)
+        return provenance
     return provenance_of_pilots(
         validated.pilots,
         source=prepared.name,
@@ -126,24 +204,39 @@ def _prepare(
     source: Source,
     filename: str | None,
     mapping: str | MappingProfile | None,
-    sheet_name: str | None,
+    sheet_name: str | Sequence[str] | None,
     overrides: Mapping[str, str] | None,
     limits: IntakeLimits | None,
+    accept_suggestions: bool = False,
 ) -> _Prepared:
     limits = limits or IntakeLimits()
     data, name = load_bytes(source, filename, limits)
     workbook = read_workbook(data, name, limits)
     profiles = candidate_profiles(mapping)
-    sheet, header_index, candidates = choose_sheet(workbook, profiles, sheet_name)
+    names = (sheet_name,) if sheet_name is None or isinstance(sheet_name, str) else tuple(sheet_name)
+    sheet, header_index, candidates = choose_sheet(workbook, profiles, names[0])
     table = build_table(sheet, header_index, limits)
+    parts: tuple[tuple[RawSheet, SourceTable], ...] = ()
+    origin = None
+    if len(names) > 1:
+        parts = ((sheet, table), *_more_sheets(workbook, profiles, names[1:], table, limits))
+        table, origin = combine_tables(parts)
     if workbook.kind == "csv":
         # A csv's grid is not needed once it is a table (merged cells and formulas exist only
         # in xlsx): dropping its million row lists keeps a large file's peak memory down.
         sheet = dataclasses.replace(sheet, rows=[])
         workbook = dataclasses.replace(workbook, sheets=(sheet,))
     profile = choose_profile(table.columns, profiles)
-    plan = plan_columns(table.columns, profile, overrides)
+    if origin is not None:  # the sheet name is kept as the pilots' `sheet` column
+        profile = with_sheet_column(profile)
+    plan, matches = plan_columns(table.columns, profile, overrides)
+    suggestions = suggest_name_columns(table.cells, plan) if "name" not in plan else ()
+    accepted = tuple(s for s in suggestions[:1] if accept_suggestions and s.confident)
+    for suggestion in accepted:
+        plan[suggestion.field] = suggestion.column
     fields, others = split_plan(plan)
+    currency, currency_column = currency_of(table.columns, plan)
+    chosen = next((c for c in candidates if c.name == sheet.name), None)
     detection = Detection(
         kind=workbook.kind,
         sheet=table.sheet,
@@ -156,8 +249,29 @@ def _prepare(
         derived_fields=describe_derivations(profile, plan),
         encoding=workbook.encoding,
         delimiter=workbook.delimiter,
+        header_choices=chosen.header_choices if chosen is not None else (),
+        matches=matches,
+        suggestions=suggestions,
+        accepted=accepted,
+        currency=currency,
+        currency_column=currency_column,
+        same_layout_sheets=same_layout(candidates, sheet.name),
     )
-    return _Prepared(data, name, workbook, sheet, table, profile, plan, detection)
+    return _Prepared(data, name, workbook, sheet, table, profile, plan, detection, parts, origin)
+
+
+def _more_sheets(
+    workbook: Workbook,
+    profiles: tuple[MappingProfile, ...],
+    names: Sequence[str],
+    first: SourceTable,
+    limits: IntakeLimits,
+) -> list[tuple[RawSheet, SourceTable]]:
+    more = []
+    for name in names:
+        sheet, header_index, _ = choose_sheet(workbook, profiles, name)
+        more.append((sheet, build_table(sheet, header_index, limits)))
+    return more
 
 
 def _report_layout(prepared: _Prepared, log: IssueLog) -> None:

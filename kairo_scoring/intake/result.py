@@ -35,6 +35,8 @@ class IntakeResult:
     - ``missing_inputs``: canonical fields (besides pilot_id and name) the source does not
       provide at all: no column, no derivation, or not one known value.
     - ``detection`` and ``derived_fields``: what was detected and how derived fields were computed.
+    - ``answers``: each distinct answer of the mapped coded fields with its cells and reading
+      (``answer_summary``), for choosing what answers mean (``mapping_with_values``).
     - ``provenance``: one row per known canonical value of ``pilots`` (``PROVENANCE_COLUMNS``,
       kinds register and derived), as ``read_portfolio`` recorded it; ``field_provenance()``
       builds it from ``column_mapping`` and ``derived_fields`` for a result built by hand.
@@ -57,6 +59,9 @@ class IntakeResult:
     # canonical field -> how it was derived, and from which source columns
     derived_fields: dict[str, str] = field(default_factory=dict)
     provenance: pd.DataFrame | None = None
+    # Each distinct answer of the mapped 1–5 and category fields, its cells and how it reads
+    # (``intake.answers.ANSWER_SUMMARY_COLUMNS``): what the Intake page's answer mapping shows.
+    answers: pd.DataFrame | None = None
 
     def field_provenance(self) -> pd.DataFrame:
         """Where each known value of ``pilots`` came from (see ``kairo_scoring.provenance``)."""

@@ -4,15 +4,15 @@ drop fully empty rows and columns, and keep Excel row numbers as the index."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from kairo_scoring.errors import IntakeError
+from kairo_scoring.errors import IntakeError, Remedy
 from kairo_scoring.intake.limits import IntakeLimits
 from kairo_scoring.intake.mapping import MappingProfile, headers_matched
-from kairo_scoring.intake.normalize import cell_text, nfc_texts
+from kairo_scoring.intake.normalize import cell_text, nfc_texts, normalize_header
 from kairo_scoring.intake.readers import RawSheet
 from kairo_scoring.values import column_letter, is_blank
 
@@ -38,31 +38,93 @@ def header_labels(row: Sequence[object]) -> list[str]:
     return [" ".join(cell_text(cell).split()) if not is_blank(cell) else "" for cell in row]
 
 
-def find_header_row(rows: Sequence[Sequence[object]], profiles: Sequence[MappingProfile]) -> tuple[int, int]:
-    """(index into ``rows``, recognised columns) of the header row among the first rows.
+@dataclass(frozen=True)
+class HeaderCandidate:
+    """A row considered as the header row, with the evidence for it.
 
-    The row most profiles' aliases recognise wins (the first on ties). With no recognised
-    header at all, the first row filled like a header (at least two text cells and half the
-    widest row) is taken, which skips title and "SECTION 1" rows."""
+    ``index`` is the position in the sheet's rows (``row`` the Excel row, once known);
+    ``score`` adds two points per header a profile recognises to the row's filled cells
+    weighted by how header-like they are: text, distinct, with data below them, and not
+    repeated in their column below (a data row's unit or stage repeats; a header does not)."""
+
+    index: int
+    score: float
+    recognised: int
+    cells: int
+    text_share: float
+    distinct_share: float
+    data_below: float
+    repeated_below: float
+    row: int | None = None
+
+    @property
+    def evidence(self) -> str:
+        """The evidence in words, for a page or the CLI."""
+        return (
+            f"{self.recognised} recognised header(s), {self.cells} filled cells, "
+            f"{self.text_share:.0%} text, {self.distinct_share:.0%} distinct, "
+            f"{self.data_below:.0%} with data below, {self.repeated_below:.0%} repeated below"
+        )
+
+
+# Rows below a candidate header that are looked at for evidence.
+_BELOW = 20
+# A later row must beat an earlier one by this share to be taken instead: on near-ties the
+# first row is the header (a data row of distinct texts reads much like one).
+_TIE_MARGIN = 0.05
+
+
+def find_header_row(
+    rows: Sequence[Sequence[object]], profiles: Sequence[MappingProfile]
+) -> tuple[HeaderCandidate, HeaderCandidate | None]:
+    """The header row among the first ``HEADER_SCAN_ROWS`` rows, and the runner-up.
+
+    Every row is scored on its evidence (``HeaderCandidate``), so a title block above, a
+    "SECTION 1" row, leading empty cells and a data row holding a word such as "Pilot"
+    do not win; the best score is taken, the earlier row on a near-tie."""
     scanned = rows[:HEADER_SCAN_ROWS]
-    best_index, best_matches = -1, 0
-    for index, row in enumerate(scanned):
-        labels = [label for label in header_labels(row) if label]
-        matches = max((headers_matched(labels, profile) for profile in profiles), default=0)
-        if matches > best_matches:
-            best_index, best_matches = index, matches
-    if best_index >= 0:
-        return best_index, best_matches
-    return _first_header_like_row(scanned), 0
+    candidates = [
+        candidate
+        for index in range(len(scanned))
+        if (candidate := _header_evidence(rows, index, profiles)) is not None
+    ]
+    if not candidates:
+        return HeaderCandidate(0, 0.0, 0, 0, 0.0, 0.0, 0.0, 0.0), None
+    best = candidates[0]
+    for candidate in candidates[1:]:
+        if candidate.score > best.score * (1 + _TIE_MARGIN):
+            best = candidate
+    others = [c for c in candidates if c.index != best.index]
+    runner_up = max(others, key=lambda c: c.score) if others else None
+    return best, runner_up
 
 
-def _first_header_like_row(rows: Sequence[Sequence[object]]) -> int:
-    text_counts = [sum(isinstance(c, str) and bool(c.strip()) for c in row) for row in rows]
-    widest = max(text_counts, default=0)
-    for index, count in enumerate(text_counts):
-        if count >= max(2, widest / 2):
-            return index
-    return next((i for i, row in enumerate(rows) if any(not is_blank(c) for c in row)), 0)
+def _header_evidence(
+    rows: Sequence[Sequence[object]], index: int, profiles: Sequence[MappingProfile]
+) -> HeaderCandidate | None:
+    row = rows[index]
+    filled = [j for j, cell in enumerate(row) if not is_blank(cell)]
+    if not filled:
+        return None
+    labels = header_labels([row[j] for j in filled])
+    keys = [label.casefold() for label in labels]
+    text = sum(isinstance(row[j], str) and any(ch.isalpha() for ch in row[j]) for j in filled)
+    below = [r for r in rows[index + 1 : index + 1 + _BELOW] if any(not is_blank(c) for c in r)]
+    with_data = sum(any(j < len(r) and not is_blank(r[j]) for r in below) for j in filled)
+    repeated = sum(
+        any(j < len(r) and not is_blank(r[j]) and cell_text(r[j]).strip().casefold() == key for r in below)
+        for j, key in zip(filled, keys, strict=True)
+    )
+    recognised = max((headers_matched(labels, p, exact=False) for p in profiles), default=0)
+    cells = len(filled)
+    text_share, distinct_share = text / cells, len(set(keys)) / cells
+    data_below = with_data / cells if below else 0.0
+    repeated_below = repeated / cells
+    header_like = text_share * distinct_share * (0.5 + 0.5 * data_below) * (1 - repeated_below)
+    score = 2 * recognised + cells * header_like
+    return HeaderCandidate(
+        index, round(score, 3), recognised, cells, text_share, distinct_share, data_below, repeated_below
+    )
 
 
 def build_table(sheet: RawSheet, header_index: int, limits: IntakeLimits) -> SourceTable:
@@ -122,3 +184,57 @@ def _unique_names(names: list[str]) -> list[str]:
         seen[name] = seen.get(name, 0) + 1
         unique.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
     return unique
+
+
+# A register read from several sheets keeps each row's sheet name in this source column,
+# which the profile maps to the pilots' ``sheet`` extra (a page may map it to a field instead).
+SHEET_COLUMN = "Sheet"
+SHEET_TARGET = "sheet"
+
+
+def combine_tables(parts: Sequence[tuple[RawSheet, SourceTable]]) -> tuple[SourceTable, pd.DataFrame]:
+    """Several sheets of the same layout as one table, rows numbered 1… in order, with the
+    ``SHEET_COLUMN``; and per row the sheet and Excel row it came from (``sheet``, ``row``).
+
+    The sheets' columns must be the same headers (case, spacing, order aside): otherwise
+    ``IntakeError`` names the first sheet that differs and how."""
+    first = parts[0][1]
+    keys = {normalize_header(column): column for column in first.columns}
+    cells, original, origins = [], [], []
+    for sheet, table in parts:
+        theirs = {normalize_header(column): column for column in table.columns}
+        if set(theirs) != set(keys):
+            missing = [keys[k] for k in keys if k not in theirs]
+            extra = [theirs[k] for k in theirs if k not in keys]
+            raise IntakeError(
+                f"Sheet '{sheet.name}' does not have the columns of sheet '{parts[0][0].name}' "
+                f"(missing: {', '.join(missing) or 'none'}; not in the first: {', '.join(extra) or 'none'}); "
+                "make their headers the same, or import the sheets one at a time.",
+                remedy=Remedy.SHEET,
+            )
+        order = [theirs[k] for k in keys]
+        for frame, into in ((table.cells, cells), (table.original, original)):
+            aligned = frame[order].set_axis(list(first.columns), axis=1)
+            into.append(aligned.assign(**{SHEET_COLUMN: sheet.name}))
+        origins.append(pd.DataFrame({"sheet": sheet.name, "row": table.cells.index.to_numpy(dtype="int64")}))
+    column = SHEET_COLUMN if SHEET_COLUMN not in first.columns else f"{SHEET_COLUMN} (source)"
+    combined_cells = pd.concat(cells, ignore_index=True).rename(columns={SHEET_COLUMN: column})
+    combined_original = pd.concat(original, ignore_index=True).rename(columns={SHEET_COLUMN: column})
+    origin = pd.concat(origins, ignore_index=True)
+    index = pd.RangeIndex(1, len(origin) + 1)
+    combined = SourceTable(
+        sheet=", ".join(sheet.name for sheet, _ in parts),
+        header_row=first.header_row,
+        columns=(*first.columns, column),
+        column_letters={**first.column_letters, column: ""},
+        cells=combined_cells.set_axis(index),
+        original=combined_original.set_axis(index),
+        empty_rows=sum(table.empty_rows for _, table in parts),
+    )
+    return combined, origin.set_axis(index)
+
+
+def with_sheet_column(profile: MappingProfile) -> MappingProfile:
+    """The profile with the ``SHEET_COLUMN`` kept as the pilots' ``sheet`` extra (text)."""
+    columns = {**profile.columns, SHEET_TARGET: (SHEET_COLUMN, f"{SHEET_COLUMN} (source)")}
+    return replace(profile, columns=columns, extras={**profile.extras, SHEET_TARGET: "text"})

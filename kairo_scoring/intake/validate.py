@@ -70,12 +70,12 @@ def validate(
     log: IssueLog,
 ) -> Validated:
     """Normalise, derive, identify and de-duplicate; every problem goes to ``log``."""
-    values = _mapped_values(table, profile, plan, log)
+    values, answers_rejected = _mapped_values(table, profile, plan, log)
     values.update(_derived_values(table, profile, plan, derived_fields, log))
     extras = _extra_values(table, profile, plan, log)
     names = values["name"]
     units = values.get("business_unit", pd.Series(pd.NA, index=names.index, dtype="string"))
-    reject_reason = pd.Series(pd.NA, index=names.index, dtype="string")
+    reject_reason = answers_rejected
     name_column = plan["name"]
     no_name = names.isna()
     reject_reason[no_name] = NO_NAME
@@ -105,8 +105,11 @@ def validate(
 
 def _mapped_values(
     table: SourceTable, profile: MappingProfile, plan: Mapping[str, str], log: IssueLog
-) -> dict[str, pd.Series]:
+) -> tuple[dict[str, pd.Series], pd.Series]:
+    """The normalised value of every mapped field, and per row the reason it is rejected by
+    an answer the mapping rejects (missing where it is not)."""
     values = {}
+    rejected = pd.Series(pd.NA, index=table.cells.index, dtype="string")
     for spec in FIELDS:
         column = plan.get(spec.name)
         if column is None:
@@ -114,6 +117,8 @@ def _mapped_values(
         parsed = normalise_field(spec, table.cells[column], profile)
         log.add_parsed(column, parsed, table.original[column])
         values[spec.name] = parsed.values
+        rejecting = parsed.severity.eq(Severity.ERROR) & rejected.isna()
+        rejected[rejecting] = f"column '{column}': " + parsed.reasons[rejecting].astype("string")
     if "pilot_id" in values:
         values["pilot_id"], placeholder = blank_placeholder_ids(values["pilot_id"])
         column = plan["pilot_id"]
@@ -125,7 +130,7 @@ def _mapped_values(
             Severity.INFO,
             IssueCode.PLACEHOLDER_ID,
         )
-    return values
+    return values, rejected
 
 
 def _derived_values(

@@ -29,6 +29,10 @@ PROFILE = mapping_from_toml(
     '[[derived]]\nfield = "controls"\nkind = "practice_score"\ninputs = ["response"]\n'
     'values = "credits"\nmin_known = 1\n'
 )
+# A profile whose answer map rejects a row: "withdrawn" in a 1–5 column.
+REJECTING = mapping_from_toml(
+    'name = "rejecting"\n[columns]\nname = ["name"]\ncontrols = ["controls"]\n[values.controls]\n"withdrawn" = "reject"\n'
+)
 
 
 def _csv(text: str, mapping=None) -> Callable[[], IntakeResult]:
@@ -53,6 +57,7 @@ def _xlsx(rows: list[list[object]], merge: str | None = None) -> Callable[[], In
 TRIGGERS: dict[IssueCode, tuple[Callable[[], IntakeResult], Severity]] = {
     IssueCode.MISSING_NAME: (_csv("pilot_id,name\nP1,\nP2,B\n"), Severity.ERROR),
     IssueCode.DUPLICATE_ID: (_csv("pilot_id,name\nP1,A\np1,B\n"), Severity.ERROR),
+    IssueCode.REJECTED_ANSWER: (_csv("name,controls\nA,withdrawn\nB,3\n", REJECTING), Severity.ERROR),
     IssueCode.NOT_A_SCORE: (_csv("name,controls\nA,lots\n"), Severity.WARNING),
     IssueCode.OUT_OF_RANGE_SCORE: (_csv("name,controls\nA,6\n"), Severity.WARNING),
     IssueCode.FRACTIONAL_SCORE: (_csv("name,controls\nA,3.5\n"), Severity.WARNING),
@@ -87,6 +92,14 @@ TRIGGERS: dict[IssueCode, tuple[Callable[[], IntakeResult], Severity]] = {
     IssueCode.PLACEHOLDER_ID: (_csv("pilot_id,name\nTBD,A\n"), Severity.INFO),
     IssueCode.DERIVED_ID: (_csv("pilot_id,name\n,A\nP2,B\n"), Severity.INFO),
     IssueCode.NO_ID_COLUMN: (_csv("name\nA\n"), Severity.INFO),
+    IssueCode.SUGGESTED_COLUMN: (
+        lambda: read_portfolio(
+            b"Ref,Thing\n1,Invoice bot\n2,Triage helper\n3,Contract reader\n",
+            filename="register.csv",
+            accept_suggestions=True,
+        ),
+        Severity.INFO,
+    ),
 }
 
 

@@ -6,7 +6,7 @@ Python calls, not 100,000. Parsers never raise on bad input: they return the val
 unknown together with a reason, a severity and a code the caller turns into an issue.
 
 One module per kind of value: ``text`` (headers, answer keys, Unicode forms, yes/no,
-cells as shown), ``numbers``, ``dates``, ``unique`` (a column parsed by its distinct
+cells as shown), ``headers`` (the words of a header, its note, its parts, its currency), ``numbers``, ``dates``, ``unique`` (a column parsed by its distinct
 values) and ``columns`` (the per-kind column parsers built on them). The names are
 re-exported here, so callers import from ``kairo_scoring.intake.normalize``.
 """
@@ -33,6 +33,12 @@ from kairo_scoring.intake.normalize.dates import (
     parse_excel_date,
     read_date,
 )
+from kairo_scoring.intake.normalize.headers import (
+    currency_hint,
+    header_head,
+    header_parts,
+    header_words,
+)
 from kairo_scoring.intake.normalize.numbers import (
     parse_number,
 )
@@ -51,11 +57,13 @@ from kairo_scoring.intake.normalize.text import (
 )
 from kairo_scoring.intake.normalize.unique import (
     FINE,
+    REJECT,
     Outcome,
     Parsed,
     as_text,
     lookup_value_map,
     parse_by_unique,
+    rejected_by_map,
 )
 
 __all__ = [
@@ -68,6 +76,7 @@ __all__ = [
     "NOT_APPLICABLE",
     "NOT_A_DATE",
     "NumberRule",
+    "REJECT",
     "Outcome",
     "Parsed",
     "SERIAL_DATE_RANGE",
@@ -78,6 +87,10 @@ __all__ = [
     "as_text",
     "cell_text",
     "comparison_keys",
+    "currency_hint",
+    "header_head",
+    "header_parts",
+    "header_words",
     "id_keys",
     "lookup_value_map",
     "nfc_texts",
@@ -94,5 +107,6 @@ __all__ = [
     "parse_yes_no",
     "parse_yes_no_column",
     "read_date",
+    "rejected_by_map",
     "unreadable",
 ]

@@ -21,7 +21,15 @@ from kairo_scoring.intake.normalize.numbers import (
     parse_number,
 )
 from kairo_scoring.intake.normalize.text import NOT_APPLICABLE, normalize_key, parse_yes_no
-from kairo_scoring.intake.normalize.unique import FINE, Outcome, Parsed, lookup_value_map, parse_by_unique
+from kairo_scoring.intake.normalize.unique import (
+    FINE,
+    REJECT,
+    Outcome,
+    Parsed,
+    lookup_value_map,
+    parse_by_unique,
+    rejected_by_map,
+)
 
 # "4 - mostly", "3: partly", "5) fully": a number followed by its label. The lookahead stops
 # "3.5" from reading as "3" labelled ".5" (a fraction must never be rounded down).
@@ -56,6 +64,8 @@ def parse_scores(raw: pd.Series, value_map: Mapping[str, object], percent_scores
     def score_from_text(value: object) -> Outcome:
         key = normalize_key(value)
         found, target = lookup_value_map(key, value_map)
+        if found and target == REJECT:
+            return rejected_by_map(value)
         if found:
             return (None if target == "" else float(target), *FINE)  # type: ignore[arg-type]
         if key in NOT_APPLICABLE:
@@ -195,6 +205,8 @@ def parse_enum(
     def one(value: object) -> Outcome:
         key = normalize_key(value)
         found, target = lookup_value_map(key, value_map)
+        if found and target == REJECT:
+            return rejected_by_map(value)
         if found:
             return (None if target == "" else target, *FINE)
         if key in canonical:

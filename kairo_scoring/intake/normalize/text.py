@@ -26,12 +26,20 @@ _ANSWER_PREFIX = re.compile(r"^(?:\(?[a-z]\)|[a-z]\.)\s+")
 _SEPARATORS = re.compile(r"[\s_\-]+")
 _BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# Numbering and question prefixes of survey exports and forms: "2_use_case_name", "Q3. Pilot
+# name", "1.a Owner", "4) Stage", "Question 3: Name". Up to three digits, so a year ("2025
+# budget") or a word with a digit ("3rd party", "24x7 support") keeps its number.
+_NUMBERING = re.compile(
+    r"^(?:q(?:uestion)?\s*)?\d{1,3}(?:\.\d{1,3})*(?:[.\s]?[a-z](?![a-z]))?(?:[._):\-]+\s*|\s+)(?=[a-z])"
+)
 
 
 def normalize_header(header: object) -> str:
-    """A column header reduced for matching: case, spacing, punctuation, line breaks and
-    bracketed hints ("[Agency Abbrev.] – [#]", "(EUR)") do not count."""
-    text = unicodedata.normalize("NFKC", str(header)).translate(_TYPOGRAPHY).lower()
+    """A column header reduced for matching: case, spacing, punctuation, line breaks,
+    bracketed hints ("[Agency Abbrev.] – [#]", "(EUR)") and numbering or question prefixes
+    ("2_", "Q3.", "1.a") do not count."""
+    text = unicodedata.normalize("NFKC", str(header)).translate(_TYPOGRAPHY).lower().strip()
+    text = _NUMBERING.sub("", text)
     stripped = _NON_ALNUM.sub(" ", _BRACKETED.sub(" ", text)).strip()
     # A header that is nothing but a bracketed hint keeps its content.
     return stripped or _NON_ALNUM.sub(" ", text).strip()

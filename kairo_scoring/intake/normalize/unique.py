@@ -72,6 +72,17 @@ def _spread(index: pd.Index, codes: np.ndarray, outcomes: list[Outcome]) -> Pars
     return Parsed(values=column(0), reasons=column(1), severity=column(2), codes=column(3))
 
 
+# A value map target that rejects the row: ``"withdrawn" = "reject"`` (no canonical value is
+# spelled so). "" means known to be unknown; anything else is the value.
+REJECT = "reject"
+
+
+def rejected_by_map(value: object) -> Outcome:
+    """The outcome of an answer the value map rejects: the row is rejected (error)."""
+    reason = f"the mapping rejects the answer '{value}': the row is rejected"
+    return None, reason, Severity.ERROR, IssueCode.REJECTED_ANSWER
+
+
 def lookup_value_map(key: str, value_map: Mapping[str, object]) -> tuple[bool, object]:
     """Look ``key`` (already normalised) up in a value map: exact keys first, then glob
     patterns ("pre deployment*") in the order the profile lists them."""
