@@ -36,3 +36,8 @@ def metrics(at: AppTest) -> dict[str, str]:
 def no_errors(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+
+
+def pilot_table(at: AppTest):
+    """The Portfolio page's pilot table (found by its key: other tables come before it)."""
+    return next(d for d in at.dataframe if d.key == "pilot_table").value

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.conftest import APP, TIMEOUT, no_errors
+from tests.pages.conftest import APP, TIMEOUT, no_errors, pilot_table
 
 REGISTER = (
     b"Pilot ID,Pilot name,Business unit,Owner,Stage,Process maturity,Controls,Monthly volume,Risk\n"
@@ -23,7 +23,7 @@ REGISTER = (
 
 
 def _click_row(at: AppTest) -> str:
-    table = at.dataframe[0].value
+    table = pilot_table(at)
     pilot_id = str(table.iloc[0]["pilot_id"])
     at.session_state["pilot_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
@@ -31,7 +31,7 @@ def _click_row(at: AppTest) -> str:
 
 
 def _click_dot(at: AppTest) -> str:
-    pilot_id = str(at.dataframe[0].value.iloc[-1]["pilot_id"])
+    pilot_id = str(pilot_table(at).iloc[-1]["pilot_id"])
     at.session_state["placement_chart"] = {
         "selection": {"points": [{"customdata": [pilot_id]}], "point_indices": [0], "box": [], "lasso": []}
     }

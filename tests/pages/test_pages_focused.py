@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kairo_scoring import PortfolioStore
-from tests.pages.conftest import metrics, no_errors
+from tests.pages.conftest import metrics, no_errors, pilot_table
 
 MESSY_CSV = (
     b"Pilot register Q3 (draft),,,,,,\n"
@@ -76,11 +76,11 @@ def test_a_filter_changes_the_counts(app):
     assert metrics(app)["Pilots"] == "7"
     assert metrics(app)["Ready to promote"] == "7"
     assert metrics(app)["At risk"] == "0"
-    assert len(app.dataframe[0].value) == 7
+    assert len(pilot_table(app)) == 7
 
 
 def test_selecting_a_row_opens_the_pilot(app):
-    table = app.dataframe[0].value
+    table = pilot_table(app)
     first = table.iloc[0]
     app.session_state["pilot_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     app.run()
