@@ -8,12 +8,18 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from kairo_scoring import (
+    GROUPINGS,
+    assessment_zip,
     count_phrase,
+    cut_cells_sentence,
     export_csv,
     export_xlsx,
+    field_label,
     filters_text,
     people_frame,
+    plan_assessment,
     summary_html,
+    xlsx_cut_cells,
 )
 from ui import loaders
 from ui.sidebar import current_view
@@ -58,6 +64,11 @@ with cols[0]:
         "Frozen header, filters, verdict colours, a summary sheet, rejected rows, where each value "
         "came from and the profile used."
     )
+    cut = xlsx_cut_cells(
+        table, view.profile, rejected=rejected if len(rejected) else None, provenance=provenance
+    )
+    if len(cut):
+        st.warning(cut_cells_sentence(len(cut)), icon=":material/content_cut:")
     st.download_button(
         "Download xlsx",
         data=functools.partial(
@@ -103,3 +114,32 @@ with cols[2]:
 st.subheader("Preview")
 st.caption("As the workbook shows it; the csv keeps the codes.")
 st.dataframe(people_frame(table.head(200), view.profile), hide_index=True, width="stretch", height=360)
+
+
+# --- Assessment workbooks: the missing answers asked of each owner or unit ---------------
+def build_assessment(by: str) -> bytes:
+    """Every workbook of the latest snapshot and index.csv, zipped (as `kairo assessment export`)."""
+    return assessment_zip(plan_assessment(view.store, view.portfolio, view.profile, by=by))
+
+
+st.subheader("Assessment workbooks")
+if view.presenting:
+    st.caption("Hidden in presentation mode: the workbooks carry the real names and owners.")
+else:
+    st.caption(
+        "One workbook per owner or business unit, asking the answers the latest snapshot lacks: "
+        "the deciding questions first, dropdowns from the rubric, known values prefilled. "
+        "Send them out; upload the filled ones on the Intake page, under Assessment returns."
+    )
+    by = st.radio(
+        "One workbook per", GROUPINGS, format_func=field_label, horizontal=True, key="assessment_by"
+    )
+    st.download_button(
+        "Download assessment workbooks (zip)",
+        data=functools.partial(build_assessment, by),
+        file_name=f"{stem}_assessment_by_{by}.zip",
+        mime="application/zip",
+        icon=":material/assignment:",
+        on_click="ignore",
+        key="download_assessment",
+    )

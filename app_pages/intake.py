@@ -13,6 +13,7 @@ from kairo_scoring import (
     READABLE_FORMATS,
     READABLE_SUFFIXES,
     Action,
+    AssessmentReturns,
     IntakeError,
     KairoError,
     ProfileError,
@@ -67,7 +68,7 @@ if view.presenting:
 
 
 # --- Assessment returns: filled workbooks back in, as one new snapshot ------------------------
-def save_assessment_answers(returns) -> None:
+def save_assessment_answers(returns: AssessmentReturns) -> None:
     """Land the checked answers as one new snapshot (the store checks the role at the click)."""
     try:
         saved = save_returns(view.store, returns, profile=view.profile, actor=current_actor())
@@ -204,6 +205,11 @@ def read(sheet: str | None, overrides: dict[str, str]):
     )
 
 
+# Progress of a long import, stage by stage (the page's own steps): reading, mapping, validating.
+progress = st.status(f"Reading {md_escape(source_name)}…", expanded=False)
+progress_bar = progress.progress(0, text="Reading the file: finding the sheet and the header row")
+
+
 def ask_for_name_column(problem: Exception) -> dict[str, str]:
     """When no header is recognised as the pilot name, let the user point at the column."""
     try:
@@ -211,8 +217,10 @@ def ask_for_name_column(problem: Exception) -> dict[str, str]:
     except (IntakeError, ProfileError):
         found = None
     if found is None or not found.headers:
+        progress.update(label=f"{md_escape(source_name)} cannot be read", state="error")
         st.error(f"This file cannot be read as a register: {md_escape(problem)}", icon=":material/error:")
         st.stop()
+    progress.update(label="Read: pick the column that names each pilot below", state="complete")
     st.warning(
         "No column was recognised as the pilot name. Pick the column that names each pilot.",
         icon=":material/help:",
@@ -230,6 +238,12 @@ try:
     except IntakeError as exc:
         base_overrides = ask_for_name_column(exc)
         detected = read(None, base_overrides)
+    progress.caption(
+        f"Reading: {count_phrase(detected.total_rows, 'data row')}"
+        + (f" on sheet {md_escape(detected.sheet)}" if detected.sheet else "")
+        + f", header on row {detected.header_row}"
+    )
+    progress_bar.progress(40, text="Mapping the columns")
     candidates = [c.name for c in detected.detection.candidate_sheets] if detected.detection else []
     sheet = None
     if len(candidates) > 1:
@@ -245,8 +259,13 @@ try:
         mapping_toml = answered_toml
         base = read(sheet, base_overrides)
 except (IntakeError, ProfileError) as exc:
+    progress.update(label=f"{md_escape(source_name)} cannot be read", state="error")
     st.error(f"This file cannot be read as a register: {md_escape(exc)}", icon=":material/error:")
     st.stop()
+progress.caption(
+    f"Mapping: {count_phrase(len(base.column_mapping), 'column')} mapped ({md_escape(base.mapping_name)})"
+)
+progress_bar.progress(70, text="Validating the rows")
 
 st.subheader("What was detected")
 cols = st.columns(5)
@@ -298,8 +317,19 @@ overrides = {
 try:
     result = read(sheet, {**base_overrides, **overrides}) if overrides else base
 except (IntakeError, ProfileError) as exc:
+    progress.update(label="That mapping cannot be used", state="error")
     st.error(f"That mapping cannot be used: {md_escape(exc)}", icon=":material/error:")
     st.stop()
+progress.caption(
+    f"Validating: {count(len(result.pilots))} accepted, {count(len(result.rejected))} rejected, "
+    f"{count_phrase(len(result.issues), 'issue')}"
+)
+progress_bar.progress(100, text="Read, mapped and validated")
+progress.update(
+    label=f"Read {md_escape(source_name)}: {count(len(result.pilots))} accepted, "
+    f"{count(len(result.rejected))} rejected",
+    state="complete",
+)
 if overrides:
     st.caption(f"{count_phrase(len(overrides), 'column')} mapped by hand.")
 if result.missing_inputs:
@@ -389,6 +419,7 @@ if not allowed(Action.IMPORT):
 
 def save_snapshot(intake_result) -> None:
     name = str(st.session_state.get("intake_portfolio") or "").strip()
+    saving = st.status(f"Saving {count_phrase(len(intake_result.pilots), 'pilot')} as a snapshot…")
     try:
         info = view.store.import_snapshot(
             intake_result,
@@ -399,8 +430,10 @@ def save_snapshot(intake_result) -> None:
             actor=current_actor(),  # the store checks this user's role as it is now
         )
     except KairoError as exc:
+        saving.update(label="Not saved", state="error")
         st.session_state["intake_error"] = str(exc)
         return
+    saving.update(label=f"Saved snapshot #{info.snapshot_id}", state="complete")
     st.session_state[PORTFOLIO_KEY] = info.portfolio
     st.session_state["snapshot_id"] = None
     flash(

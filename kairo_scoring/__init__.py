@@ -11,6 +11,7 @@ something outside its own module uses it.
 
 from kairo_scoring import (
     access,
+    assessment,
     errors,
     exports,
     intake,
@@ -26,6 +27,7 @@ from kairo_scoring import (
     views,
 )
 from kairo_scoring.access import *  # noqa: F403
+from kairo_scoring.assessment import *  # noqa: F403
 from kairo_scoring.errors import *  # noqa: F403
 from kairo_scoring.exports import *  # noqa: F403
 from kairo_scoring.intake import *  # noqa: F403
@@ -56,6 +58,7 @@ PARTS = (
     views,
     present,
     exports,
+    assessment,
 )
 
 __all__ = [name for part in PARTS for name in part.__all__]

@@ -24,8 +24,16 @@ from kairo_scoring.assessment import (
     write_assessment,
 )
 from kairo_scoring.errors import KairoError, OutputError, ProfileError, Remedy
-from kairo_scoring.exports import check_output, scored_outputs, write_outputs, write_questions, write_scored
-from kairo_scoring.intake import IntakeResult, detect, read_portfolio, write_template
+from kairo_scoring.exports import (
+    check_output,
+    cut_cells_sentence,
+    scored_outputs,
+    write_outputs,
+    write_questions,
+    write_scored,
+    xlsx_cut_cells,
+)
+from kairo_scoring.intake import IntakeResult, read_portfolio, write_template
 from kairo_scoring.present import (
     count_phrase,
     field_label,
@@ -220,20 +228,15 @@ def cmd_score(args: argparse.Namespace) -> int:
     if len(intake.rejected):
         where = "the 'Rejected' sheet" if output.suffix.lower() == ".xlsx" else str(written[-1])
         print_line(f"{len(intake.rejected):,} rows rejected: see {where}")
+    _say_cut_cells(output, result.table, profile, rejected=intake.rejected)
     print_line(f"Wrote {', '.join(map(str, written))}")
     return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     path = _existing(args.input)
-    overrides = _column_overrides(args)
-    found = detect(
-        path, mapping=args.mapping, sheet=args.sheet, column_overrides=overrides, accept_suggestions=True
-    )
-    intake = read_portfolio(
-        path, mapping=args.mapping, sheet=args.sheet, column_overrides=overrides, accept_suggestions=True
-    )
-    _say_accepted(found)
+    intake = _read(args)  # the workbook is read once: the detection comes with the result
+    found = intake.detection
     mapping = pd.DataFrame(
         [{"field": f, "source column": c} for f, c in found.column_mapping.items()]
         + [{"field": f, "source column": how} for f, how in found.derived_fields.items()]
@@ -249,7 +252,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if intake.derived_id:
         lines.append("Pilot IDs: derived from content (the source has no ID column)")
     lines += [
-        f"Rows: {intake.total_rows:,} read, {len(intake.pilots):,} usable, {len(intake.rejected):,} rejected",
+        f"Rows: {intake.total_rows:,} read, {len(intake.pilots):,} usable, {len(intake.rejected):,} rejected"
+        + (f"; {skipped}" if (skipped := intake.skipped_phrase()) else ""),
         f"Validation report ({len(intake.issues):,} issues):",
         *_table(intake.issues, ["row", "column", "value", "reason", "severity"], limit=args.limit),
     ]
@@ -451,8 +455,18 @@ def cmd_score_stored(args: argparse.Namespace) -> int:
     if len(rejected):
         where = "the 'Rejected' sheet" if output.suffix.lower() == ".xlsx" else str(written[-1])
         print_line(f"{len(rejected):,} rows rejected: see {where}")
+    _say_cut_cells(output, result.table, result.profile, rejected=rejected, provenance=provenance)
     print_line(f"Wrote {', '.join(map(str, written))}")
     return 0
+
+
+def _say_cut_cells(output: Path, table, profile, *, rejected=None, provenance=None) -> None:
+    """One line when the xlsx written cut texts too long for an Excel cell (the csv keeps them)."""
+    if output.suffix.lower() != ".xlsx":
+        return
+    cut = xlsx_cut_cells(table, profile, rejected=rejected, provenance=provenance)
+    if len(cut):
+        print_line(cut_cells_sentence(len(cut)))
 
 
 def cmd_questions(args: argparse.Namespace) -> int:
@@ -593,7 +607,9 @@ def cmd_assessment_import(args: argparse.Namespace) -> int:
     if saved is None:
         print_line(f"Nothing stored: snapshot {returns.base_snapshot_id} stays the latest.")
     else:
-        print_line(f"Stored snapshot {saved.snapshot.snapshot_id} of '{portfolio}' (laid over {returns.base_snapshot_id}).")
+        print_line(
+            f"Stored snapshot {saved.snapshot.snapshot_id} of '{portfolio}' (laid over {returns.base_snapshot_id})."
+        )
     if rejected_out is not None:
         data = rejected_xlsx(returns) if rejected_out.suffix.lower() == ".xlsx" else rejected_csv(returns)
         write_outputs({rejected_out: lambda temp: Path(temp).write_bytes(data)})
@@ -607,11 +623,17 @@ def _add_assessment_commands(commands) -> None:
         "assessment", help="assessment workbooks: export them to owners or units, import the filled ones"
     )
     steps = assessment.add_subparsers(dest="assessment_command", required=True)
-    exporter = steps.add_parser("export", help="write one assessment workbook per owner (or unit) and index.csv")
+    exporter = steps.add_parser(
+        "export", help="write one assessment workbook per owner (or unit) and index.csv"
+    )
     exporter.add_argument("--db", required=True, help="DuckDB store file")
     exporter.add_argument("--portfolio", required=True, help="portfolio in the store")
-    exporter.add_argument("--by", choices=GROUPINGS, default="owner", help="one workbook per owner (default) or unit")
-    exporter.add_argument("--profile", help="scoring profile TOML (default: the snapshot's, else the shipped one)")
+    exporter.add_argument(
+        "--by", choices=GROUPINGS, default="owner", help="one workbook per owner (default) or unit"
+    )
+    exporter.add_argument(
+        "--profile", help="scoring profile TOML (default: the snapshot's, else the shipped one)"
+    )
     exporter.add_argument("-o", "--output", required=True, help="folder for the workbooks and index.csv")
     exporter.set_defaults(handler=_with_assessment_hints(cmd_assessment_export))
     importer = steps.add_parser("import", help="land the answers of filled workbooks as one new snapshot")

@@ -292,16 +292,34 @@ def apply_answers(pilots: pd.DataFrame, provenance: pd.DataFrame, answers: pd.Da
     _refuse(problems)
 
     updated = pilots.copy()
-    current = provenance.set_index(["pilot_id", "field"]) if len(provenance) else None
+    # Plain dicts and one assignment per column: a per-cell .iloc write or MultiIndex lookup
+    # costs ~0.3 ms, and a returned assessment of a large portfolio holds ~50,000 answers.
+    current = {
+        key: row
+        for key, row in zip(
+            zip(provenance["pilot_id"], provenance["field"], strict=True),
+            provenance[["kind", "source", "respondent"]].itertuples(index=False),
+            strict=True,
+        )
+    }
+    where = dict(zip(positions.index, positions.to_numpy(), strict=True))
+    originals = {c: pilots[c].to_numpy(dtype=object) for c in set(given["field"].astype(str))}
+    changes: dict[str, tuple[list[int], list[object]]] = {}
     outcomes = []
     for answer in given.itertuples(index=False):
-        position = int(positions[answer.pilot_id])
+        position = int(where[answer.pilot_id])
         column = str(answer.field)
-        before = updated[column].iloc[position]
+        before = originals[column][position]  # no field is answered twice (refused above)
         after = _canonical(column, answer.value)
         outcome = _outcome(before, after, answer, current)
-        updated.iloc[position, updated.columns.get_loc(column)] = after
+        rows, values = changes.setdefault(column, ([], []))
+        rows.append(position)
+        values.append(after)
         outcomes.append((answer.pilot_id, column, None if is_missing(before) else before, after, outcome))
+    for column, (rows, values) in changes.items():
+        column_values = originals[column].copy()
+        column_values[rows] = values
+        updated[column] = pd.Series(column_values, index=updated.index, dtype=updated[column].dtype)
 
     answered = pd.MultiIndex.from_frame(given[["pilot_id", "field"]])
     kept = provenance[~pd.MultiIndex.from_frame(provenance[["pilot_id", "field"]]).isin(answered)]
@@ -318,15 +336,15 @@ def _canonical(field: str, value: object) -> object:
     return unicodedata.normalize("NFC", str(value).strip())
 
 
-def _outcome(before: object, after: object, answer: object, current: pd.DataFrame | None) -> str:
+def _outcome(before: object, after: object, answer: object, current: Mapping[tuple, object]) -> str:
     if is_missing(before):
         return FILLED
     if before != after:
         return CORRECTED
     key = (answer.pilot_id, answer.field)  # type: ignore[attr-defined]
-    if current is not None and key in current.index:
-        row = current.loc[key]
-        same = all(_same(row[c], getattr(answer, c)) for c in ("kind", "source", "respondent"))
+    if key in current:
+        row = current[key]
+        same = all(_same(getattr(row, c), getattr(answer, c)) for c in ("kind", "source", "respondent"))
         if same:
             return UNCHANGED
     return CONFIRMED

@@ -40,6 +40,7 @@ LAYERS = {
     # exports. Nothing below this layer imports present (test_dependencies_point_one_way).
     "present": 4,
     "exports": 4,
+    "assessment": 4,  # workbooks out and answers back: needs questions, store, present, exports
     # 5: entry points and the public face
     "cli": 5,
     "bench": 5,

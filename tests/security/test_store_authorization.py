@@ -156,13 +156,25 @@ def test_every_store_method_that_writes_authorizes_first():
         assert first.startswith("authorize(actor, Action."), (name, first)
 
 
+# Library functions that write through a store method, passing on the actor they are given.
+WRITE_WRAPPERS = {"store_profile_version": "save_profile", "save_returns": "save_answers"}
+
+
 def _write_calls(path: Path) -> list[tuple[int, str, bool]]:
+    """Every store write in a file: `store.<write>(…)` or a library wrapper of one, and whether actor= is passed."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [
-        (node.lineno, node.func.attr, any(k.arg == "actor" for k in node.keywords))
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITES
-    ]
+    calls = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        if isinstance(node.func, ast.Attribute) and node.func.attr in WRITES:
+            name = node.func.attr
+        elif isinstance(node.func, ast.Name) and node.func.id in WRITE_WRAPPERS:
+            name = WRITE_WRAPPERS[node.func.id]
+        else:
+            continue
+        calls.append((node.lineno, name, any(k.arg == "actor" for k in node.keywords)))
+    return calls
 
 
 def test_the_app_passes_the_signed_in_actor_to_every_store_write():
@@ -172,4 +184,4 @@ def test_the_app_passes_the_signed_in_actor_to_every_store_write():
         for line, name, has_actor in _write_calls(path):
             found.append(name)
             assert has_actor, f"{path.relative_to(REPO)}:{line} calls {name} without actor="
-    assert {"import_snapshot", "save_mapping", "save_profile"} <= set(found)
+    assert {"import_snapshot", "save_mapping", "save_profile", "save_answers"} <= set(found)
