@@ -317,18 +317,7 @@ def _report_source(args: argparse.Namespace, profile) -> tuple[ScoredPortfolio, 
             )
         return score(intake.pilots, profile), args.portfolio or Path(args.input).stem, intake.source_name
     with PortfolioStore(args.db, read_only=True) as store:
-        names = store.portfolios()["portfolio"].astype(str).tolist()
-        portfolio = args.portfolio or (names[0] if len(names) == 1 else None)
-        if portfolio is None:
-            raise UsageError(
-                f"{args.db} holds {count_phrase(len(names), 'portfolio')}: name one with --portfolio "
-                f"({', '.join(names) or 'none yet: import one with kairo import'})"
-            )
-        snapshot_id = store.latest_snapshot_id(portfolio)
-        if snapshot_id is None:
-            raise UsageError(
-                f"{args.db} has no snapshot of '{portfolio}': check --portfolio, or store one with kairo import"
-            )
+        portfolio, snapshot_id = _stored_snapshot(args, store)
         pilots = store.load_pilots(snapshot_id)
         created = store.snapshots(portfolio).set_index("snapshot_id").loc[snapshot_id, "created_at"]
     label = f"#{snapshot_id} · {pd.Timestamp(created):%Y-%m-%d %H:%M} · {count_phrase(len(pilots), 'pilot')}"
