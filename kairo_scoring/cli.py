@@ -672,7 +672,10 @@ def build_parser() -> argparse.ArgumentParser:
     scorer = commands.add_parser("score", help="score a register and write the scored table")
     _intake_options(scorer)
     scorer.add_argument("-o", "--output", required=True, help="scored output (.xlsx, .csv or .parquet)")
-    scorer.add_argument("--profile", help="scoring profile TOML (default: the shipped profile)")
+    scorer.add_argument(
+        "--profile",
+        help="scoring profile TOML (default: the shipped profile; with --db the one recorded with the snapshot)",
+    )
     scorer.set_defaults(handler=cmd_score)
     _optional_input(scorer)
     scorer.add_argument("--db", help="DuckDB store file: score a stored snapshot instead of INPUT")

@@ -60,7 +60,7 @@ from kairo_scoring.assessment.workbook import (
 from kairo_scoring.errors import IntakeError, ProfileError, StoreError
 from kairo_scoring.exports import WORKBOOK_OPTIONS, export_csv, neutralise_formulas
 from kairo_scoring.intake.limits import IntakeLimits
-from kairo_scoring.intake.readers import check_xlsx_archive
+from kairo_scoring.intake.readers import check_file_size, check_xlsx_archive
 from kairo_scoring.present.formats import count_phrase
 from kairo_scoring.present.labels import field_label
 from kairo_scoring.profile import Profile, Rubric, profile_from_toml
@@ -278,7 +278,9 @@ def _sources(files: Iterable[tuple[str, bytes] | str | Path]) -> list[tuple[str,
 def _open(name: str, data: bytes):
     """The openpyxl workbook, or the reason it is no assessment workbook."""
     try:
-        check_xlsx_archive(data, IntakeLimits())
+        limits = IntakeLimits()
+        check_file_size(len(data), limits)  # the same size limit as a register
+        check_xlsx_archive(data, limits)
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True), None
     except IntakeError as exc:
         return None, f"{name} cannot be read as an xlsx workbook: {exc}"

@@ -264,6 +264,7 @@ def _write_book(book, plan: AssessmentPlan, pilots: pd.DataFrame, file_name: str
     about.write_string(0, PILOT_LIST_COLUMN, "pilot_id")
     for row, pilot_id in enumerate(pilots["pilot_id"].astype(str), start=1):
         about.write_string(row, PILOT_LIST_COLUMN, pilot_id)
+    about.protect("")  # no password: against accidental edits of what the import trusts
     about.hide()
     answers.activate()
 

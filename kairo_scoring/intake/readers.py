@@ -88,6 +88,8 @@ class Workbook:
     delimiter: str | None = None
     notes: tuple[ReaderNote, ...] = ()
     encoding_reason: str | None = None
+    # Whether a worksheet holds a formula, when the pre-scan already knows (xlsx); None: not known.
+    formulas: bool | None = None
 
 
 def load_bytes(source: bytes | str | Path, filename: str | None, limits: IntakeLimits) -> tuple[bytes, str]:
@@ -99,16 +101,16 @@ def load_bytes(source: bytes | str | Path, filename: str | None, limits: IntakeL
         path = Path(source)
         try:
             size = path.stat().st_size
-            _check_file_size(size, limits)
+            check_file_size(size, limits)
             data = path.read_bytes()
         except OSError as exc:
             raise IntakeError(f"Cannot read '{path.name}': {exc.strerror or exc}") from exc
         name = filename or path.name
-    _check_file_size(len(data), limits)
+    check_file_size(len(data), limits)
     return data, name
 
 
-def _check_file_size(size: int, limits: IntakeLimits) -> None:
+def check_file_size(size: int, limits: IntakeLimits) -> None:
     if size > limits.max_file_bytes:
         raise IntakeError(
             f"The file is {size / MIB:.1f} MB; the limit is {limits.max_file_bytes / MIB:.0f} MB. "
@@ -124,7 +126,8 @@ def read_workbook(data: bytes, name: str, limits: IntakeLimits) -> Workbook:
     if data.startswith(ZIP_MAGICS):
         kind = _zip_kind(data)
         if kind == "xlsx":
-            return Workbook("xlsx", read_xlsx(data, limits))
+            formulas = check_xlsx_archive(data, limits)  # the extent scan also saw any formula
+            return Workbook("xlsx", _read_with_calamine(data, limits), formulas=formulas)
         return Workbook(kind, read_zipped_legacy(data, kind, limits))
     if data.startswith(OLE_MAGIC):
         return Workbook("xls", read_xls(data, limits))
@@ -194,16 +197,17 @@ def _read_sheet(workbook, meta, limits: IntakeLimits) -> RawSheet:
     )
 
 
-def check_xlsx_archive(data: bytes, limits: IntakeLimits) -> None:
+def check_xlsx_archive(data: bytes, limits: IntakeLimits) -> bool:
     """Refuse a zip that is not a workbook, is too big or too compressed once inflated (judged
     from the zip directory, before inflating), is encrypted, holds XML with a DTD, or holds
-    more sheets, cells or text than the limits (judged from the XML, before calamine reads it)."""
+    more sheets, cells or text than the limits (judged from the XML, before calamine reads it).
+    Returns whether a worksheet holds a formula (as ``has_formulas`` would say)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             _check_members(members, limits)
             _check_no_dtd(archive, members)
-            check_xlsx_extent(archive, limits)
+            return check_xlsx_extent(archive, limits)
     except DAMAGED_ZIP_ERRORS as exc:
         raise _damaged_zip(exc) from exc
 
@@ -250,6 +254,7 @@ class _SheetExtent:
     farthest_down: tuple[int, int] = (0, 0)
     farthest_right: tuple[int, int] = (0, 0)
     text_bytes: int = 0
+    formulas: bool = False  # a formula tag seen in the part (``_has_formula_tag``)
 
     def place(self, row: int, col: int) -> None:
         self.cells += 1
@@ -282,17 +287,18 @@ class _Cursor:
     repeat: int = 1  # rows an .ods row element stands for
 
 
-def check_xlsx_extent(archive: zipfile.ZipFile, limits: IntakeLimits) -> None:
+def check_xlsx_extent(archive: zipfile.ZipFile, limits: IntakeLimits) -> bool:
     """Refuse a workbook whose sheets, used ranges, shared strings or text exceed the limits,
     judged by streaming its XML, before any reader allocates for it. The ``dimension``
     element a sheet declares is not trusted (it can say A1:B2 and hold XFD1048576): the
-    cells actually present decide."""
+    cells actually present decide. Returns whether a worksheet part holds a formula, seen
+    in the same pass (so the formula report need not inflate the sheets again)."""
     names = {info.filename for info in archive.infolist()}
     sheet_labels = _sheet_labels(archive, names, limits)
     strings = next((n for n in names if n.lower().endswith("sharedstrings.xml")), None)
     lengths = _shared_string_lengths(archive, strings, limits) if strings else array("I")
     longest = max(lengths, default=0)
-    text_bytes = 0
+    text_bytes, formulas = 0, False
     for info in archive.infolist():
         if info.filename == strings or info.is_dir():
             continue
@@ -301,12 +307,19 @@ def check_xlsx_extent(archive: zipfile.ZipFile, limits: IntakeLimits) -> None:
         if extent is not None:
             _check_extent(extent, limits)
             text_bytes += extent.text_bytes
+            formulas |= extent.formulas and _is_worksheet_part(info.filename)
     if text_bytes > limits.max_text_bytes:
         raise IntakeError(
             f"The workbook's cells hold {text_bytes / MIB:,.0f} MB of text (each shared text counted in every "
             f"cell that shows it); the limit is {limits.max_text_bytes / MIB:,.0f} MB. "
             "Remove long notes columns or split the register."
         )
+    return formulas
+
+
+def _is_worksheet_part(name: str) -> bool:
+    """The parts ``has_formulas`` looks in."""
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
 
 
 def _attributes(attrs: bytes) -> dict[bytes, bytes]:
@@ -459,6 +472,7 @@ def _scan_sheet_part(
             extent = _SheetExtent(label)
             buffer = buffer[max(buffer.rfind(b"<", 0, found), 0) :]
         _place_cells(buffer, extent, cursor)
+        extent.formulas = extent.formulas or _has_formula_tag(buffer)  # buffers never cut a tag
         if extent.cells > limits.max_cells:
             break  # already over; _check_extent says so
         if longest:  # every shared string is short (counted as 0): no cell adds any
@@ -696,7 +710,7 @@ def has_formulas(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for member in archive.infolist():
-                if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                if _is_worksheet_part(member.filename):
                     with archive.open(member) as part:
                         if any(_has_formula_tag(chunk) for chunk in _overlapping_chunks(part)):
                             return True

@@ -295,3 +295,18 @@ def test_a_newer_snapshot_or_a_viewer_refuses_the_save(store, profile, workbooks
     import_register(store, tmp_path, "pilot_id,name,owner\nP1,Claims triage,Ana\n", PORTFOLIO)
     with pytest.raises(StoreError, match="read the returns again"):
         save_returns(store, returns, profile=profile)
+
+
+def test_a_return_over_the_register_size_limit_is_reported_not_read():
+    from kairo_scoring.assessment.returns import _open
+    from kairo_scoring.intake.limits import IntakeLimits
+
+    book, reason = _open("huge.xlsx", b"PK\x03\x04" + b"\0" * (IntakeLimits().max_file_bytes + 1))
+    assert book is None and "the limit is 50 MB" in reason
+
+
+def test_the_about_sheet_is_hidden_and_protected(workbooks):
+    import openpyxl
+
+    about = openpyxl.load_workbook(workbooks["Ana"])["About"]
+    assert about.sheet_state == "hidden" and about.protection.sheet
