@@ -52,7 +52,8 @@ def test_xlsx_holds_no_formula_and_quote_prefixes_risky_text(hostile_result):
     book = openpyxl.load_workbook(
         io.BytesIO(export_xlsx(hostile_result.table, hostile_result.profile, rejected=rejected))
     )
-    assert book.sheetnames == ["Pilots", "Summary", "Rejected", "Profile"]
+    # The 40,000-character business unit is cut to fit: the 'Cut cells' sheet lists it.
+    assert book.sheetnames == ["Pilots", "Summary", "Rejected", "Profile", "Cut cells"]
     formulas = [c.coordinate for s in book for row in s.iter_rows() for c in row if c.data_type == "f"]
     assert formulas == []
     pilots = book["Pilots"]
@@ -78,6 +79,7 @@ def test_xlsx_is_formatted_for_reading(hostile_result):
     assert len(pilots.conditional_formatting) >= 1  # verdict colours
     long_cell = pilots.cell(row=len(HOSTILE) + 2, column=headers.index("Business unit") + 1).value
     assert len(long_cell) == 32_767
+    assert long_cell.endswith("… [cut: 40,000 characters; full text in the csv export]")
     summary = {r[0].value: r[1].value for r in book["Summary"].iter_rows(min_row=2)}
     verdicts = hostile_result.table["verdict"].value_counts()
     assert summary["Promote"] == verdicts.get("promote", 0)
@@ -124,8 +126,12 @@ def test_xlsx_reads_back_the_same_values_as_the_table(hostile_result):
         for expected, cell in zip(table[column].astype(object), read[column], strict=True):
             if pd.isna(expected) or expected == "":
                 assert pd.isna(cell), column
+            elif isinstance(expected, str) and len(expected) > 32_767:
+                kept, marker = cell.split("… [cut: ", 1)  # cut to fit, and says so
+                assert expected.startswith(kept) and len(cell) == 32_767, column
+                assert marker == f"{len(expected):,} characters; full text in the csv export]", column
             elif isinstance(expected, str):
-                assert cell == expected[:32_767], column
+                assert cell == expected, column
             else:
                 assert float(cell) == pytest.approx(float(expected)), column
 
