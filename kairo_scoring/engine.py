@@ -154,39 +154,95 @@ def _pairs_inputs(gate: Gate) -> Inputs:
 _POINTS_ABOVE_ONE = np.array([0.0, 0.0, 1.0, 2.0, 3.0, 4.0])  # code 0 (unknown) adds nothing
 
 
-def dimension_scores(inputs: Inputs, profile: Profile) -> dict[str, np.ndarray]:
-    """Each dimension 0-100: the mean of its known fields rescaled from 1-5; NaN when none is known."""
-    out = {}
-    for dim, fields in profile.dimensions.items():
-        total, known = np.zeros(inputs.size), np.zeros(inputs.size)
-        for f in fields:
-            codes = inputs.codes.get(f)
-            if codes is not None:  # whole values: a lookup instead of float arithmetic
-                total += _POINTS_ABOVE_ONE[codes]
-                known += codes > 0
-                continue
-            values = inputs.scores[f]
-            is_known = ~np.isnan(values)
-            total += np.where(is_known, values - 1.0, 0.0)
-            known += is_known
+def _dimension_points(inputs: Inputs, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """(points, known) of one dimension: the points above 1 summed over its known fields
+    (float), and how many of them are known (int8)."""
+    total, known = np.zeros(inputs.size), np.zeros(inputs.size, np.int8)
+    for f in fields:
+        codes = inputs.codes.get(f)
+        if codes is not None:  # whole values: a lookup instead of float arithmetic
+            total += _POINTS_ABOVE_ONE[codes]
+            known += codes > 0
+            continue
+        values = inputs.scores[f]
+        is_known = ~np.isnan(values)
+        total += np.where(is_known, values - 1.0, 0.0)
+        known += is_known
+    return total, known
+
+
+@dataclass(frozen=True)
+class ReadinessScores:
+    """Dimension scores and readiness, with the range the unknown answers leave open.
+
+    Each dimension (0-100) is the mean of its known answers rescaled from 1-5, NaN when none
+    is known; readiness is the weighted mean of the known dimensions, NaN when no weighted
+    one is known. `low` / `high` are the lowest and highest readiness over every filling of
+    the unknown 1-5 answers. Once every answer is filled in, readiness is a weighted mean
+    with fixed weights that grows with each answer, so the lowest filling is every unknown
+    answer at 1 and the highest every unknown answer at 5: both bounds are reached by a
+    filling, and a pilot with every answer known has low == readiness == high. With nothing
+    known the range is 0-100. `answers_known` of `answers_total` answers are known: the
+    distinct 1-5 fields of the dimensions that carry weight, the answers readiness is made of.
+    """
+
+    dimensions: dict[str, np.ndarray]
+    readiness: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    answers_known: np.ndarray
+    answers_total: int
+
+
+def readiness_scores(inputs: Inputs, profile: Profile) -> ReadinessScores:
+    """Dimension scores, readiness and its range over the unknown answers, in one pass."""
+    n = inputs.size
+    weighted = [f for d, fs in profile.dimensions.items() if profile.weights[d] > 0 for f in fs]
+    fields = dict.fromkeys(weighted)
+    distinct = len(fields) == len(weighted)  # no field in two weighted dimensions
+    filled_weight = sum(profile.weights[d] for d, fs in profile.dimensions.items() if fs)
+    num, den, low, known_points = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
+    answered, scratch = np.zeros(n, np.int8), np.empty(n)
+    dims = {}
+    for dim, dim_fields in profile.dimensions.items():
+        total, known = _dimension_points(inputs, dim_fields)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[dim] = total * 25.0 / known  # NaN where no field is known (0/0)
-    return out
-
-
-def readiness(dims: dict[str, np.ndarray], profile: Profile) -> np.ndarray:
-    """The weighted mean of the known dimensions; NaN when no weighted dimension is known."""
-    n = len(next(iter(dims.values())))
-    num, den = np.zeros(n), np.zeros(n)
-    for dim, values in dims.items():
-        known = ~np.isnan(values)
+            dims[dim] = total * 25.0 / known  # NaN where no field is known (0/0)
         weight = profile.weights[dim]
-        num += np.where(known, values * weight, 0.0)
-        den += np.where(known, weight, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+        if not weight or not dim_fields:
+            continue
+        has_known = known > 0
+        np.add(num, np.multiply(dims[dim], weight, out=scratch), out=num, where=has_known)
+        np.add(den, weight, out=den, where=has_known)
+        # Filled in, this dimension is (its known answers' points + 4 per unknown answer at
+        # 5) x 25 / its size, weighed by weight / filled_weight: every unknown at 1 gives
+        # `low`; every unknown at 5 adds what a 5 would give beyond 1, so `high` is 100 less
+        # what the known answers fall short of 5 (their full points less their points).
+        share = weight / filled_weight / len(dim_fields)
+        low += np.multiply(total, 25.0 * share, out=scratch)
+        known_points += np.multiply(known, 100.0 * share, out=scratch)
+        if distinct:
+            answered += known
+    if not distinct:
+        answered = sum((~np.isnan(inputs.scores[f])).astype(np.int8) for f in fields)
+    ready = np.full(n, np.nan)
+    np.divide(num, den, out=ready, where=den > 0)
     # Rounding can put a mean of 100s at 100.00000000000001; readiness is 0-100 by definition.
-    return np.clip(mean, 0.0, 100.0)
+    np.clip(ready, 0.0, 100.0, out=ready)
+    if filled_weight > 0:
+        high = np.subtract(100.0, known_points, out=known_points)
+        high += low
+        np.clip(high, 0.0, 100.0, out=high)
+        # Computed another way than readiness, the bounds can differ from it in the last
+        # digit: keep low <= readiness <= high exact, and a complete pilot's range its readiness.
+        np.fmin(low, ready, out=low)
+        np.fmax(high, ready, out=high)
+        complete = answered == len(fields)
+        np.copyto(low, ready, where=complete)
+        np.copyto(high, ready, where=complete)
+    else:
+        low, high = ready.copy(), ready.copy()
+    return ReadinessScores(dims, ready, low, high, answered, len(fields))
 
 
 # ---------------------------------------------------------------- gates
@@ -305,19 +361,49 @@ def demand_bounds(inputs: Inputs, profile: Profile) -> tuple[np.ndarray, np.ndar
     return low, high
 
 
-def demand_closeness(d_low: np.ndarray, d_high: np.ndarray, option_level: int) -> np.ndarray:
-    """1 when the option is the demand, 0.5 one level away, 0 two away; averaged over unknown demand."""
-    closeness = 1.0 - np.abs(option_level - d_low) / 2.0
-    open_rows = np.flatnonzero(d_low != d_high)
-    if open_rows.size:
-        low, high = d_low[open_rows], d_high[open_rows]
-        total, count = np.zeros(open_rows.size), np.zeros(open_rows.size)
-        for d in LEVELS:
-            inside = (low <= d) & (d <= high)
-            total += np.where(inside, 1.0 - abs(option_level - d) / 2.0, 0.0)
-            count += inside
-        closeness[open_rows] = total / count
-    return closeness
+def _closeness(option_level: int, demand: int) -> float:
+    """1 when the option is the demand, 0.5 one level away, 0 two away."""
+    return 1.0 - abs(option_level - demand) / 2.0
+
+
+def _credit_table(option_level: int) -> np.ndarray:
+    """Demand credit of one option for every (lowest demand, highest demand, supply) triple,
+    flattened as (d_low * 4 + d_high) * 4 + supply; demand 1..3, supply 0..3."""
+    table = np.zeros(4 * 4 * 4)
+    for d_low in LEVELS:
+        for d_high in range(d_low, 4):
+            for supply in range(4):
+                credits = []
+                for demand in range(d_low, d_high + 1):
+                    credit = _closeness(option_level, demand)
+                    if supply < option_level:  # not governable: no more than the heaviest governable one
+                        credit = min(credit, _closeness(supply, demand) if supply else 0.0)
+                    credits.append(credit)
+                table[(d_low * 4 + d_high) * 4 + supply] = sum(credits) / len(credits)
+    return table
+
+
+_CREDIT_TABLES = {level: _credit_table(level) for level in LEVELS}
+
+
+def demand_credit_index(d_low: np.ndarray, d_high: np.ndarray, supply: np.ndarray) -> np.ndarray:
+    """Each pilot's row in the demand credit tables (see `demand_credit`)."""
+    small = (d_low.astype(np.int8) * 4 + d_high) * 4 + supply  # at most 63: int8 arithmetic is cheap
+    return small.astype(np.intp)
+
+
+def demand_credit(index: np.ndarray, option_level: int, scale: float = 1.0) -> np.ndarray:
+    """How close an option is to what the workflow needs, 0..1 (times `scale`), as fit counts it.
+
+    Closeness is 1 when the option is the demand, 0.5 one level away and 0 two away,
+    averaged over the demands the unknowns allow. An option heavier than what the pilot
+    can surely govern (supply with unknown gates failing) earns no more than the heaviest
+    option it can govern (nothing when it can govern none): being needed does not make
+    an option fit that cannot be run yet. That cap is what keeps the recommended option's
+    fit highest; it grows with supply, so fits stay monotone in the answers.
+    `index` comes from `demand_credit_index`.
+    """
+    return (_CREDIT_TABLES[option_level] * scale)[index]
 
 
 # ---------------------------------------------------------------- verdicts

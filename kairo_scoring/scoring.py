@@ -42,8 +42,17 @@ FIT_COLUMNS = {
     "shared_workspace": "fit_workspace",
     "api_pipeline": "fit_pipeline",
 }
+# Readiness's range over every filling of the unknown answers, and its basis: how many of
+# the answers readiness is made of are known (`engine.ReadinessScores`).
+READINESS_RANGE_COLUMNS: tuple[str, ...] = (
+    "readiness_low",
+    "readiness_high",
+    "readiness_answers",
+    "readiness_answers_total",
+)
 DECISION_COLUMNS: tuple[str, ...] = (
     "readiness",
+    *READINESS_RANGE_COLUMNS,
     "completeness",
     *FIT_COLUMNS.values(),
     "demand",
@@ -281,7 +290,7 @@ def score(pilots: pd.DataFrame, profile: Profile | str | None = None) -> ScoredP
 
     def numeric_and_blockers() -> dict:
         return {
-            **_numeric_scores(inputs, profile, status, (bounds.d_lo, bounds.d_hi)),
+            **_numeric_scores(inputs, profile, status, bounds),
             "blockers": blocker_column(failed, unknown, profile),
         }
 
@@ -329,13 +338,17 @@ class _Bounds:
         return cls(d_lo, d_hi, s_lo, s_hi, known, current, np.where(known, current, 3).astype(np.int8))
 
 
-def _numeric_scores(inputs: engine.Inputs, profile: Profile, status: np.ndarray, demand_bounds) -> dict:
-    """Dimension scores, readiness, completeness and the three fits."""
-    dims = engine.dimension_scores(inputs, profile)
-    out: dict[str, object] = {dimension_column(dim): values for dim, values in dims.items()}
-    out["readiness"] = engine.readiness(dims, profile)
+def _numeric_scores(inputs: engine.Inputs, profile: Profile, status: np.ndarray, bounds: _Bounds) -> dict:
+    """Dimension scores, readiness with its range and basis, completeness and the three fits."""
+    scores = engine.readiness_scores(inputs, profile)
+    out: dict[str, object] = {dimension_column(dim): values for dim, values in scores.dimensions.items()}
+    out["readiness"] = scores.readiness
+    out["readiness_low"] = scores.low
+    out["readiness_high"] = scores.high
+    out["readiness_answers"] = scores.answers_known
+    out["readiness_answers_total"] = np.full(inputs.size, scores.answers_total, np.int8)
     out["completeness"] = inputs.known_inputs * (100.0 / len(SCORING_INPUTS))
-    out.update(_fits(inputs, profile, status, demand_bounds))
+    out.update(_fits(inputs, profile, status, bounds))
     return out
 
 
@@ -451,20 +464,37 @@ def open_boxes(profile: Profile, *bounds: np.ndarray) -> np.ndarray:
 
 
 def _fits(
-    inputs: engine.Inputs, profile: Profile, status: np.ndarray, demand_bounds
+    inputs: engine.Inputs, profile: Profile, status: np.ndarray, bounds: _Bounds
 ) -> dict[str, np.ndarray]:
-    """fit_* per option: gate credit over the option's and lighter options' gates, plus demand closeness."""
+    """fit_* per option: gates_weight x gate progress + demand_weight x demand credit, x 100.
+
+    Gate progress towards an option is the mean credit of its and the lighter options'
+    gates (partial credit for a failed gate's distance, none for an unknown one), and never
+    more than towards a lighter option: an option builds on the lighter ones, as supply
+    does. It is 1 exactly when the pilot can surely govern the option. Demand credit is
+    `engine.demand_credit`: closeness to demand, capped for an option it cannot govern yet.
+    Both parts grow with every answer, so fits are monotone, and together they put the
+    highest fit on the recommended option, ties going to the simpler one (README, "Fit").
+    """
     out = {}
+    gates_scale, demand_scale = 100.0 * profile.fit_gates_weight, 100.0 * profile.fit_demand_weight
     credit_sum, credit_count = np.zeros(inputs.size), 0
+    progress = None
+    index = engine.demand_credit_index(bounds.d_lo, bounds.d_hi, bounds.s_lo)
     for option, column in FIT_COLUMNS.items():
         level = OPTION_LEVEL[option]
         for j, gate in enumerate(profile.gates):
             if gate.level == level:
                 credit_sum += engine.gate_credit(gate, inputs, status[j])
                 credit_count += 1
-        share = credit_sum / credit_count if credit_count else 1.0
-        closeness = engine.demand_closeness(*demand_bounds, level)
-        out[column] = 100.0 * (profile.fit_gates_weight * share + profile.fit_demand_weight * closeness)
+        if credit_count:
+            share = credit_sum / credit_count
+            progress = share if progress is None else np.minimum(progress, share, out=share)
+        elif progress is None:  # no gate so far: nothing to make progress on
+            progress = np.ones(inputs.size)
+        fit = progress * gates_scale
+        fit += engine.demand_credit(index, level, demand_scale)
+        out[column] = fit
     return out
 
 

@@ -36,6 +36,10 @@ def how_scoring_works(profile: Profile) -> tuple[Section, ...]:
             *dims,
             "Unknown answers are not zeros: they are left out of the mean, lower the completeness "
             "figure, and any gate that needs them counts as not met (unknown).",
+            "Readiness is shown with its basis and its range: how many of the answers it is made of "
+            "are known, and the lowest and highest readiness the unknown answers could still give "
+            "(every unknown answer at 1, every unknown answer at 5). With every answer known the range "
+            "is the readiness itself; with none known it is 0–100.",
         ),
     )
     demand = Section(
@@ -76,9 +80,23 @@ def how_scoring_works(profile: Profile) -> tuple[Section, ...]:
     fit = Section(
         "Fit to each option",
         (
-            f"Each fit score (0–100) is {profile.fit_gates_weight:.0%} the share of that option's gates "
-            f"met (with partial credit for how close a failed gate is) and {profile.fit_demand_weight:.0%} "
-            "how close the option is to what the workflow needs.",
+            f"Each fit score (0–100) is {profile.fit_gates_weight:.0%} gate progress and "
+            f"{profile.fit_demand_weight:.0%} demand credit. Gate progress towards an option is the "
+            "share of its and the lighter options' gates met, with partial credit for how close a failed "
+            "gate is and none for an unknown one, and never more than towards a lighter option. Demand "
+            "credit is 100% when the option is what the workflow needs, 50% one level away and 0% two "
+            "away (averaged when unknown answers leave the demand open); an option the pilot cannot govern yet earns no more of it than the heaviest option "
+            "it can govern (none when it can govern none).",
+            "So the recommended option has the highest fit, a tie going to the simpler option; when the "
+            "recommendation is undecided, the highest fit lies between its lightest and heaviest options; "
+            f"when nothing is governable yet, the {option_label('assisted_desktop').lower()} fits best"
+            + (
+                ""
+                if profile.fit_demand_weight > 0
+                else " (not in this profile: with no weight on demand, every option a pilot can govern "
+                "fits equally well, and the tie goes to the simplest)"
+            )
+            + ". Raising an answer or lowering the risk never lowers a fit.",
         ),
     )
     return (readiness, demand, supply, verdicts, fit)

@@ -4,7 +4,10 @@ summary, the xlsx export and the CLI use these and write no format of their own.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+import pandas as pd
 
 from kairo_scoring.values import is_missing
 
@@ -57,4 +60,33 @@ def score_text(value: Any) -> str:
     return "unknown" if is_missing(value) else f"{float(value):.0f}"
 
 
-__all__ = ["count", "count_phrase", "money", "percent", "score_text"]
+def readiness_phrase(row: Mapping[str, Any], *, short: bool = False) -> str:
+    """Readiness with its basis and the range the unknown answers allow, from a scored row.
+
+    '62 (from 2 of 8 answers; 40–85 with the rest)', '62 (from all 8 answers)',
+    'unknown (from 0 of 8 answers; 0–100 with the rest)'. `short` is the form for tables
+    and charts: '62 (40–85)', or '62' when every answer is known. A row scored before the
+    range existed reads as its bare score.
+    """
+    value = score_text(row.get("readiness"))
+    if any(is_missing(row.get(c)) for c in ("readiness_low", "readiness_high", "readiness_answers")):
+        return value
+    known, total = int(row["readiness_answers"]), int(row["readiness_answers_total"])
+    span = f"{score_text(row['readiness_low'])}–{score_text(row['readiness_high'])}"
+    if known >= total:
+        return value if short else f"{value} (from all {count_phrase(total, 'answer')})"
+    if short:
+        return f"{value} ({span})"
+    return f"{value} (from {count(known)} of {count_phrase(total, 'answer')}; {span} with the rest)"
+
+
+def readiness_texts(table: pd.DataFrame, *, short: bool = True) -> pd.Series:
+    """`readiness_phrase` for every row of a scored table (short by default, for a table
+    column or a chart's hover), indexed like the table."""
+    columns = [c for c in ("readiness", "readiness_low", "readiness_high", "readiness_answers",
+                           "readiness_answers_total") if c in table.columns]  # fmt: skip
+    rows = table[columns].to_dict("records")
+    return pd.Series([readiness_phrase(row, short=short) for row in rows], index=table.index, dtype="string")
+
+
+__all__ = ["count", "count_phrase", "money", "percent", "readiness_phrase", "readiness_texts", "score_text"]

@@ -75,6 +75,10 @@ PATH_STEP_LABELS: dict[str, str] = {
 # (canonical fields are headed by their field label).
 COLUMN_LABELS: dict[str, str] = {
     "readiness": "Readiness",
+    "readiness_low": "Readiness at the least",
+    "readiness_high": "Readiness at the most",
+    "readiness_answers": "Readiness answers known",
+    "readiness_answers_total": "Readiness answers in all",
     "completeness": "Completeness",
     "fit_assisted": f"Fit: {OPTION_LABELS['assisted_desktop']}",
     "fit_workspace": f"Fit: {OPTION_LABELS['shared_workspace']}",

@@ -8,34 +8,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kairo_scoring.schema import CURRENT_MODES, OPTION_LEVEL, RISK_LEVELS, SCORE_FIELDS
+from kairo_scoring.schema import CURRENT_MODES, RISK_LEVELS, SCORE_FIELDS
 from kairo_scoring.scoring import FIT_COLUMNS, PARALLEL_FROM, score
 from kairo_scoring.synthetic import generate_portfolio
-from tests.scoring.helpers import comparable
+from tests.scoring.helpers import comparable, level, pilots, score_one
 
 MONOTONE = ("readiness", "supply_level", *FIT_COLUMNS.values())
-score_value = st.one_of(st.none(), st.integers(1, 5), st.floats(1, 5, allow_nan=False))
-
-
-@st.composite
-def pilots(draw, pilot_id: str = "p"):
-    row = {"pilot_id": pilot_id, "name": f"Pilot {pilot_id}"}
-    for field in SCORE_FIELDS:
-        row[field] = draw(score_value)
-    row["risk_level"] = draw(st.one_of(st.none(), st.sampled_from(RISK_LEVELS)))
-    row["current_mode"] = draw(st.one_of(st.none(), st.sampled_from(CURRENT_MODES)))
-    row["monthly_volume"] = draw(st.one_of(st.none(), st.integers(0, 50_000)))
-    row["users"] = draw(st.one_of(st.none(), st.integers(1, 500)))
-    row["monthly_value"] = draw(st.one_of(st.none(), st.floats(0, 1e6)))
-    return row
-
-
-def score_one(row: dict) -> pd.Series:
-    return score(pd.DataFrame([row])).table.iloc[0]
-
-
-def level(name) -> int:
-    return 0 if name == "not_ready" else OPTION_LEVEL[name]
 
 
 def not_lower(before, after) -> bool:
