@@ -23,7 +23,7 @@ from kairo_scoring.views import AnswersArrived
 
 # The column headers of a provenance table as people read it (the workbook's Provenance sheet).
 PROVENANCE_HEADERS: dict[str, str] = {
-    "pilot_id": "Pilot ID",
+    "pilot_id": field_label("pilot_id"),
     "field": "Field",
     "kind": "Kind",
     "source": "Source",
