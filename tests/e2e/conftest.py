@@ -133,3 +133,12 @@ def screenshot():
         return path
 
     return take
+
+
+def register_upload(page):
+    """The Intake page's register uploader (the page also has one for assessment returns)."""
+    return (
+        page.get_by_test_id("stFileUploader")
+        .filter(has=page.get_by_text("Portfolio register", exact=True))
+        .get_by_test_id("stFileUploaderDropzoneInput")
+    )

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kairo_scoring import sample_portfolio
+from tests.e2e.conftest import register_upload
 
 pytestmark = pytest.mark.e2e
 WAIT = 30_000  # ms, for any one thing to appear
@@ -66,7 +67,7 @@ def test_upload_a_register_and_export_it_safely(page: Page, app_url, screenshot,
     open_page(page, f"{app_url}/import")
     upload = tmp_path / "messy register.csv"
     upload.write_text(UPLOAD_CSV, encoding="utf-8")
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(upload))
+    register_upload(page).set_input_files(str(upload))
     expect(page.get_by_role("heading", name="Validation report", exact=True)).to_be_visible(timeout=WAIT)
     settle(page)
     expect(page.get_by_text("Errors (row rejected)")).to_be_visible()

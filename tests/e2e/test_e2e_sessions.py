@@ -30,7 +30,7 @@ from playwright.async_api import Page, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from kairo_scoring import PortfolioStore
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, start_app, stop_app
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, register_upload, start_app, stop_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -102,7 +102,7 @@ async def what_if(page: Page, log: SessionLog) -> None:
 async def import_register(page: Page, log: SessionLog) -> None:
     name = f"soak_s{log.session:02d}_l{log.loops:03d}.csv"
     log.imports_attempted.append(name)
-    await page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+    await register_upload(page).set_input_files(
         files=[{"name": name, "mimeType": "text/csv", "buffer": register_csv(log.session, log.loops)}]
     )
     await page.get_by_role("heading", name="Save as a snapshot", exact=True).wait_for(timeout=STEP_TIMEOUT)

@@ -18,6 +18,7 @@ import tests.e2e.conftest as e2e
 from tests.e2e.conftest import (  # noqa: F401 - the two browser fixtures are used by pytest-playwright
     browser_context_args,
     browser_type_launch_args,
+    register_upload,
 )
 from tests.e2e.test_e2e_app import WAIT, settle
 from tests.security.test_auth_pages import REGISTER
@@ -90,7 +91,7 @@ def intake_controls(page: Page) -> bool:
     go_to(page, "Intake")
     expect(page.get_by_role("heading", name="Intake", exact=True)).to_be_visible(timeout=WAIT)
     settle(page)
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+    register_upload(page).set_input_files(
         files=[{"name": "register.csv", "mimeType": "text/csv", "buffer": REGISTER}]
     )
     expect(page.get_by_role("heading", name="Save as a snapshot", exact=True)).to_be_visible(timeout=WAIT)

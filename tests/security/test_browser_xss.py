@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import (  # noqa: F401 - the two browser fixtures are used by pytest-playwright
     browser_context_args,
     browser_type_launch_args,
+    register_upload,
     start_app,
     stop_app,
 )
@@ -84,7 +85,7 @@ def test_a_hostile_register_renders_as_text(page: Page, xss_app_url):
     page.on("request", lambda request: "127.0.0.1:1/" in request.url and payload_requests.append(request.url))
 
     open_without_stray_dialog(page, f"{xss_app_url}/import")
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+    register_upload(page).set_input_files(
         files=[{"name": f"{IMG}.csv", "mimeType": "text/csv", "buffer": HOSTILE_CSV}]
     )
     expect(page.get_by_role("heading", name="Validation report", exact=True)).to_be_visible(timeout=WAIT)
