@@ -133,43 +133,45 @@ def provenance_of_pilots(
         if derived_id_rows is None
         else np.asarray(pd.Series(derived_id_rows).fillna(False), dtype=bool)
     )
-    parts = []
-    for order, name in enumerate(CANONICAL_COLUMNS):
-        if name not in pilots.columns:
-            continue
-        known = pilots[name].notna().to_numpy(dtype=bool)
-        if not known.any():
-            continue
-        if name in column_mapping:
-            kind, why = ProvenanceKind.REGISTER.value, column_mapping[name]
-        else:
-            kind, why = ProvenanceKind.DERIVED.value, derivations.get(name)
-        kinds = np.full(n, kind, dtype=object)
-        details = np.full(n, why, dtype=object)
-        if name == "pilot_id":
-            kinds[id_derived] = ProvenanceKind.DERIVED.value
-            details[id_derived] = DERIVED_ID_DETAIL
-        if detail is not None:
-            details[:] = detail
-        positions = np.flatnonzero(known)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "_position": positions,
-                    "_order": order,
-                    "pilot_id": ids[positions],
-                    "field": name,
-                    "kind": kinds[positions],
-                    "source": source,
-                    "sheet": sheet,
-                    "row": source_rows[positions],
-                    "detail": details[positions],
-                }
-            )
-        )
-    if not parts:
+    names = [name for name in CANONICAL_COLUMNS if name in pilots.columns]
+    if not names:
         return empty_provenance()
-    rows = pd.concat(parts, ignore_index=True).sort_values(["_position", "_order"], kind="stable")
+    known = np.column_stack([pilots[name].notna().to_numpy(dtype=bool) for name in names])
+    # Row-major: by pilot, then by field in canonical order (one row per known value), built
+    # at once rather than a frame per field sorted afterwards (1.5 million rows for 100,000 pilots).
+    positions, which = np.nonzero(known)
+    if not len(positions):
+        return empty_provenance()
+    register = [name in column_mapping for name in names]
+    field_kinds = np.array(
+        [ProvenanceKind.REGISTER.value if mapped else ProvenanceKind.DERIVED.value for mapped in register],
+        dtype=object,
+    )
+    field_details = np.array(
+        [
+            column_mapping[name] if mapped else derivations.get(name)
+            for name, mapped in zip(names, register, strict=True)
+        ],
+        dtype=object,
+    )
+    kinds, details = field_kinds[which], field_details[which]
+    if "pilot_id" in names:
+        derived = (which == names.index("pilot_id")) & id_derived[positions]
+        kinds[derived] = ProvenanceKind.DERIVED.value
+        details[derived] = DERIVED_ID_DETAIL
+    if detail is not None:
+        details[:] = detail
+    rows = pd.DataFrame(
+        {
+            "pilot_id": ids[positions],
+            "field": np.array(names, dtype=object)[which],
+            "kind": kinds,
+            "source": source,
+            "sheet": sheet,
+            "row": source_rows[positions],
+            "detail": details,
+        }
+    )
     return conform_provenance(rows)
 
 

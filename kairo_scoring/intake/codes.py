@@ -193,3 +193,9 @@ class IssueCode(_Documented):
         "The file has no pilot ID column: stable IDs were derived from name and business unit "
         "for every row. Add an ID column, or map one, if names or units may change.",
     )
+    TOTALS_ROW = (
+        "totals_row",
+        "A total or subtotal row (its label 'Total', 'Subtotal' or 'Grand total' where the name "
+        "goes, and no pilot ID): skipped, neither scored nor rejected, and counted apart. If it "
+        "is a pilot, give it a pilot ID.",
+    )

@@ -15,6 +15,7 @@ from kairo_scoring.intake.answers import answer_summary
 from kairo_scoring.intake.codes import IssueCode, Severity
 from kairo_scoring.intake.detect import (
     Detection,
+    SheetCandidate,
     candidate_profiles,
     choose_profile,
     choose_sheet,
@@ -35,7 +36,9 @@ from kairo_scoring.intake.table import (
     SourceTable,
     build_table,
     combine_tables,
+    totals_rows,
     with_sheet_column,
+    without_rows,
 )
 from kairo_scoring.intake.validate import Validated, validate
 from kairo_scoring.provenance import provenance_of_pilots
@@ -126,6 +129,7 @@ def read_portfolio(
         _report_layout(dataclasses.replace(prepared, sheet=part_sheet, table=part_table), part_log)
     if not prepared.parts:
         _report_layout(prepared, log)
+    table = _skip_totals(table, prepared.plan, log)
     validated = validate(table, prepared.profile, prepared.plan, detection.derived_fields, log)
     issues = log.frame()
     if prepared.origin is not None:
@@ -147,7 +151,20 @@ def read_portfolio(
         derived_fields=detection.derived_fields,
         provenance=_provenance(prepared, validated),
         answers=answer_summary(table.cells, prepared.profile, prepared.plan),
+        skipped_blank=table.empty_rows,
+        skipped_totals=table.totals_rows,
     )
+
+
+def _skip_totals(table: SourceTable, plan: dict[str, str], log: IssueLog) -> SourceTable:
+    """Total and subtotal rows leave the table before validation, each one reported (info),
+    so they are neither scored as pilots nor rejected for having no name."""
+    rows = totals_rows(table, plan["name"], plan.get("pilot_id"))
+    if len(rows):
+        labels = table.cells.loc[rows].bfill(axis=1).iloc[:, 0]
+        reason = "a total or subtotal row, not a pilot: skipped"
+        log.add(rows, plan["name"], labels.tolist(), reason, Severity.INFO, IssueCode.TOTALS_ROW)
+    return without_rows(table, rows, totals=len(rows))
 
 
 def _relocated(
@@ -209,10 +226,34 @@ def _prepare(
     limits: IntakeLimits | None,
     accept_suggestions: bool = False,
 ) -> _Prepared:
+    """The stages up to *map*: read the file once, locate the data, map its columns."""
     limits = limits or IntakeLimits()
     data, name = load_bytes(source, filename, limits)
-    workbook = read_workbook(data, name, limits)
+    workbook = read_workbook(data, name, limits)  # read: the only time the bytes are parsed
     profiles = candidate_profiles(mapping)
+    located = _locate(workbook, profiles, sheet_name, limits)
+    return _map(data, name, located, profiles, overrides, accept_suggestions)
+
+
+@dataclass(frozen=True)
+class _Located:
+    """The *locate* stage's result: the sheet (or sheets) and header row chosen, as a table."""
+
+    workbook: Workbook
+    sheet: RawSheet
+    table: SourceTable
+    candidates: tuple[SheetCandidate, ...]
+    parts: tuple[tuple[RawSheet, SourceTable], ...] = ()
+    origin: pd.DataFrame | None = None
+
+
+def _locate(
+    workbook: Workbook,
+    profiles: tuple[MappingProfile, ...],
+    sheet_name: str | Sequence[str] | None,
+    limits: IntakeLimits,
+) -> _Located:
+    """Choose the sheet and header row and build the table (several sheets: one table)."""
     names = (sheet_name,) if sheet_name is None or isinstance(sheet_name, str) else tuple(sheet_name)
     sheet, header_index, candidates = choose_sheet(workbook, profiles, names[0])
     table = build_table(sheet, header_index, limits)
@@ -226,6 +267,19 @@ def _prepare(
         # in xlsx): dropping its million row lists keeps a large file's peak memory down.
         sheet = dataclasses.replace(sheet, rows=[])
         workbook = dataclasses.replace(workbook, sheets=(sheet,))
+    return _Located(workbook, sheet, table, candidates, parts, origin)
+
+
+def _map(
+    data: bytes,
+    name: str,
+    located: _Located,
+    profiles: tuple[MappingProfile, ...],
+    overrides: Mapping[str, str] | None,
+    accept_suggestions: bool,
+) -> _Prepared:
+    """Choose the mapping profile, plan which column feeds each field, and say what was found."""
+    workbook, sheet, table, origin = located.workbook, located.sheet, located.table, located.origin
     profile = choose_profile(table.columns, profiles)
     if origin is not None:  # the sheet name is kept as the pilots' `sheet` column
         profile = with_sheet_column(profile)
@@ -236,6 +290,7 @@ def _prepare(
         plan[suggestion.field] = suggestion.column
     fields, others = split_plan(plan)
     currency, currency_column = currency_of(table.columns, plan)
+    candidates = located.candidates
     chosen = next((c for c in candidates if c.name == sheet.name), None)
     detection = Detection(
         kind=workbook.kind,
@@ -257,7 +312,7 @@ def _prepare(
         currency_column=currency_column,
         same_layout_sheets=same_layout(candidates, sheet.name),
     )
-    return _Prepared(data, name, workbook, sheet, table, profile, plan, detection, parts, origin)
+    return _Prepared(data, name, workbook, sheet, table, profile, plan, detection, located.parts, origin)
 
 
 def _more_sheets(
@@ -324,6 +379,8 @@ def _cell(sheet: RawSheet, row: int, col: int) -> object:
 
 
 def _report_uncached_formulas(prepared: _Prepared, names_by_letter: dict[str, str], log: IssueLog) -> None:
+    if prepared.workbook.formulas is False:  # the extent scan saw none: no second pass over the XML
+        return
     table = prepared.table
     for row, col, formula in formula_cells(prepared.data, prepared.sheet.name):
         letter = column_letter(col)

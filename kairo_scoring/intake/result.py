@@ -62,6 +62,10 @@ class IntakeResult:
     # Each distinct answer of the mapped 1–5 and category fields, its cells and how it reads
     # (``intake.answers.ANSWER_SUMMARY_COLUMNS``): what the Intake page's answer mapping shows.
     answers: pd.DataFrame | None = None
+    # Rows of the sheet below the header that are neither pilots nor rejected, counted apart:
+    # blank rows (up to the last data row) and total or subtotal rows (``totals_row`` issues).
+    skipped_blank: int = 0
+    skipped_totals: int = 0
 
     def field_provenance(self) -> pd.DataFrame:
         """Where each known value of ``pilots`` came from (see ``kairo_scoring.provenance``)."""
@@ -77,7 +81,21 @@ class IntakeResult:
 
     @property
     def total_rows(self) -> int:
+        """The data rows read: usable plus rejected."""
         return len(self.pilots) + len(self.rejected)
+
+    @property
+    def source_rows(self) -> int:
+        """The rows a person sees below the header, up to the last one with data: every one
+        is usable, rejected, or skipped as blank or as a total."""
+        return self.total_rows + self.skipped_blank + self.skipped_totals
+
+    def skipped_phrase(self) -> str:
+        """ "skipped: 12 blank, 2 totals", or "" when no row was skipped."""
+        parts = [f"{self.skipped_blank:,} blank"] if self.skipped_blank else []
+        if self.skipped_totals:
+            parts.append(f"{self.skipped_totals:,} total{'s' if self.skipped_totals != 1 else ''}")
+        return f"skipped: {', '.join(parts)}" if parts else ""
 
     @property
     def counts_by_code(self) -> Counter[IssueCode]:

@@ -3,6 +3,7 @@ drop fully empty rows and columns, and keep Excel row numbers as the index."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -30,7 +31,8 @@ class SourceTable:
     column_letters: dict[str, str]
     cells: pd.DataFrame
     original: pd.DataFrame
-    empty_rows: int
+    empty_rows: int  # blank rows between the header and the last data row, skipped
+    totals_rows: int = 0  # total and subtotal rows, skipped (``without_totals``)
 
 
 def header_labels(row: Sequence[object]) -> list[str]:
@@ -136,6 +138,9 @@ def build_table(sheet: RawSheet, header_index: int, limits: IntakeLimits) -> Sou
     original.index = pd.RangeIndex(len(original)) + sheet.first_row + header_index + 1
     cells = original.apply(_clean_column)
     filled_rows = cells.notna().any(axis=1)
+    # Blank rows a person sees between the header and the last data row (none after it).
+    last_filled = int(np.flatnonzero(filled_rows.to_numpy())[-1]) + 1 if filled_rows.any() else 0
+    blank_rows = int((~filled_rows.iloc[:last_filled]).sum())
     cells, original = cells[filled_rows], original[filled_rows]
     if len(cells) > limits.max_rows:
         raise IntakeError(f"The sheet has {len(cells):,} data rows; the limit is {limits.max_rows:,}.")
@@ -152,7 +157,7 @@ def build_table(sheet: RawSheet, header_index: int, limits: IntakeLimits) -> Sou
         column_letters=dict(zip(names, letters, strict=True)),
         cells=cells,
         original=original,
-        empty_rows=int((~filled_rows).sum()),
+        empty_rows=blank_rows,
     )
 
 
@@ -230,6 +235,7 @@ def combine_tables(parts: Sequence[tuple[RawSheet, SourceTable]]) -> tuple[Sourc
         cells=combined_cells.set_axis(index),
         original=combined_original.set_axis(index),
         empty_rows=sum(table.empty_rows for _, table in parts),
+        totals_rows=sum(table.totals_rows for _, table in parts),
     )
     return combined, origin.set_axis(index)
 
@@ -238,3 +244,45 @@ def with_sheet_column(profile: MappingProfile) -> MappingProfile:
     """The profile with the ``SHEET_COLUMN`` kept as the pilots' ``sheet`` extra (text)."""
     columns = {**profile.columns, SHEET_TARGET: (SHEET_COLUMN, f"{SHEET_COLUMN} (source)")}
     return replace(profile, columns=columns, extras={**profile.extras, SHEET_TARGET: "text"})
+
+
+# A row that adds up the rows above it: its label, alone in the name cell ("Total",
+# "Sub-total:", "Grand total") or, when the name cell is empty, first in the row ("Total
+# Finance"). A name that merely begins with the word ("Total Rewards bot") is a pilot.
+_TOTALS_LABEL = re.compile(r"(?:grand\s+|sub[\s-]?)?totals?\s*:?", re.IGNORECASE)
+_TOTALS_FIRST = re.compile(r"(?:(?:grand\s+|sub[\s-]?)?totals?|sum)\b", re.IGNORECASE)
+
+
+def totals_rows(table: SourceTable, name_column: str, id_column: str | None) -> pd.Index:
+    """The Excel rows of ``table`` that are totals or subtotals, not pilots: the name cell
+    holds only a totals label, or it is empty and the row's first filled cell starts with
+    one; and the ID cell (when there is an ID column) is empty."""
+    cells = table.cells
+    if cells.empty or name_column not in cells.columns:
+        return cells.index[:0]
+    names = cells[name_column]
+    named = names.notna()
+    label = pd.Series(False, index=cells.index)
+    texts = names[named].astype(str)
+    label[named] = texts.str.fullmatch(_TOTALS_LABEL).to_numpy(dtype=bool)
+    unnamed = cells[~named]
+    if len(unnamed):
+        first = unnamed.bfill(axis=1).iloc[:, 0]
+        first_text = first.where(first.map(type).eq(str))
+        found = first_text.dropna().astype(str).str.match(_TOTALS_FIRST)
+        label[found.index[found.to_numpy(dtype=bool)]] = True
+    if id_column is not None and id_column in cells.columns:
+        label &= cells[id_column].isna()
+    return cells.index[label.to_numpy(dtype=bool)]
+
+
+def without_rows(table: SourceTable, rows: pd.Index, *, totals: int = 0) -> SourceTable:
+    """The table without ``rows`` (Excel row numbers), ``totals`` of them counted as totals."""
+    if len(rows) == 0:
+        return table
+    return replace(
+        table,
+        cells=table.cells.drop(index=rows),
+        original=table.original.drop(index=rows),
+        totals_rows=table.totals_rows + totals,
+    )

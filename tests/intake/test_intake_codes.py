@@ -92,6 +92,7 @@ TRIGGERS: dict[IssueCode, tuple[Callable[[], IntakeResult], Severity]] = {
     IssueCode.PLACEHOLDER_ID: (_csv("pilot_id,name\nTBD,A\n"), Severity.INFO),
     IssueCode.DERIVED_ID: (_csv("pilot_id,name\n,A\nP2,B\n"), Severity.INFO),
     IssueCode.NO_ID_COLUMN: (_csv("name\nA\n"), Severity.INFO),
+    IssueCode.TOTALS_ROW: (_csv("pilot_id,name,users\nP1,A,3\n,Total,3\n"), Severity.INFO),
     IssueCode.SUGGESTED_COLUMN: (
         lambda: read_portfolio(
             b"Ref,Thing\n1,Invoice bot\n2,Triage helper\n3,Contract reader\n",
