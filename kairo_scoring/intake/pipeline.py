@@ -149,7 +149,7 @@ def read_portfolio(
         derived_id=validated.derived_id,
         detection=detection,
         derived_fields=detection.derived_fields,
-        provenance=_provenance(prepared, validated),
+        provenance_source=_provenance(prepared, validated),
         answers=answer_summary(table.cells, prepared.profile, prepared.plan),
         skipped_blank=table.empty_rows,
         skipped_totals=table.totals_rows,
@@ -191,30 +191,34 @@ def _relocated(
 
 
 def _provenance(prepared: _Prepared, validated: Validated):
-    """Register for the fields mapped to a column, derived (by name) for those a derivation
-    computed and for IDs derived from name and unit."""
+    """How to build the result's provenance when it is asked for: register for the fields
+    mapped to a column, derived (by name) for those a derivation computed and for IDs derived
+    from name and unit. Only these small ingredients are kept (never the workbook); the long
+    table, one row per known value (12 million for a million pilots, about 1 GB), is built
+    only when something reads it."""
     detection = prepared.detection
     derivations = {d.field: d.label for d in prepared.profile.derived if d.field in detection.derived_fields}
-    if prepared.origin is not None:  # one register from several sheets: each value's own sheet
+    column_mapping = dict(detection.column_mapping)
+    several_sheets = prepared.origin is not None  # one register from several sheets: each value's own sheet
+    sheet = None if several_sheets else prepared.table.sheet
+    source = prepared.name
+    derived_id_rows = validated.derived_id_rows
+
+    def build(result: IntakeResult) -> pd.DataFrame:
         provenance = provenance_of_pilots(
-            validated.pilots,
-            source=prepared.name,
-            sheet=None,
-            column_mapping=detection.column_mapping,
+            result.pilots,
+            source=source,
+            sheet=sheet,
+            column_mapping=column_mapping,
             derivations=derivations,
-            derived_id_rows=validated.derived_id_rows,
+            derived_id_rows=derived_id_rows,
         )
-        by_pilot = dict(zip(validated.pilots["pilot_id"], validated.pilots[SHEET_TARGET], strict=True))
-        provenance["sheet"] = provenance["pilot_id"].map(by_pilot).astype(provenance["sheet"].dtype)
+        if several_sheets:
+            by_pilot = dict(zip(result.pilots["pilot_id"], result.pilots[SHEET_TARGET], strict=True))
+            provenance["sheet"] = provenance["pilot_id"].map(by_pilot).astype(provenance["sheet"].dtype)
         return provenance
-    return provenance_of_pilots(
-        validated.pilots,
-        source=prepared.name,
-        sheet=prepared.table.sheet,
-        column_mapping=detection.column_mapping,
-        derivations=derivations,
-        derived_id_rows=validated.derived_id_rows,
-    )
+
+    return build
 
 
 def _prepare(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -58,7 +60,11 @@ class IntakeResult:
     detection: Detection | None = None
     # canonical field -> how it was derived, and from which source columns
     derived_fields: dict[str, str] = field(default_factory=dict)
-    provenance: pd.DataFrame | None = None
+    # Builds ``provenance`` from the result when it is first read (``read_portfolio`` sets it):
+    # the long table is large, so it is not built for a read nothing asks it of.
+    provenance_source: Callable[[IntakeResult], pd.DataFrame] | None = field(
+        default=None, repr=False, compare=False
+    )
     # Each distinct answer of the mapped 1–5 and category fields, its cells and how it reads
     # (``intake.answers.ANSWER_SUMMARY_COLUMNS``): what the Intake page's answer mapping shows.
     answers: pd.DataFrame | None = None
@@ -67,10 +73,12 @@ class IntakeResult:
     skipped_blank: int = 0
     skipped_totals: int = 0
 
-    def field_provenance(self) -> pd.DataFrame:
-        """Where each known value of ``pilots`` came from (see ``kairo_scoring.provenance``)."""
-        if self.provenance is not None:
-            return self.provenance
+    @functools.cached_property
+    def provenance(self) -> pd.DataFrame:
+        """One row per known canonical value of ``pilots`` (``PROVENANCE_COLUMNS``), built on
+        first use and kept (see ``field_provenance``)."""
+        if self.provenance_source is not None:
+            return self.provenance_source(self)
         return provenance_of_pilots(
             self.pilots,
             source=self.source_name,
@@ -78,6 +86,10 @@ class IntakeResult:
             column_mapping=self.column_mapping,
             derivations=self.derived_fields,
         )
+
+    def field_provenance(self) -> pd.DataFrame:
+        """Where each known value of ``pilots`` came from (see ``kairo_scoring.provenance``)."""
+        return self.provenance
 
     @property
     def total_rows(self) -> int:

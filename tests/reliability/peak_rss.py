@@ -19,6 +19,18 @@ from kairo_scoring.intake import read_portfolio
 
 
 def peak_mib() -> float:
+    """This process's peak resident memory, in MiB.
+
+    ``VmHWM`` belongs to the process's own address space, which execve makes anew; the
+    ``ru_maxrss`` of getrusage survives execve, so a child of a large pytest process would
+    report the parent's size instead of its own.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
