@@ -16,6 +16,7 @@ from kairo_scoring import (
     count,
     count_phrase,
     label_values,
+    readiness_change_summary,
     readiness_delta_histogram,
     verdict_trend,
     verdict_trend_chart,
@@ -81,7 +82,7 @@ left, right = st.columns(2)
 with left:
     st.subheader("How readiness moved")
     chart(readiness_delta_histogram(comparison.readiness_deltas))
-    if summary := comparison.readiness_summary():
+    if summary := readiness_change_summary(comparison.readiness_deltas):
         st.caption(summary)
 with right:
     st.subheader("Verdicts across every snapshot")

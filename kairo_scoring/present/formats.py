@@ -89,4 +89,24 @@ def readiness_texts(table: pd.DataFrame, *, short: bool = True) -> pd.Series:
     return pd.Series([readiness_phrase(row, short=short) for row in rows], index=table.index, dtype="string")
 
 
-__all__ = ["count", "count_phrase", "money", "percent", "readiness_phrase", "readiness_texts", "score_text"]
+def readiness_change_summary(deltas: pd.Series) -> str:
+    """One line on how readiness moved between two snapshots ('' when no pilot is in both
+    with readiness known): '1 pilot in both snapshots: median change +4.0 points, 1 up, 0 down.'"""
+    if deltas.empty:
+        return ""
+    return (
+        f"{count_phrase(len(deltas), 'pilot')} in both snapshots: median change {deltas.median():+.1f} points, "
+        f"{count(int((deltas > 0).sum()))} up, {count(int((deltas < 0).sum()))} down."
+    )
+
+
+__all__ = [
+    "count",
+    "count_phrase",
+    "money",
+    "percent",
+    "readiness_change_summary",
+    "readiness_phrase",
+    "readiness_texts",
+    "score_text",
+]

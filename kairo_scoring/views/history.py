@@ -37,16 +37,6 @@ class SnapshotComparison:
         """Readiness after minus before, for pilots in both with readiness known in both."""
         return self.pilots["readiness_delta"].dropna()
 
-    def readiness_summary(self) -> str:
-        """One line on how readiness moved ('' when no pilot is in both with readiness known)."""
-        deltas = self.readiness_deltas
-        if deltas.empty:
-            return ""
-        return (
-            f"{len(deltas):,} pilots in both snapshots: median change {deltas.median():+.1f} points, "
-            f"{int((deltas > 0).sum()):,} up, {int((deltas < 0).sum()):,} down."
-        )
-
     def counts(self) -> dict[str, int]:
         return {m: self.count(m) for m in MOVEMENTS}
 

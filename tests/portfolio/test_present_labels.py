@@ -128,3 +128,14 @@ def test_gates_read_as_words():
         gates[("api_pipeline", "controls ≥ 5 when risk ≥ high")]
         == "Controls at least 5 when risk is high or above"
     )
+
+
+def test_the_readiness_change_line_counts_in_words():
+    import pandas as pd
+
+    from kairo_scoring import readiness_change_summary
+
+    assert readiness_change_summary(pd.Series([4.0])) == (
+        "1 pilot in both snapshots: median change +4.0 points, 1 up, 0 down."
+    )
+    assert readiness_change_summary(pd.Series([], dtype=float)) == ""
