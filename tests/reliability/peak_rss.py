@@ -1,5 +1,5 @@
 """Child process for the memory tests: read one file with `read_portfolio` and print, as JSON,
-the outcome and the process's peak resident memory before and after (``ru_maxrss``).
+the outcome and the process's peak resident memory before and after (``VmHWM``).
 
 Run as ``python -m tests.reliability.peak_rss PATH FILENAME [ADDRESS_SPACE_MIB]`` from the
 repository root. With ``ADDRESS_SPACE_MIB`` the child's address space is capped, so a reader

@@ -1,5 +1,5 @@
 """Memory stays bounded on the big cases: each is read in a child process whose peak resident
-memory (``ru_maxrss``) is measured; none may exceed 1 GiB, and a refused bomb may not grow it."""
+memory (``VmHWM``, the child's own) is measured; none may exceed 1 GiB, and a refused bomb may not grow it."""
 
 from __future__ import annotations
 
