@@ -190,35 +190,50 @@ def _relocated(
     return dataclasses.replace(validated, pilots=pilots, rejected=rejected), report
 
 
-def _provenance(prepared: _Prepared, validated: Validated):
-    """How to build the result's provenance when it is asked for: register for the fields
-    mapped to a column, derived (by name) for those a derivation computed and for IDs derived
-    from name and unit. Only these small ingredients are kept (never the workbook); the long
-    table, one row per known value (12 million for a million pilots, about 1 GB), is built
-    only when something reads it."""
-    detection = prepared.detection
-    derivations = {d.field: d.label for d in prepared.profile.derived if d.field in detection.derived_fields}
-    column_mapping = dict(detection.column_mapping)
-    several_sheets = prepared.origin is not None  # one register from several sheets: each value's own sheet
-    sheet = None if several_sheets else prepared.table.sheet
-    source = prepared.name
-    derived_id_rows = validated.derived_id_rows
+@dataclass(frozen=True)
+class _ProvenanceRecipe:
+    """How to build a result's provenance when it is asked for (a plain object, so that a
+    result stays picklable for Streamlit's cache): register for the fields mapped to a
+    column, derived (by name) for those a derivation computed and for IDs derived from name
+    and unit. Only these small ingredients are kept, never the workbook."""
 
-    def build(result: IntakeResult) -> pd.DataFrame:
+    source: str
+    sheet: str | None
+    column_mapping: dict[str, str]
+    derivations: dict[str, str]
+    derived_id_rows: pd.Series | None
+    several_sheets: bool  # one register from several sheets: each value keeps its own sheet
+
+    def __call__(self, result: IntakeResult) -> pd.DataFrame:
         provenance = provenance_of_pilots(
             result.pilots,
-            source=source,
-            sheet=sheet,
-            column_mapping=column_mapping,
-            derivations=derivations,
-            derived_id_rows=derived_id_rows,
+            source=self.source,
+            sheet=self.sheet,
+            column_mapping=self.column_mapping,
+            derivations=self.derivations,
+            derived_id_rows=self.derived_id_rows,
         )
-        if several_sheets:
+        if self.several_sheets:
             by_pilot = dict(zip(result.pilots["pilot_id"], result.pilots[SHEET_TARGET], strict=True))
             provenance["sheet"] = provenance["pilot_id"].map(by_pilot).astype(provenance["sheet"].dtype)
         return provenance
 
-    return build
+
+def _provenance(prepared: _Prepared, validated: Validated) -> _ProvenanceRecipe:
+    """The recipe of the result's provenance. The long table, one row per known value (12
+    million for a million pilots, about 1 GB), is built only when something reads it."""
+    detection = prepared.detection
+    several_sheets = prepared.origin is not None
+    return _ProvenanceRecipe(
+        source=prepared.name,
+        sheet=None if several_sheets else prepared.table.sheet,
+        column_mapping=dict(detection.column_mapping),
+        derivations={
+            d.field: d.label for d in prepared.profile.derived if d.field in detection.derived_fields
+        },
+        derived_id_rows=validated.derived_id_rows,
+        several_sheets=several_sheets,
+    )
 
 
 def _prepare(

@@ -124,3 +124,16 @@ def test_federal_derivations_are_named(federal):
         federal.provenance["detail"] == "pilot ID derived from name and business unit"
     ]
     assert len(derived_ids) == 706  # HHS's 704 blank IDs and STB's two "TBD"
+
+
+def test_a_result_pickles_before_and_after_its_provenance_is_built():
+    """Streamlit's cache pickles the result: the lazy provenance must not make that fail."""
+    import pickle
+
+    result = read_portfolio(
+        b"Pilot name,Unit,Controls\nInvoice bot,Finance,4\nLetters,HR,\n", filename="register.csv"
+    )
+    fresh = pickle.loads(pickle.dumps(result))
+    pd.testing.assert_frame_equal(fresh.provenance, result.provenance)
+    again = pickle.loads(pickle.dumps(result))  # now with the table built
+    pd.testing.assert_frame_equal(again.provenance, result.provenance)
