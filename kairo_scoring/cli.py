@@ -3,6 +3,9 @@
 Exit 0 on success; exit 2 with a one-line reason on unusable input (missing file, no
 usable columns, malformed profile, locked store); never a traceback. A library error that
 asks the user to change a choice (its ``remedy``) ends with the option that changes it.
+
+Over 400 lines because it is the one command-line entry point: each subcommand's parser and handler
+sit together, and every one of them shares the same input, store and error plumbing defined here.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ Unknown is not zero. A gate that needs an unknown field is *not met* (status UNK
 To tell whether a decision hinges on unknowns, the engine carries a lower and an upper
 bound for demand, supply and the current mode, and checks whether every completion of
 the unknowns inside those bounds gives the same verdict.
+
+Over 400 lines because it is the vectorised decision model itself: gates, bounds, readiness and fits
+share their array layouts.
 """
 
 from __future__ import annotations

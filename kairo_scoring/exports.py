@@ -19,6 +19,10 @@ A text longer than an Excel cell holds (32,767 characters) is never cut silently
 cell keeps as much as fits and ends with a marker saying how long the text was and where it is
 whole (`CUT_MARKER`), a 'Cut cells' sheet lists every such cell, and `xlsx_cut_cells` finds them
 for the CLI and the Export page to say so. The csv and parquet keep every text whole.
+
+Over 400 lines because every file format the product writes for people and machines (csv, parquet,
+the formatted xlsx with its extra sheets, the atomic write) shares one set of column rules, kept in
+one place.
 """
 
 from __future__ import annotations

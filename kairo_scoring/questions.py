@@ -55,6 +55,9 @@ every combination of classes of its fields, each class or unknown (129,600 for s
 the default profile), and a situation's variants are looked up in that table. Where 1-5
 values are fractional (no classes) or the table would be too large, the filled-in variants
 are scored instead, in batches; the results are the same (tested).
+
+Over 400 lines because it does one job, the deciding questions, whose exact search, lookup tables
+and portfolio tables only make sense together.
 """
 
 from __future__ import annotations

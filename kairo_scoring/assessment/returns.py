@@ -25,6 +25,9 @@ and pages match on the codes):
 
 Answers are read with the rubric of the profile version named in the workbook's About sheet
 (the shipped profile's when the store does not hold it, with a ``rubric_not_stored`` note).
+
+Over 400 lines because it does one job: reading returned workbooks and deciding, answer by answer,
+what applies; the outcome rules are documented here in one place.
 """
 
 from __future__ import annotations

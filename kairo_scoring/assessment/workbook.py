@@ -19,6 +19,9 @@ A workbook has four sheets:
 
 Workbooks are written with xlsxwriter; `write_assessment` writes them all and the index
 csv through `write_outputs` (all or nothing).
+
+Over 400 lines because it writes one workbook whose sheets (instructions, answers, rubric, about)
+refer to each other's ranges.
 """
 
 from __future__ import annotations

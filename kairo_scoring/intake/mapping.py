@@ -10,6 +10,9 @@ A profile is data (TOML), saved and reused by name:
   (no warning). ``values.<field>`` applies to that field, ``values.score`` to every 1–5
   field without its own map.
 - ``[[derived]]``: a canonical field computed from inputs (see ``DERIVATION_KINDS``).
+
+Over 400 lines because it does one job: mapping profiles (aliases, word matching with scores, value
+maps, derivations) and their TOML.
 """
 
 from __future__ import annotations

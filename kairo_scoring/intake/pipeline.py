@@ -1,4 +1,8 @@
-"""The public entry points: ``detect`` (what would be read, and how) and ``read_portfolio``."""
+"""The public entry points: ``detect`` (what would be read, and how) and ``read_portfolio``.
+
+Over 400 lines because it wires the named stages of intake end to end (read, locate, map, skip
+totals, validate, report) and the several-sheet path.
+"""
 
 from __future__ import annotations
 

@@ -6,6 +6,10 @@ directory, before inflating), XML with a document type declaration (the entity-e
 attack; Excel never writes one), password protection, old binary formats, and an xlsx whose
 sheets, used ranges, shared strings or text would make the reader allocate beyond the limits
 (judged by streaming the XML before calamine opens it).
+
+Over 400 lines because it is every file reader with the safety scan that bounds each format before a
+parser allocates (xlsx, xls, xlsb, ods, csv); it is due to be split by format, which the scans'
+shared limit checks make a careful job.
 """
 
 from __future__ import annotations

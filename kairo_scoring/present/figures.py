@@ -10,6 +10,9 @@ text, text labels, category ticks, legend names, annotations and sankey labels, 
 string that comes from data (names, IDs, snapshot labels, profile rules and dimensions)
 passes through `figure_text` before it reaches a figure; plotly shows the entities as the
 characters they stand for.
+
+Over 400 lines because it holds every plotly figure the pages and the HTML summary draw, so that
+they share one template, one palette and one escaping rule for user text.
 """
 
 from __future__ import annotations

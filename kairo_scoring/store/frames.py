@@ -11,6 +11,9 @@ which lets the loaders hand back frames equal to the ones that were imported.
 
 Text fields come back in Unicode NFC whatever form an older snapshot stored, so
 comparing snapshots never sees one pilot ID as two (see ``intake.normalize.TEXT_FORM``).
+
+Over 400 lines because it is the one place where frames are encoded for the store and decoded back,
+table by table, exactly.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""`PortfolioStore`: the portfolio store as pages, the CLI and tests see it, whatever database holds it."""
+"""`PortfolioStore`: the portfolio store as pages, the CLI and tests see it, whatever database holds it.
+
+Over 400 lines because `PortfolioStore` is the one facade of every store operation (each write
+authorised in it), whatever backend holds the data.
+"""
 
 from __future__ import annotations
 
