@@ -78,7 +78,7 @@ def test_upload_a_register_and_export_it_safely(page: Page, app_url, screenshot,
     name.press("Enter")
     settle(page)
     page.get_by_role("button", name="Save snapshot").click()
-    expect(page.get_by_text("Saved snapshot")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text("Saved snapshot").first).to_be_visible(timeout=WAIT)
 
     page.get_by_test_id("stSidebarNav").get_by_text("Export").click()
     expect(page.get_by_role("heading", name="Export", exact=True)).to_be_visible(timeout=WAIT)

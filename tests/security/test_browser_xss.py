@@ -93,7 +93,7 @@ def test_a_hostile_register_renders_as_text(page: Page, xss_app_url):
     assert page.evaluate(INJECTED) == CLEAN
     type_portfolio_name(page, HOSTILE_PORTFOLIO)
     page.get_by_role("button", name="Save snapshot").click()
-    expect(page.get_by_text("Saved snapshot")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text("Saved snapshot").first).to_be_visible(timeout=WAIT)
     expect(page.get_by_text(f"Saved snapshot #3 of {HOSTILE_PORTFOLIO}")).to_be_visible()  # as text
     assert page.evaluate(INJECTED) == CLEAN
 
