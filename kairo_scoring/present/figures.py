@@ -93,6 +93,19 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 
 # --- the portfolio across the three options ---------------------------------------------
+def _level_axis(title: str, labels) -> dict:
+    """An axis of the four levels 0..3 (nothing/assisted/shared/API), fixed, without grid lines."""
+    return _axis(
+        title=title,
+        tickvals=list(range(4)),
+        ticktext=_texts(labels),
+        range=[-0.5, 3.5],
+        showgrid=False,
+        zeroline=False,
+        fixedrange=True,
+    )
+
+
 def placement_grid(
     placement: Placement, grid: pd.DataFrame, *, currency: str = "", height: int = 560
 ) -> go.Figure:
@@ -182,24 +195,8 @@ def placement_grid(
     layout = dict(
         shapes=shapes,
         annotations=annotations,
-        xaxis=_axis(
-            title="What the organisation can govern today (supply) →",
-            tickvals=list(range(4)),
-            ticktext=_texts(SUPPLY_LABELS),
-            range=[-0.5, 3.5],
-            showgrid=False,
-            zeroline=False,
-            fixedrange=True,
-        ),
-        yaxis=_axis(
-            title="What the workflow needs (demand) →",
-            tickvals=list(range(4)),
-            ticktext=_texts(DEMAND_LABELS),
-            range=[-0.5, 3.5],
-            showgrid=False,
-            zeroline=False,
-            fixedrange=True,
-        ),
+        xaxis=_level_axis("What the organisation can govern today (supply) →", SUPPLY_LABELS),
+        yaxis=_level_axis("What the workflow needs (demand) →", DEMAND_LABELS),
         clickmode="event+select",
         dragmode=False,
     )
