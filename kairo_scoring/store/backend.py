@@ -25,7 +25,7 @@ Contract every backend keeps:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
 import pandas as pd
@@ -100,6 +100,7 @@ class SnapshotRecord:
     provenance: pd.DataFrame  # the values whose provenance is not their field's default
     provenance_defaults_json: str = "{}"  # field → its usual provenance (see sql_schema._add_provenance)
     base_snapshot_id: int | None = None
+    as_of: date | None = None  # the date the data describes; None reads as the import date
 
     @property
     def pilot_count(self) -> int:

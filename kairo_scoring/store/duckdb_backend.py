@@ -48,6 +48,7 @@ from kairo_scoring.store.backend import (
     SnapshotRecord,
 )
 from kairo_scoring.store.sql_schema import (
+    AS_OF_COLUMN,
     MIGRATIONS,
     PILOT_FIELDS,
     SNAPSHOT_COLUMNS,
@@ -366,8 +367,8 @@ class DuckDBBackend:
                 snapshot_id, portfolio_id, created_at, source_name, content_hash, mapping_name, sheet,
                 header_row, column_mapping, unmapped_columns, missing_inputs, derived_id, profile_name,
                 profile_version, profile_hash, note, frame_dtypes, pilot_count, rejected_count, issue_count,
-                provenance_count, provenance_defaults, base_snapshot_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                provenance_count, provenance_defaults, base_snapshot_id, as_of)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 snapshot_id,
                 portfolio_id,
@@ -392,6 +393,7 @@ class DuckDBBackend:
                 record.provenance_count,
                 record.provenance_defaults_json,
                 record.base_snapshot_id,
+                record.as_of,
             ],
         )
         self._insert_pilots(cursor, snapshot_id, record.pilots)
@@ -450,7 +452,7 @@ class DuckDBBackend:
     def list_snapshots(self, portfolio: str | None = None) -> pd.DataFrame:
         """Snapshots, newest first, with their counts and the profile used."""
         columns = (
-            "s.snapshot_id, p.name AS portfolio, s.created_at, s.source_name, s.content_hash, "
+            f"s.snapshot_id, p.name AS portfolio, s.created_at, {AS_OF_COLUMN}, s.source_name, s.content_hash, "
             "s.mapping_name, s.sheet, s.pilot_count AS pilots, s.rejected_count AS rejected, "
             "s.issue_count AS issues, s.profile_name, s.profile_version, s.profile_hash, s.note"
         )

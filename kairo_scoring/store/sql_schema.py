@@ -72,8 +72,10 @@ _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 for _column in (*PILOT_FIELDS, PILOT_EXTRAS_COLUMN, *SNAPSHOT_ROW_TABLES.values()):
     assert _IDENTIFIER.fullmatch(_column), _column
 
+# A snapshot's as-of date; snapshots stored before version 5 read as the day they were imported.
+AS_OF_COLUMN = "COALESCE(s.as_of, CAST(s.created_at AS DATE)) AS as_of"
 SNAPSHOT_COLUMNS = (
-    "s.snapshot_id, p.name AS portfolio, s.created_at, s.source_name, s.content_hash, s.mapping_name, "
+    f"s.snapshot_id, p.name AS portfolio, s.created_at, {AS_OF_COLUMN}, s.source_name, s.content_hash, s.mapping_name, "
     "s.sheet, s.header_row, s.column_mapping, s.unmapped_columns, s.missing_inputs, s.derived_id, "
     "s.profile_name, s.profile_version, s.profile_hash, s.note, s.frame_dtypes, "
     "s.pilot_count, s.rejected_count, s.issue_count, s.provenance_count, s.provenance_defaults, s.base_snapshot_id"
@@ -201,11 +203,19 @@ def _add_provenance(cursor: Executes) -> None:
     cursor.execute("ALTER TABLE snapshots ADD COLUMN base_snapshot_id BIGINT")
 
 
+def _add_as_of(cursor: Executes) -> None:
+    """Version 5: the date a snapshot's data describes (``as_of``), apart from when it was
+    imported (``created_at``). NULL in older snapshots, which read as their import date
+    (`AS_OF_COLUMN`)."""
+    cursor.execute("ALTER TABLE snapshots ADD COLUMN as_of DATE")
+
+
 MIGRATIONS: list[Callable[[Executes], None]] = [
     _create_v1_schema,
     _add_pilot_extra_values,
     _add_issue_codes,
     _add_provenance,
+    _add_as_of,
 ]
 
 # The schema version this code writes: one per migration step.

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -93,6 +93,7 @@ class SnapshotInfo:
     profile_hash: str | None = None
     note: str = ""
     base_snapshot_id: int | None = None
+    as_of: date | None = None  # the date the data describes (the import date when none was given)
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,17 @@ def _utc(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     for column in columns:
         frame[column] = pd.to_datetime(frame[column]).dt.tz_localize("UTC")
     return frame
+
+
+def _as_of(given: date | None, written_at: datetime) -> date:
+    """The as-of date to store: the one given (a datetime counts by its date), else the write's date."""
+    if given is None:
+        return written_at.date()
+    if isinstance(given, datetime):
+        return given.date()
+    if not isinstance(given, date):
+        raise StoreError(f"An as-of date must be a date, not {given!r}.")
+    return given
 
 
 def _text_hash(text: str) -> str:
@@ -237,9 +249,13 @@ class PortfolioStore:
         profile_version: int | None = None,
         profile_hash: str | None = None,
         note: str = "",
+        as_of: date | None = None,
         actor: Actor = LOCAL_OPERATOR,
     ) -> SnapshotInfo:
         """Store an import as a new snapshot of ``portfolio`` (created if needed), in one transaction.
+
+        ``as_of`` is the date the register describes (the History page labels snapshots by
+        it); without one it is the import's own date (UTC).
 
         A file already imported into this portfolio with the same mapping (same content
         hash) is recognised: its existing snapshot comes back with ``is_new=False`` and
@@ -273,6 +289,7 @@ class PortfolioStore:
             rejected=frames.encode_rejected(result.rejected),
             issues=frames.encode_issues(result.issues),
             **_provenance_fields(result.field_provenance(), result.pilots, created_at),
+            as_of=_as_of(as_of, created_at),
         )
         snapshot_id, is_new = self._backend.insert_snapshot(record)
         return dataclasses.replace(self.snapshot_info(snapshot_id), is_new=is_new)
@@ -287,6 +304,7 @@ class PortfolioStore:
         profile_version: int | None = None,
         profile_hash: str | None = None,
         note: str = "",
+        as_of: date | None = None,
         actor: Actor = LOCAL_OPERATOR,
     ) -> SavedAnswers:
         """Lay ``answers`` over snapshot ``base_snapshot_id`` and store the result as ONE new
@@ -301,6 +319,7 @@ class PortfolioStore:
         base's. Any bad answer raises `StoreError` and nothing is written (`apply_answers`);
         when no answer changes anything (the same values from the same source and
         respondent) nothing is written and the base comes back with ``is_new=False``.
+        ``as_of`` is the date the answers describe (today, UTC, without one).
         Needs `Action.SAVE_ANSWERS`.
         """
         authorize(actor, Action.SAVE_ANSWERS)
@@ -337,6 +356,7 @@ class PortfolioStore:
             issues=frames.encode_issues(issues),
             **_provenance_fields(answered.provenance, answered.pilots, saved_at),
             base_snapshot_id=base.snapshot_id,
+            as_of=_as_of(as_of, saved_at),
         )
         snapshot_id, is_new = self._backend.insert_snapshot(record)
         info = dataclasses.replace(self.snapshot_info(snapshot_id), is_new=is_new)
@@ -390,6 +410,7 @@ class PortfolioStore:
             base_snapshot_id=None
             if _optional(row["base_snapshot_id"]) is None
             else int(row["base_snapshot_id"]),
+            as_of=pd.Timestamp(row["as_of"]).date(),
         )
 
     def _snapshot_row(self, snapshot_id: int) -> dict[str, object]:

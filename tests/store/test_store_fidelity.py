@@ -107,6 +107,7 @@ def test_ids_stored_in_another_unicode_form_compare_as_the_same_pilot(store: Por
 def _as_version_1(path: Path) -> None:
     """Turn a store file back into what version 1 of the schema wrote."""
     with duckdb.connect(str(path)) as connection:
+        connection.execute("ALTER TABLE snapshots DROP COLUMN as_of")  # added by version 5
         connection.execute("DROP TABLE provenance")  # added by version 4
         connection.execute("ALTER TABLE snapshots DROP COLUMN provenance_count")
         connection.execute("ALTER TABLE snapshots DROP COLUMN provenance_defaults")
@@ -122,7 +123,7 @@ def test_a_version_1_store_gains_extra_columns_and_keeps_its_snapshots(store_pat
     _as_version_1(store_path)
 
     with PortfolioStore(store_path) as migrated:
-        assert migrated.schema_version() == STORE_SCHEMA_VERSION == 4
+        assert migrated.schema_version() == STORE_SCHEMA_VERSION == 5
         pd.testing.assert_frame_equal(migrated.load_pilots(old.snapshot_id), make_result().pilots)
         new_result = _with_extras(make_result(content_hash="sha256:new"))
         new = migrated.import_snapshot(new_result, portfolio="Acme")

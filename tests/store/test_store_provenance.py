@@ -54,7 +54,7 @@ def _as_version_3(path: Path) -> None:
     """Turn a store file back into what version 3 of the schema wrote."""
     with duckdb.connect(str(path)) as connection:
         connection.execute("DROP TABLE provenance")
-        for column in ("provenance_count", "provenance_defaults", "base_snapshot_id"):
+        for column in ("provenance_count", "provenance_defaults", "base_snapshot_id", "as_of"):
             connection.execute(f"ALTER TABLE snapshots DROP COLUMN {column}")
         connection.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
 
@@ -66,7 +66,7 @@ def test_a_version_3_store_upgrades_and_its_snapshots_get_provenance(store_path:
     _as_version_3(store_path)
 
     with PortfolioStore(store_path) as migrated:
-        assert migrated.schema_version() == STORE_SCHEMA_VERSION == 4
+        assert migrated.schema_version() == STORE_SCHEMA_VERSION == 5
         provenance = migrated.load_provenance(old.snapshot_id).set_index(["pilot_id", "field"])
         # Every known value has a row; what the column mapping maps is register, the rest
         # could only have been derived; each says it predates provenance.
