@@ -5,8 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from kairo_scoring import (
+    BLOCKER_KINDS,
     NOT_READY,
     POINT_LIMIT,
+    SHORTLIST_LABELS,
+    Shortlist,
     blocker_bars,
     blocker_summary,
     count,
@@ -24,6 +27,8 @@ from kairo_scoring import (
     pilot_table,
     placement_grid,
     placement_points,
+    readiness_basis_texts,
+    shortlists,
     top_blockers,
     verdict_bars,
     verdict_counts,
@@ -31,10 +36,40 @@ from kairo_scoring import (
 )
 from ui.questions import decide_the_undecided
 from ui.sidebar import current_view
-from ui.tables import pilot_table_config
+from ui.tables import SHORTLIST_CONFIG, pilot_table_config, shown_columns, table_height
 from ui.widgets import chart, context_line, empty_notice, go_to_pilot, selected_point_id
 
 TABLE_LIMIT = 2_000
+
+
+def show_shortlist(name: str, listed: Shortlist, currency: str) -> None:
+    """One short list: the most valuable pilots of its verdict; selecting a row opens the pilot."""
+    st.markdown(
+        f"**{SHORTLIST_LABELS[name]}** · {count_phrase(listed.total, 'pilot')}, "
+        f"{money(listed.total_value, currency)} a month"
+    )
+    if not listed.total:
+        st.caption(f"No pilot in view has the verdict {verdict_label(listed.verdict)}.")
+        return
+    rows = listed.pilots.assign(monthly_value=[money(v, currency) for v in listed.pilots["monthly_value"]])
+    picked = st.dataframe(
+        shown_columns(label_values(rows), SHORTLIST_CONFIG),
+        column_config=SHORTLIST_CONFIG,
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(rows)),
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"shortlist_{name}",
+    )
+    if listed.more:
+        st.caption(
+            f"and {count(listed.more)} more: filter the sidebar's {field_label('verdict')} by "
+            f"{verdict_label(listed.verdict)} to list them all."
+        )
+    if picked.selection.rows:
+        go_to_pilot(str(listed.pilots.iloc[picked.selection.rows[0]]["pilot_id"]))
+
 
 view = current_view()
 st.title("Portfolio")
@@ -44,34 +79,47 @@ if empty_notice(view):
 table = view.scored.table
 currency = view.profile.currency
 
+
+# Headline figures as tiles that size to their text and wrap, so no label is cut short on a
+# projector or a phone (issue 11); the details are in each tile's help.
 figures = headline(table)
-cols = st.columns(4)
-cols[0].metric("Pilots", count(figures.pilots), help="Pilots in view (after the sidebar filters)")
-cols[1].metric(
-    "Ready to promote",
-    count(figures.ready_to_promote),
-    help=f"Verdict {verdict_label('promote')}: can move up now",
-)
-cols[2].metric(
-    verdict_label("at_risk"),
-    count(figures.at_risk),
-    help="Run heavier than they can govern: fix controls first",
-)
-cols[3].metric(
-    "Value at stake a month",
-    money(figures.value_at_stake, currency),
-    help="Monthly value of pilots at risk, blocked (build readiness), not ready or needing data, "
-    f"out of {money(figures.total_value, currency)} in view.",
-)
+with st.container(horizontal=True, gap="medium"):
+    st.metric(
+        "Pilots", count(figures.pilots), help="Pilots in view (after the sidebar filters)", width="content"
+    )
+    st.metric(
+        "Ready to promote",
+        count(figures.ready_to_promote),
+        help=f"Verdict {verdict_label('promote')}: can move up now",
+        width="content",
+    )
+    st.metric(
+        verdict_label("at_risk"),
+        count(figures.at_risk),
+        help="Run heavier than they can govern: fix controls first",
+        width="content",
+    )
+    st.metric(
+        "Value at stake",
+        money(figures.value_at_stake, currency),
+        help="Monthly value of pilots at risk, blocked (build readiness), not ready or needing data, "
+        f"out of {money(figures.total_value, currency)} a month in view.",
+        width="content",
+    )
 st.caption(
     "Recommended option now, share of pilots. "
     f"{option_label(NOT_READY)}: no option is governable yet — a recommendation, not the verdict "
     f"{verdict_label('not_ready')} of the Verdicts chart, which counts only the pilots no earlier "
     "verdict (such as at risk) took."
 )
-shares = st.columns(5)
-for col, option in zip(shares, figures.option_share, strict=True):  # keep piloting, the options, undecided
-    col.metric(option_label(option), percent(figures.option_share[option]))
+with st.container(horizontal=True, gap="medium"):
+    for option, share in figures.option_share.items():  # keep piloting, the options, undecided
+        st.metric(option_label(option), percent(share), width="content")
+
+st.subheader("What to do now")
+st.caption("The most valuable pilots to promote now and at risk. Select a row to open the pilot.")
+for name, listed in shortlists(table).items():  # one above the other: the next step needs the width
+    show_shortlist(name, listed, currency)
 
 st.subheader("Where the portfolio sits")
 placement = placement_points(table)
@@ -125,11 +173,34 @@ with left:
 with right:
     st.subheader("What blocks the most")
     summary = blocker_summary(view.scored)
-    by_pilots, by_value = st.tabs(["Most pilots", "Most value"])
-    with by_pilots:
-        chart(blocker_bars(top_blockers(summary, "pilots_blocked"), by="pilots_blocked", currency=currency))
-    with by_value:
-        chart(blocker_bars(top_blockers(summary, "value_blocked"), by="value_blocked", currency=currency))
+    rank = st.segmented_control(
+        "Rank gates by", ["Pilots", field_label("monthly_value")], default="Pilots", key="blocker_measure"
+    )
+    ranked = "value" if rank == field_label("monthly_value") else "pilots"
+    failed_tab, unknown_tab = st.tabs([BLOCKER_KINDS["failed"], BLOCKER_KINDS["unknown"]])
+    for tab, kind, meaning, none in (
+        (
+            failed_tab,
+            "blocked",
+            "Gates known to fail: each stops a pilot from moving to where it should be.",
+            "No gate fails for the pilots in view.",
+        ),
+        (
+            unknown_tab,
+            "unknown",
+            "Gates that cannot be checked because an answer is missing: a question to ask, not a "
+            "blocker. The answer may clear the gate.",
+            "No gate waits on a missing answer.",
+        ),
+    ):
+        with tab:
+            st.caption(meaning)
+            by = f"{ranked}_{kind}"
+            top = top_blockers(summary, by)
+            if top.empty:
+                st.caption(f":material/check_circle: {none}")
+            else:
+                chart(blocker_bars(top, by=by, currency=currency), key=f"blockers_{kind}")
 
 decide_the_undecided(view)
 
@@ -140,9 +211,12 @@ if truncated:
         f":material/info: Showing the {count(TABLE_LIMIT)} most valuable of {count_phrase(len(table), 'pilot')}; "
         "narrow the filters or use the Export page for all of them."
     )
+shown = label_values(rows)  # readiness stays a sortable number; its basis is said beside it
+shown.insert(shown.columns.get_loc("readiness") + 1, "readiness_basis", readiness_basis_texts(rows))
+config = pilot_table_config(currency)
 selection = st.dataframe(
-    label_values(rows),
-    column_config=pilot_table_config(currency),
+    shown_columns(shown, config),
+    column_config=config,
     hide_index=True,
     width="stretch",
     height=420,

@@ -12,6 +12,7 @@ something outside its own module uses it.
 from kairo_scoring import (
     access,
     assessment,
+    decisions,
     errors,
     exports,
     intake,
@@ -28,6 +29,7 @@ from kairo_scoring import (
 )
 from kairo_scoring.access import *  # noqa: F403
 from kairo_scoring.assessment import *  # noqa: F403
+from kairo_scoring.decisions import *  # noqa: F403
 from kairo_scoring.errors import *  # noqa: F403
 from kairo_scoring.exports import *  # noqa: F403
 from kairo_scoring.intake import *  # noqa: F403
@@ -53,6 +55,7 @@ PARTS = (
     store,
     profile,
     scoring,
+    decisions,
     questions,
     synthetic,
     views,

@@ -32,6 +32,7 @@ LAYERS = {
     "engine": 2,
     "text": 2,
     "scoring": 2,
+    "decisions": 2,  # decision states against the scoring (the rules of a write are in store)
     "questions": 2,
     "synthetic": 2,
     # 3: what the pages show, as data

@@ -25,18 +25,46 @@ def text_column(column: str, width: str | None = None):
 
 
 def pilot_table_config(currency: str) -> dict:
-    """The Portfolio page's pilot table."""
+    """The Portfolio page's pilot table: what an executive decides on first (name, verdict,
+    recommendation, value, next step), then readiness with what it rests on. The range
+    columns behind the basis are left out (None, see `shown_columns`): the basis says them."""
     return {
-        "pilot_id": text_column("pilot_id", "small"),
-        "name": text_column("name", "large"),
-        **{c: text_column(c) for c in ("business_unit", "owner", "verdict", "current_mode", "recommended")},
-        "target": text_column("target"),
-        "readiness": score_column("readiness", "Weighted readiness, 0–100 (absolute)"),
-        "completeness": score_column("completeness", "Share of scoring inputs known"),
+        "name": text_column("name", "medium"),
+        "verdict": text_column("verdict"),
+        "recommended": text_column("recommended"),
         "monthly_value": money_column(currency),
-        "risk_level": text_column("risk_level"),
         "next_step": text_column("next_step", "large"),
+        "readiness": score_column(
+            "readiness", "Weighted readiness, 0–100 (absolute), from the answers known"
+        ),
+        "readiness_basis": st.column_config.TextColumn(
+            column_label("readiness_basis"),
+            width="medium",
+            help="How many answers the score rests on, and the range the unknown answers allow",
+        ),
+        **{
+            c: None
+            for c in ("readiness_low", "readiness_high", "readiness_answers", "readiness_answers_total")
+        },
+        **{c: text_column(c) for c in ("target", "current_mode", "business_unit", "owner")},
+        "completeness": score_column("completeness", "Share of scoring inputs known"),
+        "risk_level": text_column("risk_level"),
+        "pilot_id": text_column("pilot_id", "small"),
     }
+
+
+# A short list on the Portfolio page: name, unit, value as text with its currency
+# ("USD 38.3k", formatted by the library's `money`), next step; the pilot_id is left out
+# (None, see `shown_columns`): the page opens a pilot by the row's position.
+SHORTLIST_CONFIG = {
+    "pilot_id": None,
+    "name": text_column("name", "medium"),
+    "business_unit": text_column("business_unit"),
+    "monthly_value": st.column_config.TextColumn(
+        column_label("monthly_value"), help="Estimated value a month"
+    ),
+    "next_step": text_column("next_step", "large"),
+}
 
 
 def change_config(currency: str) -> dict:
@@ -72,6 +100,12 @@ ISSUE_CONFIG = {
     "severity": text_column("severity"),
     "code": text_column("code"),
 }
+
+
+def shown_columns(frame, config: dict):
+    """The frame without the columns its config hides (None): a hidden column would still
+    reach the page unlabelled, so it is left out of the frame rather than only hidden."""
+    return frame.drop(columns=[c for c, v in config.items() if v is None and c in frame.columns])
 
 
 def headers(columns) -> dict:

@@ -17,6 +17,8 @@ they share one template, one palette and one escaping rule for user text.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -26,6 +28,7 @@ from kairo_scoring.present.labels import (
     DEMAND_LABELS,
     SUPPLY_LABELS,
     UNKNOWN,
+    column_label,
     field_label,
     option_gate_label,
     option_label,
@@ -86,6 +89,59 @@ def _figure(data: list[dict], layout: dict, *, height: int, legend: bool = True)
     return go.Figure(data=data, layout={**base, **layout}, _validate=False)
 
 
+# The smallest text a room reads off a 1280×720 projector: presentation mode grows the body
+# text of `FONT` to it, every other font in proportion and none below it.
+ROOM_FONT_SIZE = 18
+# Layout lengths that hold text and so grow with it: margins (outside labels), the gap under an
+# axis title, the gap between sankey nodes (their labels must not overlap).
+_ROOM_LENGTHS = frozenset({"l", "r", "t", "b", "pad", "standoff"})
+
+
+def _room_size(size, factor: float, smallest: float):
+    """A font size (or per-point sizes) times `factor`, never below `smallest`; an unset size
+    inherits the body text, which is `smallest` or more."""
+    if isinstance(size, list | tuple):
+        return [_room_size(s, factor, smallest) for s in size]
+    if not isinstance(size, int | float) or isinstance(size, bool):
+        return smallest
+    return round(max(size * factor, smallest), 1)
+
+
+def _room_spec(node, factor: float, smallest: float):
+    """A copy of a plotly spec (dicts and lists) with every font and text length scaled."""
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key.endswith("font") and isinstance(value, dict):
+                out[key] = {**value, "size": _room_size(value.get("size"), factor, smallest)}
+            elif key in _ROOM_LENGTHS and isinstance(value, int | float) and not isinstance(value, bool):
+                out[key] = round(value * factor, 1)
+            else:
+                out[key] = _room_spec(value, factor, smallest)
+        return out
+    if isinstance(node, list | tuple):
+        return [_room_spec(v, factor, smallest) for v in node]
+    return node
+
+
+def scale_for_room(fig: go.Figure, *, smallest: float = ROOM_FONT_SIZE) -> go.Figure:
+    """The figure for presentation mode: every font (axes, legend, labels, annotations, hover
+    text) at least `smallest` px, the body text `smallest` and the others in proportion; the
+    margins, axis-title gaps and sankey node gaps grow alike so the larger text still fits,
+    and the figure is taller by half as much. Returns a new figure; `fig` is unchanged."""
+    spec = fig.to_plotly_json()
+    layout = spec.get("layout") or {}
+    body = (layout.get("font") or {}).get("size") or FONT["size"]
+    factor = max(smallest / body, 1.0)
+    layout = _room_spec(layout, factor, smallest)
+    layout.setdefault("font", {}).setdefault("size", _room_size(body, factor, smallest))
+    layout.setdefault("hoverlabel", {}).setdefault("font", {}).setdefault("size", smallest)
+    if isinstance(layout.get("height"), int | float):
+        layout["height"] = round(layout["height"] * (1 + (factor - 1) / 2))
+    data = _room_spec(list(spec.get("data") or []), factor, smallest)
+    return go.Figure(data=data, layout=layout, _validate=False)
+
+
 def _rgba(hex_colour: str, alpha: float) -> str:
     value = hex_colour.lstrip("#")
     r, g, b = (int(value[i : i + 2], 16) for i in (0, 2, 4))
@@ -93,12 +149,19 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 
 # --- the portfolio across the three options ---------------------------------------------
+def _wrapped(text: str, width: int = 10) -> str:
+    """Figure text broken into lines of about `width` characters, so a tick label is narrow
+    enough for a column of a phone-wide chart."""
+    return "<br>".join(figure_text(line) for line in textwrap.wrap(str(text), width)) or figure_text(text)
+
+
 def _level_axis(title: str, labels) -> dict:
-    """An axis of the four levels 0..3 (nothing/assisted/shared/API), fixed, without grid lines."""
+    """An axis of the four levels 0..3 (nothing/assisted/shared/API), fixed, without grid lines;
+    labels on short lines, so all four fit on a phone."""
     return _axis(
-        title=title,
+        title=_wrapped(title, 30),
         tickvals=list(range(4)),
-        ticktext=_texts(labels),
+        ticktext=[_wrapped(label) for label in labels],
         range=[-0.5, 3.5],
         showgrid=False,
         zeroline=False,
@@ -183,7 +246,7 @@ def placement_grid(
             y=int(cell.demand) + 0.47,
             xref="x",
             yref="y",
-            text=f"<b>{count(cell.pilots)}</b> · {money(cell.monthly_value, currency)}",
+            text=f"<b>{count(cell.pilots)}</b><br>{money(cell.monthly_value, currency)}",  # two lines: fits a phone
             showarrow=False,
             xanchor="right",
             yanchor="top",
@@ -332,9 +395,14 @@ def verdict_bars(counts: pd.DataFrame, *, currency: str = "", height: int = 340)
 def blocker_bars(
     top: pd.DataFrame, *, by: str = "pilots_blocked", currency: str = "", height: int = 380
 ) -> go.Figure:
-    """The gates that block most pilots (or most monthly value), coloured by option."""
+    """The gates that block most pilots or most monthly value (`by` pilots_blocked or
+    value_blocked: the gate fails), or that most pilots wait on an answer to (pilots_unknown
+    or value_unknown: a question to ask, not a blocker), coloured by option."""
     ordered = top.iloc[::-1]
-    is_value = by == "value_blocked"
+    is_value = by.startswith("value_")
+    waiting = by.endswith("_unknown")
+    pilots, value = ("pilots_unknown", "value_unknown") if waiting else ("pilots_blocked", "value_blocked")
+    meaning = "wait on this answer: a question to ask" if waiting else "blocked: the gate fails"
     labels = _texts(
         option_gate_label(o, p) for o, p in zip(ordered["option"], ordered["phrase"], strict=True)
     )
@@ -355,21 +423,17 @@ def blocker_bars(
                 cliponaxis=False,
                 customdata=list(
                     zip(
-                        [count_phrase(v, "pilot") for v in sub["pilots_blocked"]],
-                        [count(v) for v in sub["pilots_unknown"]],
-                        [money(v, currency) for v in sub["value_blocked"]],
+                        [count_phrase(v, "pilot") for v in sub[pilots]],
+                        [money(v, currency) for v in sub[value]],
                         strict=True,
                     )
                 ),
-                hovertemplate=(
-                    "%{y}<br>%{customdata[0]} blocked (%{customdata[1]} only because the answer is "
-                    "unknown)<br>%{customdata[2]} a month<extra></extra>"
-                ),
+                hovertemplate=f"%{{y}}<br>%{{customdata[0]}} {meaning}<br>%{{customdata[1]}} a month<extra></extra>",
             )
         )
     layout = dict(
         barmode="overlay",
-        xaxis=_axis(title="Monthly value blocked" if is_value else "Pilots blocked", rangemode="tozero"),
+        xaxis=_axis(title=column_label(by), rangemode="tozero"),
         yaxis=_axis(showgrid=False, categoryorder="array", categoryarray=labels),
     )
     return _figure(data, layout, height=height)
@@ -502,10 +566,17 @@ PROVENANCE_KIND_NAMES: dict[str, str] = {
 }
 
 
-def completeness_trend_chart(trend: pd.DataFrame, *, height: int = 340) -> go.Figure:
+def completeness_trend_chart(
+    trend: pd.DataFrame, *, labels: list[str] | None = None, height: int = 340
+) -> go.Figure:
     """Completeness (share of scoring inputs known, 0-100) of each snapshot, stacked by where
-    the known values came from (`views.completeness_trend`, oldest first)."""
-    labels = [f"#{int(i)}" for i in trend["snapshot_id"]]
+    the known values came from (`views.completeness_trend`, oldest first). ``labels`` name the
+    snapshots on the axis, one per row (`snapshot_short_label`); "#ID" without them."""
+    labels = (
+        [figure_text(t) for t in labels]
+        if labels is not None
+        else [f"#{int(i)}" for i in trend["snapshot_id"]]
+    )
     known = trend["known_inputs"].to_numpy("float64")
     share = np.divide(
         trend["completeness"].to_numpy("float64"), known, out=np.zeros(len(trend)), where=known > 0
@@ -575,8 +646,42 @@ def grid_heatmap(grid: pd.DataFrame, *, currency: str = "", height: int = 420) -
     return _figure(data, layout, height=height, legend=False)
 
 
+# --- scoring model -----------------------------------------------------------------------
+def readiness_shift_chart(
+    distribution: pd.DataFrame, *, before: str = "Before", after: str = "After", height: int = 340
+) -> go.Figure:
+    """Pilots per readiness band before and after a profile change, side by side
+    (`ProfileImpact.distribution`; the band of unknown readiness last, when there is one)."""
+    bands = [
+        UNKNOWN if is_missing(low) else f"{score_text(low)}–{score_text(high)}"
+        for low, high in zip(distribution["band_low"], distribution["band_high"], strict=True)
+    ]
+    data = [
+        dict(
+            type="bar",
+            name=figure_text(name),
+            x=bands,
+            y=distribution[column].tolist(),
+            marker=dict(color=colour),
+            customdata=[count_phrase(n, "pilot") for n in distribution[column]],
+            hovertemplate=f"{figure_text(name)}, readiness %{{x}}: %{{customdata}}<extra></extra>",
+        )
+        for name, column, colour in (
+            (before, "pilots_before", SEQUENTIAL[2]),
+            (after, "pilots_after", SEQUENTIAL[4]),
+        )
+    ]
+    layout = dict(
+        barmode="group",
+        xaxis=_axis(title="Readiness", type="category", showgrid=False),
+        yaxis=_axis(title="Pilots", rangemode="tozero"),
+    )
+    return _figure(data, layout, height=height)
+
+
 __all__ = [
     "PROVENANCE_KIND_NAMES",
+    "ROOM_FONT_SIZE",
     "blocker_bars",
     "completeness_trend_chart",
     "contribution_bars",
@@ -586,6 +691,8 @@ __all__ = [
     "grid_heatmap",
     "placement_grid",
     "readiness_delta_histogram",
+    "readiness_shift_chart",
+    "scale_for_room",
     "verdict_bars",
     "verdict_trend_chart",
 ]

@@ -20,6 +20,8 @@ from kairo_scoring.schema import (
     NOT_READY,
     OPTION_LABELS,
     OPTIONS,
+    SCORE_MAX,
+    SCORE_MIN,
     UNDECIDED,
     VERDICT_LABELS,
 )
@@ -50,7 +52,7 @@ STATUS_LABELS: dict[str, str] = {
 }
 # How a pilot moved between two snapshots (views.history's codes).
 MOVEMENT_LABELS: dict[str, str] = {
-    "promoted": "Promoted",
+    "promoted": "Stepped up",  # not "Promoted": that reads as the verdict "Promote"
     "slipped": "Slipped",
     "added": "Added",
     "removed": "Removed",
@@ -121,6 +123,31 @@ COLUMN_LABELS: dict[str, str] = {
     "code": "Problem code",
     "pilots": "Pilots",
     "monthly_value_blocked": "Monthly value blocked",
+    "readiness_basis": "Readiness rests on",
+    # blocker_summary's measures: a failed gate blocks; an unknown one waits on an answer
+    "pilots_blocked": "Pilots blocked",
+    "value_blocked": "Monthly value blocked",
+    "pilots_unknown": "Pilots waiting on an answer",
+    "value_unknown": "Monthly value waiting on an answer",
+}
+# "What blocks the most" in two parts (issue 11): a gate known to fail is a blocker; a gate
+# that cannot be checked because an answer is missing is a question to ask, not a blocker.
+BLOCKER_KINDS: dict[str, str] = {"failed": "Blockers", "unknown": "Questions to ask"}
+# The deck's slide titles (kairo_scoring/deck.py), in the words of the Portfolio page and the summary.
+SLIDE_TITLES: dict[str, str] = {
+    "headline": "The headline figures",
+    "grid": "Where the portfolio sits: what it needs vs what it can govern",
+    "flows": "From where pilots run today to where they should go",
+    "blocked": "What blocks the most pilots and the most value",
+    "unknown": "Questions to ask: gates waiting on an answer",
+    "questions": "The deciding questions and who to ask",
+    "decisions": "Decisions taken and awaiting sign-off",
+    "appendix": "Appendix: the pilots one by one",
+}
+# The Portfolio page's two short lists (views.SHORTLIST_VERDICTS names their verdicts).
+SHORTLIST_LABELS: dict[str, str] = {
+    "promote_now": f"{VERDICT_LABELS['promote']} now",
+    "at_risk": VERDICT_LABELS["at_risk"],
 }
 # The option a column's values name (so a cell is shown by option_label).
 OPTION_COLUMNS: tuple[str, ...] = (
@@ -134,6 +161,82 @@ OPTION_COLUMNS: tuple[str, ...] = (
     "recommended_after",
 )
 VERDICT_COLUMNS: tuple[str, ...] = ("verdict", "verdict_before", "verdict_after")
+
+# Decisions on pilots (kairo_scoring.decisions, store.governance): kinds, sign-off statuses,
+# a pilot's state against the current scoring, what changed, and the audit trail's actions.
+DECISION_KIND_LABELS: dict[str, str] = {
+    "accept": "Accept the recommendation",
+    "override": "Choose another option",
+    "defer": "Defer",
+    "retire": "Retire",
+}
+DECISION_STATUS_LABELS: dict[str, str] = {
+    "proposed": "Awaiting sign-off",
+    "approved": "Approved",
+    "rejected": "Rejected",
+    "superseded": "Superseded",
+}
+DECISION_STATE_LABELS: dict[str, str] = {
+    "decided": "Decided",
+    "to_review": "To review",
+    "proposed": "Awaiting sign-off",
+    "undecided": "No decision",
+}
+DECISION_CHANGE_LABELS: dict[str, str] = {
+    "verdict": "verdict",
+    "recommended": "recommendation",
+    "review_date": "review date reached",
+}
+AUDIT_ACTION_LABELS: dict[str, str] = {
+    "import": "Imported a register",
+    "save_answers": "Saved answers",
+    "save_profile": "Saved a scoring profile",
+    "save_mapping": "Saved a mapping profile",
+    "delete_snapshot": "Deleted a snapshot",
+    "propose_decision": "Proposed a decision",
+    "approve_decision": "Approved a decision",
+    "reject_decision": "Rejected a decision",
+}
+
+
+def decision_kind_label(kind: Any) -> str:
+    """'Choose another option' for override; 'unknown' when missing."""
+    return UNKNOWN if is_missing(kind) else DECISION_KIND_LABELS.get(str(kind)) or _humane(str(kind))
+
+
+def decision_status_label(status: Any) -> str:
+    """'Awaiting sign-off' for proposed; 'unknown' when missing."""
+    return UNKNOWN if is_missing(status) else DECISION_STATUS_LABELS.get(str(status)) or _humane(str(status))
+
+
+def decision_state_label(state: Any) -> str:
+    """'To review' for to_review; 'unknown' when missing."""
+    return UNKNOWN if is_missing(state) else DECISION_STATE_LABELS.get(str(state)) or _humane(str(state))
+
+
+def audit_action_label(action: Any) -> str:
+    """'Approved a decision' for approve_decision; 'unknown' when missing."""
+    return UNKNOWN if is_missing(action) else AUDIT_ACTION_LABELS.get(str(action)) or _humane(str(action))
+
+
+def decision_changes_text(row: Any) -> str:
+    """What changed since a decision, in words, from a `decision_states` row:
+    'recommendation: API pipeline → Keep piloting; verdict: Promote → At risk'; '' when nothing did."""
+    changes = row["changes"] if not is_missing(row["changes"]) else ()
+    parts = []
+    if "recommended" in changes:
+        parts.append(
+            f"{DECISION_CHANGE_LABELS['recommended']}: {option_label(row['decided_recommended'])} → "
+            f"{option_label(row['recommended'])}"
+        )
+    if "verdict" in changes:
+        parts.append(
+            f"{DECISION_CHANGE_LABELS['verdict']}: {verdict_label(row['decided_verdict'])} → "
+            f"{verdict_label(row['verdict'])}"
+        )
+    if "review_date" in changes:
+        parts.append(DECISION_CHANGE_LABELS["review_date"])
+    return "; ".join(parts)
 
 
 def option_label(option: Any) -> str:
@@ -159,6 +262,26 @@ def field_label(name: str) -> str:
     if name.startswith("score_"):
         return f"{_humane(name.removeprefix('score_'))} score"
     return _humane(name)
+
+
+def field_meaning(name: str) -> str:
+    """What a canonical field means and what it holds, for a person choosing the column
+    that feeds it: 'Approvals, permissions, logging and audit are in place — a 1–5 score'."""
+    spec = FIELD_BY_NAME.get(name)
+    if spec is None:
+        return field_label(name)
+    if spec.kind == "score":
+        holds = f"a {SCORE_MIN}–{SCORE_MAX} score"
+    elif spec.kind == "enum":
+        holds = "one of: " + ", ".join(value_label(name, value) for value in spec.allowed)
+    elif spec.kind in ("count", "amount"):
+        noun = "a whole number" if spec.kind == "count" else "an amount"
+        holds = noun if spec.minimum is None else f"{noun}, {number_text(spec.minimum)} or more"
+    else:
+        holds = "text, unique" if spec.kind == "id" else "text"
+    if spec.required and spec.kind != "id":  # an ID the source lacks is derived, not required of it
+        holds += ", required"
+    return f"{spec.meaning[:1].upper()}{spec.meaning[1:]} — {holds}"
 
 
 def is_known_column(column: object) -> bool:
@@ -282,6 +405,18 @@ def _humane(code: str) -> str:
 
 
 __all__ = [
+    "AUDIT_ACTION_LABELS",
+    "DECISION_KIND_LABELS",
+    "DECISION_STATE_LABELS",
+    "DECISION_STATUS_LABELS",
+    "audit_action_label",
+    "decision_changes_text",
+    "decision_kind_label",
+    "decision_state_label",
+    "decision_status_label",
+    "BLOCKER_KINDS",
+    "SHORTLIST_LABELS",
+    "SLIDE_TITLES",
     "CHOICE_LABELS",
     "COLUMN_LABELS",
     "DEMAND_LABELS",
@@ -293,6 +428,7 @@ __all__ = [
     "UNKNOWN",
     "column_label",
     "field_label",
+    "field_meaning",
     "filters_text",
     "blockers_in_words",
     "label_values",

@@ -10,8 +10,9 @@ from kairo_scoring.views.blockers import blocker_summary, top_blockers
 from kairo_scoring.views.filters import FILTER_FIELDS, PortfolioFilter, filter_choices, subset, with_table
 from kairo_scoring.views.flows import flow_node_names, mode_flows
 from kairo_scoring.views.headline import headline, verdict_counts
-from kairo_scoring.views.history import compare_snapshots, verdict_trend
+from kairo_scoring.views.history import compare_snapshots, snapshots_by_as_of, verdict_trend
 from kairo_scoring.views.impact import profile_impact
+from kairo_scoring.views.issue_groups import ISSUE_GROUP_COLUMNS, IssueGroups, issue_groups
 from kairo_scoring.views.placement import POINT_LIMIT, Placement, demand_supply_grid, placement_points
 from kairo_scoring.views.profile_edit import (
     gate_fields,
@@ -20,6 +21,7 @@ from kairo_scoring.views.profile_edit import (
     next_profile_version,
     revise_profile,
     store_profile_version,
+    weight_shares,
 )
 from kairo_scoring.views.provenance import (
     AnswersArrived,
@@ -32,11 +34,17 @@ from kairo_scoring.views.questions import (
     presented_questions,
     unanswered_fields,
 )
+from kairo_scoring.views.shortlists import SHORTLIST_VERDICTS, Shortlist, shortlist, shortlists
 from kairo_scoring.views.table import pilot_table
-from kairo_scoring.views.what_if import EDITABLE_FIELDS, what_if
+from kairo_scoring.views.what_if import EDITABLE_FIELDS, what_if, what_if_from_link, what_if_link
 
 __all__ = [
     "store_profile_version",
+    "snapshots_by_as_of",
+    "SHORTLIST_VERDICTS",
+    "Shortlist",
+    "shortlist",
+    "shortlists",
     "AnswersArrived",
     "EDITABLE_FIELDS",
     "FILTER_FIELDS",
@@ -55,6 +63,9 @@ __all__ = [
     "gate_ops",
     "gates_frame",
     "headline",
+    "ISSUE_GROUP_COLUMNS",
+    "IssueGroups",
+    "issue_groups",
     "mode_flows",
     "next_profile_version",
     "pilot_provenance",
@@ -70,5 +81,8 @@ __all__ = [
     "verdict_counts",
     "verdict_trend",
     "what_if",
+    "what_if_from_link",
+    "what_if_link",
+    "weight_shares",
     "with_table",
 ]

@@ -10,14 +10,16 @@ import pytest
 from kairo_scoring import (
     ScoredPortfolio,
     anonymise,
+    blocker_bars,
     blocker_summary,
     generate_portfolio,
     score,
     subset,
+    top_blockers,
     with_table,
 )
 from kairo_scoring.views.blockers import blocking_matrix
-from tests.scoring.helpers import ALL_THREES, pilot
+from tests.scoring.helpers import ALL_FIVES, ALL_THREES, pilot
 
 
 def text_masks(scored: ScoredPortfolio) -> tuple[np.ndarray, np.ndarray]:
@@ -49,15 +51,19 @@ def big():
 
 def test_every_gate_in_a_pilots_blockers_text_is_what_the_summary_counts(big):
     listed, listed_unknown = text_masks(big)
-    blocked, unknown = blocking_matrix(big)
-    # pilot by pilot, gate by gate: listed in its text <=> counted
-    assert np.array_equal(blocked, listed)
+    failed, unknown = blocking_matrix(big)
+    # pilot by pilot, gate by gate: listed in its text <=> counted, as failed or as unknown
+    assert np.array_equal(failed, listed & ~listed_unknown)
     assert np.array_equal(unknown, listed_unknown)
+    assert not (failed & unknown).any()
     summary = blocker_summary(big).set_index("gate").sort_index()
     value = big.table["monthly_value"].astype("float64").fillna(0.0).to_numpy()
-    assert summary["pilots_blocked"].tolist() == listed.sum(axis=0).tolist()
+    # a gate listed only as unknown is a question to ask: it is not counted as blocking
+    assert summary["pilots_blocked"].tolist() == (listed & ~listed_unknown).sum(axis=0).tolist()
     assert summary["pilots_unknown"].tolist() == listed_unknown.sum(axis=0).tolist()
-    np.testing.assert_allclose(summary["value_blocked"].to_numpy(), value @ listed)
+    np.testing.assert_allclose(summary["value_blocked"].to_numpy(), value @ (listed & ~listed_unknown))
+    np.testing.assert_allclose(summary["value_unknown"].to_numpy(), value @ listed_unknown)
+    assert summary["pilots_unknown"].sum() > 1000  # the sample holds many of both
     # the portfolio holds the case that used to disagree: demand open below a pipeline
     target_open = big.table["target"].isna().to_numpy()
     assert target_open.sum() > 100
@@ -89,8 +95,62 @@ def test_the_masks_keep_a_failed_gate_apart_from_an_unknown_one():
     assert unknown == {"io_stability ≥ 4"}
     assert np.array_equal(scored.blocking, scored.blocking_failed | scored.blocking_unknown)
     summary = blocker_summary(scored).set_index("rule")
-    assert summary.loc["io_stability ≥ 4", ["pilots_blocked", "pilots_unknown"]].tolist() == [1, 1]
+    # unknown is a question to ask, not a blocker (issue 11): counted apart, never as blocked
+    assert summary.loc["io_stability ≥ 4", ["pilots_blocked", "pilots_unknown"]].tolist() == [0, 1]
     assert summary.loc["controls ≥ 4", ["pilots_blocked", "pilots_unknown"]].tolist() == [1, 0]
+
+
+def test_a_pilot_whose_gates_are_only_unknown_is_not_counted_as_blocked():
+    # Everything at 5 but controls unknown: nothing fails, two gates wait on the answer.
+    row = pilot(
+        "asks",
+        current_mode="none",
+        monthly_volume=5000,
+        users=20,
+        risk_level="low",
+        monthly_value=700,
+        **{**ALL_FIVES, "controls": None},
+    )
+    scored = score(pd.DataFrame([row]))
+    summary = blocker_summary(scored)
+    assert summary["pilots_blocked"].sum() == 0 and summary["value_blocked"].sum() == 0.0
+    assert top_blockers(summary).empty and top_blockers(summary, "value_blocked").empty
+    questions = top_blockers(summary, "pilots_unknown")
+    assert sorted(zip(questions["option"], questions["rule"], strict=True)) == [
+        ("api_pipeline", "controls ≥ 4"),
+        ("shared_workspace", "controls ≥ 3"),
+    ]
+    assert questions["value_unknown"].tolist() == [700.0, 700.0]
+    assert top_blockers(summary, "value_unknown")["gate"].tolist() == questions["gate"].tolist()
+
+
+def test_top_blockers_ranks_by_a_measure_it_has(big):
+    summary = blocker_summary(big)
+    for by in ("pilots_blocked", "value_blocked", "pilots_unknown", "value_unknown"):
+        top = top_blockers(summary, by, n=3)
+        assert len(top) == 3 and top[by].is_monotonic_decreasing and (top[by] > 0).all()
+        assert top[by].iloc[0] == summary[by].max()
+    with pytest.raises(ValueError, match="rank blockers by"):
+        top_blockers(summary, "blocked")
+
+
+def test_the_blocker_bars_say_which_part_they_show(big):
+    summary = blocker_summary(big)
+    for by, axis, meaning in (
+        ("pilots_blocked", "Pilots blocked", "blocked: the gate fails"),
+        ("value_blocked", "Monthly value blocked", "blocked: the gate fails"),
+        ("pilots_unknown", "Pilots waiting on an answer", "a question to ask"),
+        ("value_unknown", "Monthly value waiting on an answer", "a question to ask"),
+    ):
+        top = top_blockers(summary, by)
+        fig = blocker_bars(top, by=by, currency="USD")
+        assert fig.layout.xaxis.title.text == axis
+        shown = sorted(x for trace in fig.data for x in trace.x)
+        assert shown == sorted(top[by].tolist())
+        assert all(meaning in trace.hovertemplate for trace in fig.data)
+        pilots = "pilots_unknown" if by.endswith("unknown") else "pilots_blocked"
+        hover_counts = sorted(int(c[0].split()[0].replace(",", "")) for t in fig.data for c in t.customdata)
+        assert hover_counts == sorted(top[pilots].tolist())
 
 
 def test_subset_and_relabelling_carry_the_masks_with_the_rows(big):
@@ -100,7 +160,7 @@ def test_subset_and_relabelling_carry_the_masks_with_the_rows(big):
     assert np.array_equal(part.blocking_unknown, big.blocking_unknown[keep])
     listed, listed_unknown = text_masks(part)
     summary = blocker_summary(part).set_index("gate").sort_index()
-    assert summary["pilots_blocked"].tolist() == listed.sum(axis=0).tolist()
+    assert summary["pilots_blocked"].tolist() == (listed & ~listed_unknown).sum(axis=0).tolist()
     assert summary["pilots_unknown"].tolist() == listed_unknown.sum(axis=0).tolist()
     shown = with_table(part, anonymise(part.table))
     assert np.array_equal(shown.blocking_failed, part.blocking_failed)
