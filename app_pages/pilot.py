@@ -1,4 +1,5 @@
-"""Pilot: the scorecard, what drives it, the gates, the promotion path and a what-if editor."""
+"""Pilot: its answer in full and why, the scorecard, what drives it, the gates, the promotion
+path and a what-if editor (whose state a shared link carries)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,17 @@ from kairo_scoring import (
     FIT_COLUMNS,
     OPTIONS,
     VERDICT_BADGES,
-    blockers_in_words,
     column_label,
     contribution_bars,
     dimension_radar,
     field_label,
     money,
     option_label,
+    option_reasons,
     pilot_provenance,
     pilot_questions,
     pilot_sources_table,
+    readiness_basis,
     score_text,
     value_label,
     verdict_label,
@@ -26,6 +28,7 @@ from kairo_scoring import (
 from ui import loaders
 from ui.pilot_widgets import (
     GATE_COLUMNS,
+    answer_card,
     answer_form,
     blocking_table,
     gate_table,
@@ -33,10 +36,10 @@ from ui.pilot_widgets import (
     reset_what_if,
     styled,
     what_if_inputs,
+    what_if_table,
 )
 from ui.sidebar import current_view
-from ui.state import open_pilot
-from ui.tables import headers
+from ui.state import open_pilot, show_what_if_in_url, what_if_from_url
 from ui.text import md_escape
 from ui.widgets import back_to_portfolio, chart, context_line, empty_notice
 
@@ -71,12 +74,6 @@ verdict = str(row["verdict"])
 st.header(md_escape(row["name"]), anchor=False)
 currency = scored.profile.currency
 
-
-def _shown(what: str, value) -> str:
-    """A what-if value in words (the blockers text too)."""
-    return blockers_in_words(value, scored.profile) if what == "blockers" else value_label(what, value)
-
-
 details = [
     f"{field_label(f)} {value_label(f, row.get(f))}"
     for f in ("business_unit", "owner", "stage", "risk_level")
@@ -85,11 +82,17 @@ st.caption(" · ".join(md_escape(d) for d in details))
 st.badge(verdict_label(verdict), color=VERDICT_BADGES[verdict], icon=":material/flag:")
 st.info(md_escape(row["next_step"]), icon=":material/arrow_forward:")
 
-cols = st.columns(5)
-cols[0].metric(column_label("readiness"), score_text(row["readiness"]))
-cols[1].metric(column_label("completeness"), f"{score_text(row['completeness'])}%")
-for col, column in zip(cols[2:], ("current_mode", "recommended", "target"), strict=True):
-    col.metric(column_label(column), value_label(column, row[column]))
+# The answer in boxes whose text wraps: st.metric would cut "API workflow pipeline" short.
+for col, column in zip(st.columns(3), ("current_mode", "recommended", "target"), strict=True):
+    with col:
+        answer_card(column_label(column), value_label(column, row[column]))
+readiness_col, completeness_col = st.columns([2, 1])
+with readiness_col:
+    answer_card(column_label("readiness"), score_text(row["readiness"]), readiness_basis(row))
+with completeness_col:
+    answer_card(column_label("completeness"), f"{score_text(row['completeness'])}%")
+st.markdown("**Why this option**")
+st.markdown("\n".join(f"- {md_escape(s)}" for s in option_reasons(scored, pilot_id).sentences))
 st.caption(
     f"{field_label('monthly_value')} {money(row['monthly_value'], currency)} · "
     f"{field_label('monthly_volume')} {value_label('monthly_volume', row['monthly_volume'])} · "
@@ -149,8 +152,14 @@ answer_form(view, row, pilot_id, pilot_questions(view.questions(), pilot_id))
 st.subheader("What if…")
 st.caption("Change any input to see the scores, verdict and path move. Nothing stored changes.")
 prefix = f"whatif::{pilot_id}::"
+ignored = what_if_from_url(pilot_id, prefix)
+if ignored:
+    st.caption(
+        f"Ignored from the link: {md_escape(', '.join(field_label(n) for n in ignored))} (not a value the inputs offer)."
+    )
 with st.expander("Inputs", expanded=True, icon=":material/edit:"):
     changes = what_if_inputs(row, prefix)
+    show_what_if_in_url(changes)
     st.button("Reset the what-if", on_click=reset_what_if, args=(prefix,), icon=":material/restart_alt:")
 if changes:
     result = what_if(row, changes, scored.profile)
@@ -171,18 +180,8 @@ if changes:
     with left:
         chart(dimension_radar(dimension_scores, compare=compare), key="whatif_radar")
     with right:
-        diff = result.diff[result.diff["changed"]].drop(columns="changed")
-        shown = diff.assign(
-            what=[column_label(w) for w in diff["what"]],
-            original=[_shown(w, v) for w, v in zip(diff["what"], diff["original"], strict=True)],
-            what_if=[_shown(w, v) for w, v in zip(diff["what"], diff["what_if"], strict=True)],
-        )
         st.dataframe(
-            shown,
-            hide_index=True,
-            width="stretch",
-            column_config=headers(shown.columns),
-            key="whatif_diff",
+            what_if_table(result, scored.profile), hide_index=True, width="stretch", key="whatif_diff"
         )
     st.markdown("**Promotion path in the what-if**")
     for number, step in enumerate(result.modified.promotion_path(pilot_id), start=1):

@@ -350,17 +350,33 @@ def supply_bounds(statuses: np.ndarray, gate_levels: np.ndarray) -> tuple[np.nda
 # ---------------------------------------------------------------- demand
 
 
+def demand_rules(inputs: Inputs, profile: Profile) -> tuple[tuple[int, str, float, np.ndarray], ...]:
+    """Each demand rule as (level, field, minimum, status): a workflow whose `field` reaches
+    `minimum` needs at least the option of `level`. `status` per pilot is MET (reached),
+    FAILED (known and below) or UNKNOWN (the field is unknown). Heaviest rule first.
+    `demand_bounds` is built from these; the Pilot page's reasons name them."""
+    rules = (
+        (3, "monthly_volume", profile.api_pipeline_min_volume),
+        (2, "users", profile.shared_workspace_min_users),
+        (2, "monthly_volume", profile.shared_workspace_min_volume),
+    )
+    values = {"monthly_volume": inputs.volume, "users": inputs.users}
+    out = []
+    for level, name, minimum in rules:
+        with np.errstate(invalid="ignore"):  # NaN compares False: "known and at least"
+            reached = values[name] >= minimum
+        status = np.where(np.isnan(values[name]), UNKNOWN, np.where(reached, MET, FAILED)).astype(np.int8)
+        out.append((level, name, minimum, status))
+    return tuple(out)
+
+
 def demand_bounds(inputs: Inputs, profile: Profile) -> tuple[np.ndarray, np.ndarray]:
-    """(lowest, highest) demand level 1..3 consistent with what is known of volume and users."""
-    vol_unknown, users_unknown = np.isnan(inputs.volume), np.isnan(inputs.users)
-    with np.errstate(invalid="ignore"):  # NaN compares False: "known and at least"
-        api = inputs.volume >= profile.api_pipeline_min_volume
-        workspace = (inputs.users >= profile.shared_workspace_min_users) | (
-            inputs.volume >= profile.shared_workspace_min_volume
-        )
-    low = np.where(api, 3, np.where(workspace, 2, 1)).astype(np.int8)
-    # Highest: unknown volume could reach a pipeline; unknown users could reach a workspace.
-    high = np.where(api | vol_unknown, 3, np.where(workspace | users_unknown, 2, 1)).astype(np.int8)
+    """(lowest, highest) demand level 1..3 consistent with what is known of volume and users:
+    the heaviest level of a rule met, and of a rule that an unknown field could still meet."""
+    low, high = np.ones(inputs.size, np.int8), np.ones(inputs.size, np.int8)
+    for level, _, _, status in demand_rules(inputs, profile):
+        np.maximum(low, np.where(status == MET, level, 1).astype(np.int8), out=low)
+        np.maximum(high, np.where(status != FAILED, level, 1).astype(np.int8), out=high)
     return low, high
 
 

@@ -92,6 +92,17 @@ class GateCheck:
 
 
 @dataclass(frozen=True)
+class DemandCheck:
+    """One demand rule as it stands for one pilot: `field` reaching `minimum` calls for `option`."""
+
+    option: str
+    field: str  # monthly_volume or users
+    value: float | None  # None: unknown
+    minimum: float
+    status: str  # met, not met, unknown
+
+
+@dataclass(frozen=True)
 class PathStep:
     """One step of a promotion path: from one mode to the next, and what blocks it."""
 
@@ -189,6 +200,29 @@ class ScoredPortfolio:
             for j, g in enumerate(self.profile.gates)
         ]
         return pd.DataFrame([c.__dict__ for c in checks], columns=list(GateCheck.__dataclass_fields__))
+
+    def demand_checks(self, pilot_id: str) -> tuple[DemandCheck, ...]:
+        """The demand rules for one pilot, heaviest first, each with its status: the target is
+        the heaviest option whose rule is met (a workflow that meets none needs the lightest)."""
+        inputs = engine.read_inputs(self.table.iloc[[self.position(pilot_id)]])
+        values = {"monthly_volume": inputs.volume[0], "users": inputs.users[0]}  # NaN: unknown or invalid
+        return tuple(
+            DemandCheck(
+                OPTIONS[level - 1],
+                field,
+                None if np.isnan(values[field]) else float(values[field]),
+                minimum,
+                GATE_STATUS_TEXT[int(status[0])],
+            )
+            for level, field, minimum, status in engine.demand_rules(inputs, self.profile)
+        )
+
+    def demand_range(self, pilot_id: str) -> tuple[str, str]:
+        """(lightest, heaviest) target the pilot's unknown answers allow; the same option twice
+        when the target is known."""
+        i = self.position(pilot_id)
+        low, high = engine.demand_bounds(engine.read_inputs(self.table.iloc[[i]]), self.profile)
+        return OPTIONS[int(low[0]) - 1], OPTIONS[int(high[0]) - 1]
 
     def promotion_path(self, pilot_id: str) -> tuple[PathStep, ...]:
         """The ordered steps from the current mode to the target, each with the gates that block it.

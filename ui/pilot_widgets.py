@@ -1,5 +1,5 @@
-"""Widgets of the Pilot page: the gate checklist table, the promotion path, the what-if inputs
-and the answer form (which lands a new snapshot)."""
+"""Widgets of the Pilot page: the headline answers, the gate checklist table, the promotion
+path, the what-if inputs and table, and the answer form (which lands a new snapshot)."""
 
 from __future__ import annotations
 
@@ -21,11 +21,16 @@ from kairo_scoring import (
     Action,
     KairoError,
     PathStep,
+    Profile,
+    blockers_in_words,
+    column_label,
     count_phrase,
     field_help,
     field_label,
     gate_label,
     plain,
+    readiness_phrase,
+    score_text,
     unanswered_fields,
     value_label,
 )
@@ -43,6 +48,16 @@ GATE_COLUMNS = {
     "required": text_column("required", "small"),
     "status": text_column("status", "small"),
 }
+
+
+def answer_card(label: str, value: str, note: str = "") -> None:
+    """One headline answer in a bordered box whose text wraps, so it is never cut: st.metric
+    cuts a long value ("Assisted …") to the width of its column."""
+    with st.container(border=True):
+        st.caption(md_escape(label))
+        st.markdown(f"**{md_escape(value)}**")
+        if note:
+            st.caption(md_escape(note))
 
 
 def styled(frame: pd.DataFrame):
@@ -102,49 +117,84 @@ def blocking_table(step: PathStep, gates) -> pd.DataFrame:
 
 
 def what_if_inputs(pilot: pd.Series, key_prefix: str) -> dict[str, Any]:
-    """Inputs for every scoring field, preset to the pilot's values; returns the changed ones."""
+    """Inputs for every scoring field, preset to the pilot's values (or to a value already in
+    the session, from an earlier run or a shared link); returns the changed ones."""
     changes: dict[str, Any] = {}
     columns = st.columns(4)
     for i, name in enumerate(EDITABLE_FIELDS):
         original = plain(pilot.get(name))
         key = f"{key_prefix}{name}"
+        preset = key in st.session_state  # then the session's value is the widget's, not the default
         with columns[i % 4]:
-            if name in SCORE_FIELDS:
-                options: list[Any] = [None, 1, 2, 3, 4, 5]
-                current = None if original is None else int(original)
+            if name in SCORE_FIELDS or name in ("stage", "current_mode", "risk_level"):
+                if name in SCORE_FIELDS:
+                    options: list[Any] = [None, 1, 2, 3, 4, 5]
+                    current = None if original is None else int(original)
+                    shown = lambda v: UNKNOWN if v is None else str(v)  # noqa: E731
+                else:
+                    allowed = {"stage": STAGES, "current_mode": CURRENT_MODES, "risk_level": RISK_LEVELS}[
+                        name
+                    ]
+                    options = [None, *allowed]
+                    current = original
+                    shown = lambda v, field=name: value_label(field, v)  # noqa: E731
+                default = {} if preset else {"index": options.index(current) if current in options else 0}
                 value = st.selectbox(
-                    field_label(name),
-                    options,
-                    index=options.index(current) if current in options else 0,
-                    format_func=lambda v: UNKNOWN if v is None else str(v),
-                    key=key,
-                    help=field_help(name),
-                )
-            elif name in ("stage", "current_mode", "risk_level"):
-                allowed = {"stage": STAGES, "current_mode": CURRENT_MODES, "risk_level": RISK_LEVELS}[name]
-                options = [None, *allowed]
-                value = st.selectbox(
-                    field_label(name),
-                    options,
-                    index=options.index(original) if original in options else 0,
-                    format_func=lambda v, field=name: value_label(field, v),
-                    key=key,
-                    help=field_help(name),
+                    field_label(name), options, format_func=shown, key=key, help=field_help(name), **default
                 )
             else:
+                default = {} if preset else {"value": None if original is None else float(original)}
                 value = st.number_input(
                     field_label(name),
                     min_value=0.0,
-                    value=None if original is None else float(original),
                     step=1.0 if name != "monthly_value" else 100.0,
                     format="%.0f",
                     key=key,
                     help=field_help(name),
                     placeholder=UNKNOWN,
+                    **default,
                 )
         if plain(value) != original:
             changes[name] = value
     return changes
+
+
+# Rows of the what-if table read as one: readiness with its basis and range.
+_READINESS_PARTS = ("readiness_low", "readiness_high", "readiness_answers", "readiness_answers_total")
+
+
+def what_if_table(result, profile: Profile) -> pd.DataFrame:
+    """What a `what_if()` result changed, in words, headed by labels ("Changed", "As recorded",
+    "What-if"): inputs, scores and decisions by their labels, readiness with its basis and
+    range in one row, scores as whole numbers, blockers as gate phrases."""
+    rows = result.diff
+    before, after = result.original.table.iloc[0], result.modified.table.iloc[0]
+    readiness_moved = bool(rows.loc[rows["what"].isin(["readiness", *_READINESS_PARTS]), "changed"].any())
+    shown = []
+    for what, original, what_if, changed in rows.itertuples(index=False):
+        if what in _READINESS_PARTS:
+            continue
+        if what == "readiness":
+            if readiness_moved:
+                shown.append((what, readiness_phrase(before), readiness_phrase(after)))
+        elif changed:
+            shown.append(
+                (what, _what_if_words(what, original, profile), _what_if_words(what, what_if, profile))
+            )
+    return pd.DataFrame(
+        [(column_label(w), o, n) for w, o, n in shown],
+        columns=[column_label("what"), column_label("original"), column_label("what_if")],
+    )
+
+
+def _what_if_words(what: str, value: Any, profile: Profile) -> str:
+    if what == "blockers":
+        return blockers_in_words(value, profile)
+    if what == "completeness":
+        return f"{score_text(value)}%"
+    if what.startswith(("score_", "fit_")):
+        return score_text(value)
+    return value_label(what, value)
 
 
 def reset_what_if(key_prefix: str) -> None:

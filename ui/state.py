@@ -1,7 +1,7 @@
 """Session state, initialised in one place, and the URL keys that make a view shareable.
 
 Every value a shared link carries — the sidebar's portfolio, profile, presentation mode and
-filters, the opened pilot and the snapshot — is synced to `st.query_params` by hand here,
+filters, the opened pilot, the snapshot and the Pilot page's what-if — is synced to `st.query_params` by hand here,
 not with widget `bind="query-params"`: Streamlit refuses to switch pages (`st.switch_page`
 clears the URL) while any parameter is bound to a widget, which made every drill-down from
 a filtered or imported view crash. Owning the URL also lets `go_to_pilot` carry the whole
@@ -20,6 +20,8 @@ from typing import Any
 
 import streamlit as st
 
+from kairo_scoring import EDITABLE_FIELDS, what_if_from_link, what_if_link
+
 # URL parameter names of the sidebar widgets (widget key == parameter name).
 PORTFOLIO_KEY = "portfolio"
 PROFILE_KEY = "profile"
@@ -37,6 +39,12 @@ MAX_URL_VALUE = 200
 MAX_URL_VALUES = 200  # values of one repeated parameter (a filter)
 TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
 DEFAULTS_KEY = "_url_defaults"  # widget key -> the value the widget shows when the URL is silent
+# The Pilot page's what-if: one parameter per changed input ("whatif_controls=5"), for the
+# pilot in the link. Read once into WHAT_IF_FROM_LINK, applied when that pilot is shown;
+# WHAT_IF_SHOWN is what the page shows this run (cleared every run, so other pages carry none).
+WHAT_IF_PREFIX = "whatif_"
+WHAT_IF_FROM_LINK = "_what_if_from_link"
+WHAT_IF_SHOWN = "_what_if_shown"
 
 DEFAULTS: dict[str, Any] = {
     "pilot_id": None,  # the pilot opened on the Pilot page (from a click, the picker or the URL)
@@ -58,6 +66,7 @@ def init_state() -> None:
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value)
     st.session_state.setdefault(DEFAULTS_KEY, {})
+    st.session_state[WHAT_IF_SHOWN] = {}
     if st.session_state.get("_url_read"):
         return
     st.session_state["_url_read"] = True
@@ -79,6 +88,13 @@ def init_state() -> None:
         values = [str(v)[:MAX_URL_VALUE] for v in params.get_all(key)[:MAX_URL_VALUES] if v]
         if values:
             st.session_state[key] = list(dict.fromkeys(values))
+    texts = {
+        param.removeprefix(WHAT_IF_PREFIX): str(params.get(param))[:MAX_URL_VALUE]
+        for param in list(params)[:MAX_URL_VALUES]
+        if param.startswith(WHAT_IF_PREFIX)
+    }
+    if texts:
+        st.session_state[WHAT_IF_FROM_LINK] = (st.session_state["pilot_id"], texts)
 
 
 def keep_valid_choice(key: str, options: Sequence[Any]) -> None:
@@ -115,11 +131,16 @@ def url_params() -> dict[str, str | list[str]]:
         value = state.get(key)
         if value is not None:
             params[param] = str(value)
+    for name, text in (state.get(WHAT_IF_SHOWN) or {}).items():
+        params[WHAT_IF_PREFIX + name] = text
     return params
 
 
 def _managed_params() -> tuple[str, ...]:
-    return (*_single_keys(), PRESENT_KEY, *_many_keys(), *URL_SYNCED.values())
+    what_if = {WHAT_IF_PREFIX + name for name in EDITABLE_FIELDS}
+    # and any other what-if parameter a link brought (ignored, so it must not linger)
+    what_if |= {param for param in st.query_params if param.startswith(WHAT_IF_PREFIX)}
+    return (*_single_keys(), PRESENT_KEY, *_many_keys(), *URL_SYNCED.values(), *sorted(what_if))
 
 
 def sync_url() -> None:
@@ -148,6 +169,25 @@ def presenting() -> bool:
 def open_pilot(pilot_id: str) -> None:
     """Select a pilot for the Pilot page."""
     st.session_state["pilot_id"] = str(pilot_id)
+
+
+def what_if_from_url(pilot_id: str, key_prefix: str) -> tuple[str, ...]:
+    """Before the what-if inputs: preset them from a shared link's what-if, once, when the
+    link's pilot is the one shown. Returns the link's inputs that could not be shown (an
+    unknown field, a value the input does not offer), for the page to say it ignored them.
+    A link's what-if for a pilot that is not shown is dropped."""
+    pending = st.session_state.pop(WHAT_IF_FROM_LINK, None)
+    if not pending or pending[0] != pilot_id:
+        return ()
+    changes, ignored = what_if_from_link(pending[1])
+    for name, value in changes.items():
+        st.session_state[key_prefix + name] = value
+    return ignored
+
+
+def show_what_if_in_url(changes: dict[str, Any]) -> None:
+    """Put this run's what-if (the changed inputs) in the link (`sync_url` writes it)."""
+    st.session_state[WHAT_IF_SHOWN] = what_if_link(changes)
 
 
 def flash(message: str) -> None:

@@ -33,6 +33,25 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def answer_cards(at: AppTest) -> dict[str, str]:
+    """The Pilot page's headline answers ({label: value}): bordered boxes of a caption (the
+    label), the value in bold markdown and an optional note, which wrap instead of being cut."""
+    found: dict[str, str] = {}
+
+    def walk(node) -> None:
+        children = getattr(node, "children", None)
+        if not isinstance(children, dict):
+            return
+        nodes = list(children.values())
+        if [getattr(n, "type", "") for n in nodes[:2]] == ["caption", "markdown"]:
+            found[nodes[0].value] = nodes[1].value.removeprefix("**").removesuffix("**")
+        for child in nodes:
+            walk(child)
+
+    walk(at.main)
+    return found
+
+
 def no_errors(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
