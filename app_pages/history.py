@@ -10,14 +10,17 @@ from kairo_scoring import (
     MOVEMENT_MEANINGS,
     answers_arrived,
     arrived_tables,
+    as_of_text,
     compare_snapshots,
     completeness_trend,
     completeness_trend_chart,
     count,
     count_phrase,
+    imported_text,
     label_values,
     readiness_change_summary,
     readiness_delta_histogram,
+    snapshot_short_label,
     verdict_trend,
     verdict_trend_chart,
 )
@@ -30,7 +33,7 @@ from ui.widgets import chart, context_line
 view = current_view()
 st.title("History")
 context_line(view)
-snapshots = view.snapshots  # newest first
+snapshots = view.by_as_of  # oldest first by the date each describes, then by import time
 if len(snapshots) < 2:
     st.info(
         "This portfolio has one snapshot. Import the next quarter's register on the Intake page to compare.",
@@ -39,7 +42,7 @@ if len(snapshots) < 2:
     st.stop()
 
 by_id = {s.snapshot_id: s for s in snapshots}
-ids = [s.snapshot_id for s in snapshots]
+ids = [s.snapshot_id for s in reversed(snapshots)]  # the latest as-of date first
 cols = st.columns(2)
 before_id = cols[0].selectbox(
     "Earlier snapshot", ids, index=1, format_func=lambda i: by_id[i].label, key="history_before"
@@ -50,9 +53,15 @@ after_id = cols[1].selectbox(
 if before_id == after_id:
     st.warning("Pick two different snapshots.", icon=":material/warning:")
     st.stop()
-if by_id[before_id].created_at > by_id[after_id].created_at:
+if ids.index(before_id) < ids.index(after_id):  # later in as-of order (then import time)
     before_id, after_id = after_id, before_id
     st.caption("The earlier of the two is compared with the later one.")
+st.caption(
+    " · ".join(
+        f"{side} #{s.snapshot_id}: {as_of_text(s.as_of)}, {imported_text(s.created_at)}"
+        for side, s in (("Earlier", by_id[before_id]), ("Later", by_id[after_id]))
+    )
+)
 
 before = view.score_snapshot(by_id[before_id]).table
 after = view.score_snapshot(by_id[after_id]).table
@@ -86,9 +95,9 @@ with left:
         st.caption(summary)
 with right:
     st.subheader("Verdicts across every snapshot")
-    ordered = list(reversed(snapshots))
+    ordered = list(snapshots)
     trend = verdict_trend(
-        [(f"#{s.snapshot_id} {s.created_at:%Y-%m-%d}", view.score_snapshot(s).table) for s in ordered]
+        [(snapshot_short_label(s.snapshot_id, s.as_of), view.score_snapshot(s).table) for s in ordered]
     )
     chart(verdict_trend_chart(trend))
 
@@ -116,5 +125,10 @@ else:
     right.dataframe(per_owner, hide_index=True, width="stretch", key="arrived_owners")
 
 st.subheader("Completeness across every snapshot")
-chart(completeness_trend_chart(completeness_trend({s.snapshot_id: provenance_in_view(s) for s in ordered})))
+chart(
+    completeness_trend_chart(
+        completeness_trend({s.snapshot_id: provenance_in_view(s) for s in ordered}),
+        labels=[snapshot_short_label(s.snapshot_id, s.as_of) for s in ordered],
+    )
+)
 st.caption("The share of scoring inputs known in each snapshot, by where the known values came from.")

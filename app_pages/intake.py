@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from kairo_scoring import (
-    FIELDS,
     READABLE_FORMATS,
     READABLE_SUFFIXES,
     Action,
     IntakeError,
     KairoError,
     ProfileError,
-    Severity,
+    as_of_text,
     count,
     count_phrase,
-    export_csv,
+    day_text,
     field_label,
+    file_as_of,
     list_mappings,
     load_mapping,
     mapping_from_toml,
@@ -31,17 +32,11 @@ from ui.assessment_returns import render_returns
 from ui.auth import allowed, current_actor, denied_notice
 from ui.sidebar import current_view
 from ui.state import PORTFOLIO_KEY, flash
-from ui.tables import ISSUE_CONFIG, table_height
-from ui.text import download_stem, md_escape, upload_basename, upload_stem
+from ui.tables import table_height
+from ui.text import md_escape, upload_basename, upload_stem
+from ui.validation_report import validation_report
 
 AUTO = "Detect automatically"
-NOT_MAPPED = "(not mapped)"
-REPORT_CONFIG = {
-    **ISSUE_CONFIG,
-    "code": st.column_config.TextColumn(
-        "Code", help="What kind of problem; 'What the codes mean' explains each"
-    ),
-}
 
 view = current_view()
 st.title("Intake")
@@ -190,34 +185,7 @@ if base.detection and len(base.detection.candidate_sheets) > 1:
 st.subheader("Column mapping")
 intake_mapping.matching_notes(base.detection, view.profile.currency)
 headers = list(base.detection.headers) if base.detection else []
-mapping_frame = pd.DataFrame(
-    {
-        "field": [f.name for f in FIELDS],
-        "meaning": [f"{f.label}: {f.meaning}" for f in FIELDS],
-        "source_column": [base.column_mapping.get(f.name, NOT_MAPPED) for f in FIELDS],
-        "derived": [base.derived_fields.get(f.name, "") for f in FIELDS],
-    }
-)
-edited = st.data_editor(
-    mapping_frame,
-    key=f"mapping_editor::{digest}::{mapping_choice}::{sheet}",
-    hide_index=True,
-    width="stretch",
-    disabled=["field", "meaning", "derived"],
-    column_config={
-        "field": st.column_config.TextColumn("Kairo field"),
-        "meaning": st.column_config.TextColumn("Meaning", width="medium"),
-        "source_column": st.column_config.SelectboxColumn(
-            "Your column", options=[NOT_MAPPED, *headers], required=True, width="medium"
-        ),
-        "derived": st.column_config.TextColumn("Derived from", width="medium"),
-    },
-)
-overrides = {
-    row.field: ("" if row.source_column == NOT_MAPPED else row.source_column)
-    for row in edited.itertuples()
-    if row.source_column != mapping_frame.loc[row.Index, "source_column"]
-}
+overrides = intake_mapping.mapping_editor(base, headers, key=f"{digest}::{mapping_choice}::{sheet}")
 try:
     result = read(sheet, {**base_overrides, **overrides}) if overrides else base
 except (IntakeError, ProfileError) as exc:
@@ -280,37 +248,7 @@ st.dataframe(
     height=table_height(min(len(result.pilots), 200), limit=320),
 )
 
-st.subheader("Validation report")
-issues = result.issues
-by_severity = result.counts_by_severity
-cols = st.columns(3)
-cols[0].metric("Errors (row rejected)", by_severity[Severity.ERROR])
-cols[1].metric("Warnings (value set to unknown)", by_severity[Severity.WARNING])
-cols[2].metric("Notes", by_severity[Severity.INFO])
-if issues.empty:
-    st.success("No problem found.", icon=":material/check_circle:")
-else:
-    st.dataframe(
-        issues, column_config=REPORT_CONFIG, hide_index=True, width="stretch", height=320, key="issues_table"
-    )
-    with st.expander("What the codes mean"):
-        st.dataframe(
-            result.code_summary(),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "meaning": st.column_config.TextColumn("What it means, what to do", width="large")
-            },
-        )
-if len(result.rejected):
-    st.download_button(
-        f"Download the {count_phrase(len(result.rejected), 'rejected row')} (csv)",
-        data=export_csv(result.rejected),
-        file_name=f"rejected_{download_stem(source_name)}.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+validation_report(result, source_name)
 
 st.subheader("Save as a snapshot")
 error = st.session_state.pop("intake_error", None)
@@ -331,6 +269,7 @@ def save_snapshot(intake_result) -> None:
             profile_name=view.profile.name,
             profile_version=view.profile.version,
             profile_hash=view.profile.content_hash,
+            as_of=st.session_state.get("intake_as_of"),  # None: the store dates it today
             actor=current_actor(),  # the store checks this user's role as it is now
         )
     except KairoError as exc:
@@ -341,20 +280,41 @@ def save_snapshot(intake_result) -> None:
     st.session_state[PORTFOLIO_KEY] = info.portfolio
     st.session_state["snapshot_id"] = None
     flash(
-        f"Saved snapshot #{info.snapshot_id} of {md_escape(info.portfolio)} ({count_phrase(info.pilots, 'pilot')})."
+        f"Saved snapshot #{info.snapshot_id} of {md_escape(info.portfolio)} "
+        f"({count_phrase(info.pilots, 'pilot')}, {as_of_text(info.as_of)})."
         if info.is_new
-        else f"This file was already imported as snapshot #{info.snapshot_id}; nothing new was stored."
+        else f"This file was already imported as snapshot #{info.snapshot_id} ({as_of_text(info.as_of)}); "
+        "nothing new was stored."
     )
 
 
-st.text_input(
+# The date the register describes: the file's own save date, else today; reset for each new file.
+file_date = file_as_of(data)
+if st.session_state.get("intake_as_of_for") != digest or "intake_as_of" not in st.session_state:
+    st.session_state["intake_as_of"] = file_date or date.today()
+    st.session_state["intake_as_of_for"] = digest
+name_col, as_of_col, save_col = st.columns([3, 2, 2], vertical_alignment="bottom")
+name_col.text_input(
     "Portfolio",
     value=upload_stem(source_name).replace("_", " ").strip() or "New portfolio",
     key="intake_portfolio",
     max_chars=120,
     help="A new name starts a portfolio; an existing name adds a snapshot to it (for quarterly reviews).",
 )
-st.button(
+as_of_col.date_input(
+    "Data as of",
+    key="intake_as_of",
+    min_value=date(1980, 1, 1),  # a file's own date can be older than the widget's default ten years
+    max_value=date(date.today().year + 1, 12, 31),
+    format="YYYY-MM-DD",
+    help="The date the register describes: History names and orders snapshots by it. "
+    + (
+        f"The file was last saved on {day_text(file_date)}."
+        if file_date
+        else "The file records no date, so it starts as today."
+    ),
+)
+save_col.button(
     "Save snapshot",
     type="primary",
     icon=":material/save:",

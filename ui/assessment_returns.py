@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -10,6 +12,7 @@ from kairo_scoring import (
     Action,
     AssessmentReturns,
     KairoError,
+    as_of_text,
     count,
     count_phrase,
     read_returns,
@@ -26,7 +29,13 @@ from ui.text import md_escape, upload_basename
 def _save(view: View, returns: AssessmentReturns) -> None:
     """Land the checked answers as one new snapshot (the store checks the role at the click)."""
     try:
-        saved = save_returns(view.store, returns, profile=view.profile, actor=current_actor())
+        saved = save_returns(
+            view.store,
+            returns,
+            profile=view.profile,
+            as_of=st.session_state.get("returns_as_of"),  # None: the store dates it today
+            actor=current_actor(),
+        )
     except KairoError as exc:  # a newer snapshot meanwhile, or a role too low at this moment
         st.session_state["returns_error"] = str(exc)
         return
@@ -37,7 +46,8 @@ def _save(view: View, returns: AssessmentReturns) -> None:
     flash(
         f"Saved snapshot #{saved.snapshot.snapshot_id} of {md_escape(returns.portfolio)}: "
         f"{count_phrase(returns.summary.answers_applied, 'answer')} applied, "
-        f"{count_phrase(returns.summary.pilots_newly_decided, 'pilot')} newly decided."
+        f"{count_phrase(returns.summary.pilots_newly_decided, 'pilot')} newly decided "
+        f"({as_of_text(saved.snapshot.as_of)})."
     )
 
 
@@ -105,7 +115,15 @@ def render_returns(view: View) -> None:
             if returns_error:
                 st.error(md_escape(returns_error), icon=":material/error:")
             if allowed(Action.SAVE_ANSWERS):
-                st.button(
+                as_of_col, save_col = st.columns(2, vertical_alignment="bottom")
+                as_of_col.date_input(
+                    "Answers as of",
+                    value=date.today(),
+                    key="returns_as_of",
+                    format="YYYY-MM-DD",
+                    help="The date the answers describe: History names and orders snapshots by it.",
+                )
+                save_col.button(
                     "Save answers",
                     type="primary",
                     icon=":material/save:",

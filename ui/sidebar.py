@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -23,6 +24,8 @@ from kairo_scoring import (
     field_label,
     filter_choices,
     presented_questions,
+    snapshot_label,
+    snapshots_by_as_of,
     subset,
     value_label,
 )
@@ -42,9 +45,10 @@ from ui.state import (
 class Snapshot:
     snapshot_id: int
     content_hash: str
-    label: str
+    label: str  # snapshot_label: the as-of date first, the file unless presenting
     source_name: str
-    created_at: pd.Timestamp
+    created_at: pd.Timestamp  # when it was imported
+    as_of: date  # the date its data describes
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,8 @@ class View:
     store_path: str
     portfolio: str
     snapshot: Snapshot
-    snapshots: tuple[Snapshot, ...]  # newest first
+    snapshots: tuple[Snapshot, ...]  # newest import first
+    by_as_of: tuple[Snapshot, ...]  # oldest first by the date each describes (History's order)
     profile: Profile
     profile_toml: str
     everything: ScoredPortfolio  # the whole snapshot (anonymised when presenting)
@@ -85,23 +90,24 @@ class View:
         return presented_questions(found, loaders.scored_snapshot(*key).table, self.everything.table)
 
 
-def snapshot_label(row: pd.Series) -> str:
-    created = pd.Timestamp(row["created_at"]).strftime("%Y-%m-%d %H:%M")
-    return f"#{int(row['snapshot_id'])} · {created} · {count_phrase(row['pilots'], 'pilot')}"
-
-
-def _snapshots(store: PortfolioStore, portfolio: str) -> tuple[Snapshot, ...]:
+def _snapshots(store: PortfolioStore, portfolio: str) -> tuple[tuple[Snapshot, ...], tuple[Snapshot, ...]]:
+    """The portfolio's snapshots newest import first, and oldest first by as-of date. In
+    presentation mode a label leaves out the file name (it may name a client or a person)."""
     frame = store.snapshots(portfolio)
-    return tuple(
-        Snapshot(
+    hide_files = presenting()
+    snapshots = {
+        int(row["snapshot_id"]): Snapshot(
             int(row["snapshot_id"]),
             str(row["content_hash"]),
-            snapshot_label(row),
+            snapshot_label(row["snapshot_id"], row["as_of"], None if hide_files else str(row["source_name"])),
             str(row["source_name"]),
             pd.Timestamp(row["created_at"]),
+            pd.Timestamp(row["as_of"]).date(),
         )
         for _, row in frame.iterrows()
-    )
+    }
+    by_as_of = tuple(snapshots[int(i)] for i in snapshots_by_as_of(frame)["snapshot_id"])
+    return tuple(snapshots.values()), by_as_of
 
 
 def profile_options(store: PortfolioStore) -> dict[str, tuple[str, int]]:
@@ -136,7 +142,8 @@ def _pick_snapshot(snapshots: tuple[Snapshot, ...]) -> Snapshot:
         persist_state="session",
         format_func=lambda i: by_id[i].label + (" (latest)" if i == ids[0] else ""),
         on_change=chosen,
-        help="Each import is a snapshot; the latest is shown unless you pick another.",
+        help="Each import is a snapshot, named by the date its data describes (its as-of date); "
+        "the latest import is shown unless you pick another.",
     )
     return by_id[picked]
 
@@ -157,7 +164,7 @@ def render_sidebar() -> View:
         portfolio = st.selectbox(
             "Portfolio", names, key=PORTFOLIO_KEY, persist_state="session", help="Portfolios in the store."
         )
-        snapshots = _snapshots(store, portfolio)
+        snapshots, by_as_of = _snapshots(store, portfolio)
         snapshot = _pick_snapshot(snapshots)
 
         options = profile_options(store)
@@ -208,6 +215,7 @@ def render_sidebar() -> View:
         portfolio=portfolio,
         snapshot=snapshot,
         snapshots=snapshots,
+        by_as_of=by_as_of,
         profile=profile,
         profile_toml=toml_text,
         everything=everything,

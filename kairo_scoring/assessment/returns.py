@@ -38,7 +38,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -776,10 +776,12 @@ def save_returns(
     returns: AssessmentReturns,
     *,
     profile: Profile,
+    as_of: date | None = None,
     actor: Actor = LOCAL_OPERATOR,
 ) -> SavedAnswers | None:
     """Land the returns' answers as ONE new snapshot (the latest plus the answers), in one
-    transaction; None when there is nothing to apply (nothing is written).
+    transaction; None when there is nothing to apply (nothing is written). ``as_of`` is the
+    date the answers describe (today, UTC, without one).
 
     StoreError when the portfolio got a newer snapshot since the returns were read (read
     them again); `AccessDenied` when ``actor`` may not save answers.
@@ -802,6 +804,7 @@ def save_returns(
         profile_version=profile.version,
         profile_hash=profile.content_hash,
         note=f"{count_phrase(len(returns.answers), 'answer')} from {count_phrase(len(names), 'workbook')}",
+        as_of=as_of,
         actor=actor,
     )
 

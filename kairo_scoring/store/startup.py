@@ -7,6 +7,7 @@ passed in by the caller (the app's loader, the bench), not built here.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -15,6 +16,19 @@ from kairo_scoring.store.store import PortfolioStore, SnapshotInfo
 
 SAMPLE_PORTFOLIO = "Sample portfolio"
 SAMPLE_FILES: tuple[str, ...] = ("sample_portfolio_previous_quarter.xlsx", "sample_portfolio.xlsx")
+
+
+def sample_as_of_dates(today: date | None = None) -> tuple[date, ...]:
+    """The as-of dates of the bundled sample's snapshots, one per `SAMPLE_FILES` entry: the
+    last two quarter ends before ``today`` (UTC), so the demo's History reads as two
+    quarters ("2026-Q2", "2026-Q3") however old the bundled files are."""
+    today = today or datetime.now(UTC).date()
+    ends: list[date] = []
+    day = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1) - timedelta(days=1)  # last quarter end
+    for _ in SAMPLE_FILES:
+        ends.append(day)
+        day = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1) - timedelta(days=1)
+    return tuple(reversed(ends))
 
 
 class StorableProfile(Protocol):
@@ -52,7 +66,7 @@ def ensure_sample_portfolio(
     if len(portfolios) and SAMPLE_PORTFOLIO in set(portfolios["portfolio"]):
         return []
     imported = []
-    for filename in SAMPLE_FILES:
+    for filename, as_of in zip(SAMPLE_FILES, sample_as_of_dates(), strict=True):
         path = Path(data_dir) / filename
         if not path.is_file():
             continue
@@ -65,6 +79,7 @@ def ensure_sample_portfolio(
                 profile_version=profile.version,
                 profile_hash=profile.content_hash,
                 note="bundled sample",
+                as_of=as_of,
             )
         )
     return imported

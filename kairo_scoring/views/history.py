@@ -1,5 +1,6 @@
 """Two snapshots of one portfolio compared pilot by pilot (promoted, slipped, added, removed,
-unchanged, undecided; readiness deltas), and pilots per verdict across snapshots."""
+unchanged, undecided; readiness deltas), pilots per verdict across snapshots, and the order
+snapshots are compared in (by the date their data describes)."""
 
 from __future__ import annotations
 
@@ -85,6 +86,24 @@ def compare_snapshots(before: pd.DataFrame, after: pd.DataFrame) -> SnapshotComp
         merged["monthly_value_after"].notna(), merged["monthly_value_before"]
     )
     return SnapshotComparison(out.sort_values("pilot_id", kind="stable").reset_index(drop=True))
+
+
+def snapshots_by_as_of(snapshots: pd.DataFrame) -> pd.DataFrame:
+    """Snapshots as `PortfolioStore.snapshots` lists them, oldest first by the date their data
+    describes (``as_of``), then by when they were imported (``created_at``), then by ID: the
+    order History compares and charts them in. A snapshot without an as-of date counts by its
+    import date, as the store reads one stored before as-of dates existed."""
+    created = pd.to_datetime(snapshots["created_at"], utc=True)
+    as_of = pd.to_datetime(snapshots["as_of"]).fillna(created.dt.tz_localize(None).dt.normalize())
+    keys = pd.DataFrame(
+        {
+            "as_of": as_of.to_numpy(),
+            "created_at": created.to_numpy(),
+            "snapshot_id": snapshots["snapshot_id"].astype("int64").to_numpy(),
+        }
+    )
+    order = keys.sort_values(["as_of", "created_at", "snapshot_id"], kind="stable").index
+    return snapshots.iloc[order].reset_index(drop=True)
 
 
 def verdict_trend(snapshots: Sequence[tuple[str, pd.DataFrame]]) -> pd.DataFrame:

@@ -9,8 +9,12 @@ import duckdb
 import pytest
 
 from kairo_scoring.errors import StoreError
+from kairo_scoring.profile import default_profile
 from kairo_scoring.store import PortfolioStore
+from kairo_scoring.store.startup import ensure_sample_portfolio, sample_as_of_dates
 from tests.store.store_fixtures import make_answers, make_result
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_an_import_keeps_the_as_of_date_it_was_given(store: PortfolioStore) -> None:
@@ -56,3 +60,24 @@ def test_snapshots_stored_before_version_5_read_as_their_import_date(store_path:
     with PortfolioStore(store_path) as store:
         assert store.snapshot_info(info.snapshot_id).as_of == info.created_at.date()
         assert store.integrity_check() == []
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2026, 12, 1), (date(2026, 6, 30), date(2026, 9, 30))),
+        (date(2026, 1, 1), (date(2025, 9, 30), date(2025, 12, 31))),
+        (date(2026, 4, 1), (date(2025, 12, 31), date(2026, 3, 31))),
+    ],
+)
+def test_the_bundled_sample_describes_the_last_two_quarter_ends(
+    today: date, expected: tuple[date, ...]
+) -> None:
+    assert sample_as_of_dates(today) == expected
+
+
+def test_the_bundled_sample_is_imported_with_its_quarter_dates(store: PortfolioStore) -> None:
+    profile = default_profile()
+    imported = ensure_sample_portfolio(store, REPO / "data", profile)
+
+    assert [info.as_of for info in imported] == list(sample_as_of_dates())
