@@ -12,6 +12,7 @@ from kairo_scoring import (
     KairoError,
     ProfileError,
     count,
+    count_phrase,
     default_profile,
     field_label,
     gate_fields,
@@ -22,9 +23,11 @@ from kairo_scoring import (
     next_profile_version,
     option_label,
     profile_impact,
+    readiness_shift_chart,
     revise_profile,
     store_profile_version,
     value_label,
+    weights_note,
 )
 from ui import loaders
 from ui.auth import allowed, current_actor, denied_notice
@@ -34,12 +37,16 @@ from ui.tables import change_config
 from ui.text import md_escape
 from ui.widgets import context_line
 
+NOT_SAVED_WHILE_PRESENTING = (
+    "Not saved in presentation mode: leave presentation mode in the sidebar to save this version."
+)
+
 view = current_view()
 st.title("Scoring model")
 context_line(view)
 profile = view.profile
 
-# The rubric tab comes before the editor: the editor may st.stop() (presentation mode, role).
+# The rubric tab comes before the editor: the editor may st.stop() (a role that cannot edit).
 explain, rubric_tab, edit = st.tabs(["How scoring works", "Rubric", "Edit the model"])
 with explain:
     st.caption(f"Generated from profile {md_escape(profile.label)} (hash {profile.content_hash}).")
@@ -87,8 +94,11 @@ with rubric_tab:
 
 with edit:
     if view.presenting:
-        st.info("Editing is hidden in presentation mode.", icon=":material/slideshow:")
-        st.stop()
+        st.info(
+            "Presentation mode: changes here are a preview for the room, shown with pilot aliases, "
+            "and nothing is saved. Leave presentation mode in the sidebar to save a version.",
+            icon=":material/slideshow:",
+        )
     error = st.session_state.pop("profile_error", None)
     if error:  # shown before the role check: a save refused for a changed role says why
         st.error(md_escape(error), icon=":material/error:")
@@ -115,6 +125,7 @@ with edit:
         )
         for col, (dim, w) in zip(cols, base.weights.items(), strict=True)
     }
+    st.caption(md_escape(weights_note(weights)))
     st.markdown("##### Demand thresholds")
     cols = st.columns(3)
     volume, users = field_label("monthly_volume").lower(), field_label("users").lower()
@@ -167,7 +178,9 @@ with edit:
             ),
         },
     )
-    name = st.text_input("Save as profile", value=base.name, max_chars=60, key=f"{key}name")
+    name = st.text_input(
+        "Save as profile", value=base.name, max_chars=60, key=f"{key}name", disabled=view.presenting
+    )
     version = next_profile_version(view.store.profiles(), name.strip() or base.name)
     try:
         candidate = revise_profile(
@@ -189,12 +202,36 @@ with edit:
                 candidate.to_toml(),
                 anonymised=view.presenting,
             )
+            # Both tables are the presented ones: aliases in presentation mode, never the names.
             impact = profile_impact(view.everything.table, after.table)
-            cols = st.columns(3)
+            cols = st.columns(4)
             cols[0].metric("Pilots rescored", count(impact.pilots))
             cols[1].metric("Change recommendation", count(impact.recommendation_changed))
             cols[2].metric("Change verdict", count(impact.verdict_changed))
+            cols[3].metric("Readiness moves", count(impact.readiness_moved))
+            if impact.readiness_moved:
+                st.markdown("##### How readiness moves")
+                st.plotly_chart(
+                    readiness_shift_chart(
+                        impact.distribution, before=f"Now ({profile.label})", after="With these changes"
+                    ),
+                    key="readiness_shift",
+                )
+                st.caption(f"The {count_phrase(len(impact.movers), 'pilot')} whose readiness moves most:")
+                st.dataframe(
+                    label_values(impact.movers),
+                    hide_index=True,
+                    width="stretch",
+                    key="readiness_movers",
+                    column_config=change_config(profile.currency),
+                )
+            else:
+                st.caption(
+                    "No pilot's readiness moves: only the weights change readiness, and only through "
+                    "their proportions."
+                )
             if impact.any_change:
+                st.markdown("##### Recommendations and verdicts that change")
                 changes = label_values(impact.changes)
                 st.dataframe(
                     changes,
@@ -219,13 +256,18 @@ with edit:
             st.session_state.pop("editor_base", None)
             flash(f"Saved profile {md_escape(new_profile.label)}; the portfolio is now scored with it.")
 
+        unchanged = candidate.content_hash == profile.content_hash and candidate.name == profile.name
+        # Presenting previews only: the button is off and its callback is not even attached.
         st.button(
             f"Save as {md_escape(candidate.label)}",
             type="primary",
             icon=":material/save:",
-            on_click=save_profile,
-            disabled=candidate.content_hash == profile.content_hash and candidate.name == profile.name,
+            on_click=None if view.presenting else save_profile,
+            disabled=view.presenting or unchanged,
+            help=NOT_SAVED_WHILE_PRESENTING if view.presenting else None,
         )
+        if view.presenting:
+            st.caption(NOT_SAVED_WHILE_PRESENTING)
     st.button(
         "Reset the editor to the default model", on_click=reset_to_default, icon=":material/restart_alt:"
     )

@@ -3,12 +3,15 @@ scores a pilot, and what each canonical field means."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from kairo_scoring.present.formats import decimal_text, percent
 from kairo_scoring.present.labels import field_label, option_label, verdict_label
 from kairo_scoring.profile import Profile
 from kairo_scoring.schema import FIELD_BY_NAME, OPTIONS, VERDICT_MEANINGS
 from kairo_scoring.values import number_text
+from kairo_scoring.views import weight_shares
 
 
 @dataclass(frozen=True)
@@ -108,4 +111,30 @@ def field_help(name: str) -> str:
     return f"{spec.label}: {spec.meaning}" if spec else name
 
 
-__all__ = ["field_help", "how_scoring_works"]
+def weights_note(weights: Mapping[str, float]) -> str:
+    """What the model does with these dimension weights, in one or two sentences: shown next
+    to the weights editor, so weights that do not sum to 1 are explained, not silent."""
+    weighed = weight_shares(weights)
+    if not weighed.usable:
+        return (
+            "Every weight is 0, so readiness has nothing to weigh and the model refuses these weights: "
+            "give at least one dimension a weight above 0."
+        )
+    shares = ", ".join(
+        f"{dim.capitalize()} {percent(share)}" for dim, share in weighed.shares.items() if share > 0
+    )
+    if weighed.sums_to_one:
+        note = f"The weights add up to 1, so each is its dimension's share of readiness: {shares}."
+    else:
+        note = (
+            f"The weights add up to {decimal_text(weighed.total)}, not 1. The model accepts them and "
+            "divides each by their sum, so only their proportions count: readiness is "
+            f"{shares}."
+        )
+    if weighed.off:
+        names = ", ".join(dim.capitalize() for dim in weighed.off)
+        note += f" A weight of 0 leaves {names} out of readiness."
+    return note
+
+
+__all__ = ["field_help", "how_scoring_works", "weights_note"]

@@ -1,9 +1,11 @@
 """Editing and versioning scoring profiles: the gates as an editable table, a profile
-revised from edited weights, thresholds and gates, and the version a new save gets."""
+revised from edited weights, thresholds and gates, what edited weights come to (each
+dimension's share of readiness), and the version a new save gets."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -87,6 +89,45 @@ def revise_profile(
     if gates is not None:
         data["gates"] = _gate_rows(gates)
     return profile_from_dict(data)
+
+
+# Weights whose sum is this close to 1 are taken as summing to 1 (0.1 + 0.2 + … in floats).
+WEIGHT_SUM_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class WeightShares:
+    """What a set of dimension weights comes to in readiness.
+
+    Readiness is the weighted mean of the known dimensions (`engine.readiness_scores`): each
+    weight is divided by the sum of the weights, so weights that do not sum to 1 are neither
+    refused nor used as they are: only their proportions count. A weight of 0 leaves its
+    dimension out; all weights at 0 are refused (`ProfileError`: nothing to weigh).
+    """
+
+    total: float
+    shares: dict[str, float]  # dimension → its share of a fully answered pilot's readiness
+    off: tuple[str, ...]  # dimensions with weight 0
+
+    @property
+    def sums_to_one(self) -> bool:
+        return abs(self.total - 1.0) <= WEIGHT_SUM_TOLERANCE
+
+    @property
+    def usable(self) -> bool:
+        """At least one weight above 0: the profile accepts these weights."""
+        return self.total > 0
+
+
+def weight_shares(weights: Mapping[str, float]) -> WeightShares:
+    """Each dimension's share of readiness under `weights` (all 0 when every weight is 0)."""
+    values = {dim: float(w) for dim, w in weights.items()}
+    total = sum(values.values())
+    return WeightShares(
+        total=total,
+        shares={dim: (w / total if total > 0 else 0.0) for dim, w in values.items()},
+        off=tuple(dim for dim, w in values.items() if w == 0),
+    )
 
 
 def next_profile_version(stored: pd.DataFrame, name: str) -> int:
