@@ -1,5 +1,5 @@
 """The Intake page's matching widgets: the pilot-name suggestion, how columns were matched,
-sheets read as one register, and what the answers in coded columns mean (the value maps
+the column mapping editor, sheets read as one register, and what the answers in coded columns mean (the value maps
 saved with a mapping profile). The library decides; these only show and ask."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from kairo_scoring import (
     answer_target,
     count_phrase,
     field_label,
+    field_meaning,
     load_mapping,
     mapping_from_toml,
     mapping_to_toml,
@@ -20,11 +21,13 @@ from kairo_scoring import (
     percent,
     preview_answers,
 )
+from ui.tables import table_height
 from ui.text import md_escape
 
 # Session key: upload digest → {field: {answer key: value map target}} applied on the page.
 ANSWER_MAPS_KEY = "intake_answer_maps"
 AS_READ = "(as read)"
+NOT_MAPPED = "(not mapped)"
 FIELD_NAMES = frozenset(f.name for f in FIELDS)
 
 
@@ -93,6 +96,57 @@ def matching_notes(detection, currency: str | None) -> None:
         )
     for note in notes:
         st.caption(note)
+
+
+def mapping_editor(result, headers: list[str], key: str) -> dict[str, str]:
+    """The column mapping, full width: each Kairo field by its label, what it means and holds,
+    and the header of the source column that feeds it. Edits wait in a form for "Apply the
+    column mapping", so changing a cell does not re-read the file; the fields changed by hand
+    come back by their codes (field → header, "" for not mapped), which is what is saved."""
+    current = [result.column_mapping.get(f.name, NOT_MAPPED) for f in FIELDS]
+    derived = [result.derived_fields.get(f.name, "") for f in FIELDS]
+    frame = pd.DataFrame(
+        {
+            "field": [f.name for f in FIELDS],  # the code, not shown: the mapping is kept by code
+            "label": [field_label(f.name) for f in FIELDS],
+            "meaning": [field_meaning(f.name) for f in FIELDS],
+            "source_column": current,
+            "derived": derived,
+        }
+    )
+    shown = ["label", "meaning", "source_column"] + (["derived"] if any(derived) else [])
+    with st.form(f"mapping_form::{key}", border=False):
+        edited = st.data_editor(
+            frame,
+            key=f"mapping_editor::{key}",
+            hide_index=True,
+            width="stretch",
+            height=table_height(len(frame), limit=700),
+            column_order=shown,
+            disabled=["field", "label", "meaning", "derived"],
+            column_config={
+                "label": st.column_config.TextColumn("Kairo field", width="medium"),
+                "meaning": st.column_config.TextColumn("What it means", width="large"),
+                "source_column": st.column_config.SelectboxColumn(
+                    "Your column",
+                    options=[NOT_MAPPED, *headers],
+                    required=True,
+                    width="medium",
+                    help="The header in your file whose cells fill this field",
+                ),
+                "derived": st.column_config.TextColumn("Derived from", width="medium"),
+            },
+        )
+        st.form_submit_button(
+            "Apply the column mapping",
+            icon=":material/done_all:",
+            help="Re-reads the file with the columns chosen above",
+        )
+    return {
+        field: ("" if chosen == NOT_MAPPED else chosen)
+        for field, chosen, before in zip(frame["field"], edited["source_column"], current, strict=True)
+        if chosen != before
+    }
 
 
 def applied_answer_maps(digest: str) -> dict[str, dict[str, object]]:
