@@ -9,18 +9,21 @@ import streamlit as st
 from kairo_scoring import KairoError
 from ui.auth import render_access, resolve_access, sign_in_page
 from ui.sidebar import render_sidebar
-from ui.state import init_state, show_flash, sync_url
+from ui.state import init_state, presenting, show_flash, sync_url
 from ui.text import md_escape
 
+init_state()
+# Presentation mode (from the toggle or a shared link's ?present=true, read by init_state) starts
+# with the sidebar collapsed: the room sees the page, not the controls. Otherwise "auto": open on
+# a desktop, collapsed on a phone. Streamlit applies a changed state, so the toggle collapses it.
 # The favicon is an SVG file, sent inline as a data: URL; a ":material/…" page icon would make
 # the browser fetch it from fonts.gstatic.com (tests/security/test_no_outside_requests.py).
 st.set_page_config(
     page_title="Kairo Portfolio Triage",
     page_icon=str(Path(__file__).parent / "ui" / "favicon.svg"),
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="collapsed" if presenting() else "auto",
 )
-init_state()
 try:
     access = resolve_access()
 except KairoError as exc:  # a malformed roles file: fail closed
@@ -65,6 +68,22 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 1.65rem; line-height: 1.25; }
 </style>"""
 
+# Every layout, every page: metrics wrap rather than end in "…" (a label or value is never cut),
+# and on a phone plotly's toolbar gives way to the legend, and the flow chart (three labelled
+# columns, see ui.widgets.chart) keeps a readable width and scrolls sideways in its own box.
+LAYOUT_CSS = """<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: break-word;
+}
+@media (max-width: 640px) {
+  .js-plotly-plot .modebar-container { display: none; }
+  [class*="st-key-wide_chart"] { overflow-x: auto; }
+  [class*="st-key-wide_chart"] > [data-testid="stElementContainer"] { min-width: 900px; }
+}
+</style>"""
+
 render_access(access)
 try:
     view = render_sidebar()
@@ -72,6 +91,7 @@ except KairoError as exc:
     st.error(f"The portfolio store cannot be used: {md_escape(exc)}", icon=":material/error:")
     st.stop()
 st.session_state["_view"] = view
+st.html(LAYOUT_CSS)
 if view.presenting:
     st.html(PRESENTATION_CSS)
 

@@ -7,9 +7,9 @@ import html
 import plotly.graph_objects as go
 import streamlit as st
 
-from kairo_scoring import filters_text
+from kairo_scoring import filters_text, scale_for_room
 from ui.sidebar import View
-from ui.state import open_pilot, url_params
+from ui.state import open_pilot, presenting, url_params
 from ui.text import md_escape
 
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True}
@@ -30,7 +30,15 @@ def context_line(view: View) -> None:
 
 
 def chart(fig: go.Figure, *, key: str | None = None, selectable: bool = False):
-    """Show a figure with our own template (not Streamlit's theme); selectable charts rerun on click."""
+    """Show a figure with our own template (not Streamlit's theme); selectable charts rerun on click.
+    In presentation mode every font is room-sized (`scale_for_room`), whichever page draws it."""
+    if presenting():
+        fig = scale_for_room(fig)
+    if any(trace.type == "sankey" for trace in fig.data):
+        # In a box of its own, which app.py's stylesheet lets scroll sideways on a phone: three
+        # columns of labelled nodes need more width than a phone has, or the labels overlap.
+        with st.container(key="wide_chart" if key is None else f"wide_chart_{key}"):
+            return st.plotly_chart(fig, theme=None, key=key, config=CHART_CONFIG)
     if selectable:
         return st.plotly_chart(
             fig, theme=None, key=key, on_select="rerun", selection_mode="points", config=CHART_CONFIG

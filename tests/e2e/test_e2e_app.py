@@ -33,7 +33,8 @@ def settle(page: Page) -> None:
 
 def open_page(page: Page, url: str) -> None:
     page.goto(url, timeout=WAIT)
-    expect(page.get_by_test_id("stSidebar")).to_be_visible(timeout=WAIT)
+    # Attached, not visible: presentation mode starts with the sidebar collapsed.
+    expect(page.get_by_test_id("stSidebar")).to_be_attached(timeout=WAIT)
     settle(page)
 
 

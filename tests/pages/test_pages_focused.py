@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kairo_scoring import PortfolioStore
-from tests.pages.conftest import metrics, no_errors, pilot_table
+from tests.pages.conftest import answer_cards, metrics, no_errors, pilot_table
 
 MESSY_CSV = (
     b"Pilot register Q3 (draft),,,,,,\n"
@@ -89,7 +89,8 @@ def test_selecting_a_row_opens_the_pilot(app):
     assert app.session_state["pilot_id"] == first["pilot_id"]
     assert app.selectbox(key="pilot_pick").value == first["pilot_id"]
     # "Current mode": the field's one label (the what-if input says so too; issue 9: one name, one thing)
-    assert {"Readiness", "Completeness", "Current mode", "Recommended now", "Target"} <= set(metrics(app))
+    answers = {"Readiness", "Completeness", "Current mode", "Recommended now", "Target"}
+    assert answers <= set(answer_cards(app))
 
 
 def test_a_what_if_flips_the_verdict_without_changing_stored_data(store_path):
@@ -114,7 +115,7 @@ def test_a_what_if_flips_the_verdict_without_changing_stored_data(store_path):
     assert shown["Verdict in the what-if"] == "Hold"
     changed = at.dataframe[-1].value
     # by their labels, not their codes (issue 9)
-    assert {"Controls", "Exception governance", "Verdict"} <= set(changed["what"])
+    assert {"Controls", "Exception governance", "Verdict"} <= set(changed["Changed"])
     with PortfolioStore(store_path) as store:
         latest = store.latest_snapshot_id("Sample portfolio")
         stored = store.load_pilots(latest).set_index("pilot_id")
@@ -155,12 +156,12 @@ def test_history_compares_the_two_sample_snapshots(app):
     # the previous quarter lacks the last 6 pilots and had 3 since removed from the register
     assert shown["Added"] == "6"
     assert shown["Removed"] == "3"
-    assert int(shown["Promoted"]) > 0
+    assert int(shown["Stepped up"]) > 0 and "Promoted" not in shown  # not the verdict's word
     all_pilots = app.dataframe[-1].value
     assert isinstance(all_pilots, pd.DataFrame)
     # shown by label (issue 9)
     assert set(all_pilots["movement"]) <= {
-        "Promoted",
+        "Stepped up",
         "Slipped",
         "Added",
         "Removed",
