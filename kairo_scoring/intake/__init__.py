@@ -8,6 +8,7 @@ from kairo_scoring.intake.answers import (
     answer_target,
     preview_answers,
 )
+from kairo_scoring.intake.as_of import file_as_of
 from kairo_scoring.intake.codes import IssueCode, Severity
 from kairo_scoring.intake.detect import CONFIDENT_SUGGESTION, ColumnSuggestion, Detection
 from kairo_scoring.intake.limits import IntakeLimits
@@ -55,6 +56,7 @@ __all__ = [
     "answer_choices",
     "answer_target",
     "detect",
+    "file_as_of",
     "list_mappings",
     "load_mapping",
     "mapping_from_toml",

@@ -33,6 +33,7 @@ from kairo_scoring.intake.detect import (
 from kairo_scoring.intake.issues import IssueLog
 from kairo_scoring.intake.limits import IntakeLimits
 from kairo_scoring.intake.mapping import MappingProfile
+from kairo_scoring.intake.normalize.stage import normalise
 from kairo_scoring.intake.readers import RawSheet, Workbook, formula_cells, load_bytes, read_workbook
 from kairo_scoring.intake.result import IntakeResult
 from kairo_scoring.intake.table import (
@@ -134,7 +135,8 @@ def read_portfolio(
     if not prepared.parts:
         _report_layout(prepared, log)
     table = _skip_totals(table, prepared.plan, log)
-    validated = validate(table, prepared.profile, prepared.plan, detection.derived_fields, log)
+    normalised = normalise(table, prepared.profile, prepared.plan, detection.derived_fields, log)
+    validated = validate(normalised, prepared.profile, prepared.plan, log)
     issues = log.frame()
     if prepared.origin is not None:
         validated, issues = _relocated(validated, issues, prepared.origin, [part.frame() for part in layout])

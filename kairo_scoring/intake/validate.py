@@ -1,37 +1,26 @@
-"""From a mapped table to pilots: normalise every field, derive what the profile derives,
-reject the rows that cannot be used (keeping their original values), and report the rest."""
+"""The *validate* stage: from the normalised values to pilots. It rejects the rows that
+cannot be used (no name, an ID an earlier row has, an answer the mapping rejects), keeping
+their original values, derives the IDs that are missing and flags likely duplicates; each
+finding goes to the issue log it is handed."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
 from kairo_scoring.intake.codes import IssueCode, Severity
-from kairo_scoring.intake.derive import (
-    PLACEHOLDER_REASON,
-    blank_placeholder_ids,
-    derive,
-    derive_pilot_ids,
-    duplicate_keys,
-)
+from kairo_scoring.intake.derive import derive_pilot_ids, duplicate_keys
 from kairo_scoring.intake.issues import IssueLog
 from kairo_scoring.intake.mapping import MappingProfile
-from kairo_scoring.intake.normalize import (
-    Parsed,
-    as_text,
-    cell_text,
-    id_keys,
-    parse_dates,
-    parse_enum,
-    parse_quantities,
-    parse_scores,
-    parse_yes_no_column,
+from kairo_scoring.intake.normalize import cell_text, id_keys
+from kairo_scoring.intake.normalize.stage import Normalised
+from kairo_scoring.intake.normalize.stage import (
+    normalise_field as normalise_field,  # answers.py reads it here
 )
 from kairo_scoring.intake.table import SourceTable
-from kairo_scoring.schema import FIELDS, Field, conform
+from kairo_scoring.schema import FIELDS, conform
 from kairo_scoring.values import is_blank
 
 NO_NAME = "no name: a pilot needs a name"
@@ -49,33 +38,16 @@ class Validated:
     derived_id_rows: pd.Series  # per pilot: True where its ID was derived from name and unit
 
 
-def normalise_field(spec: Field, raw: pd.Series, profile: MappingProfile) -> Parsed:
-    """One canonical field's source column, normalised by the field's kind."""
-    if spec.kind == "enum":
-        return parse_enum(raw, spec.allowed, profile.value_map(spec.name), spec.label)
-    if spec.kind == "score":
-        return parse_scores(raw, profile.value_map(spec.name), profile.percent_scores)
-    if spec.is_numeric:
-        return parse_quantities(raw, spec.minimum or 0, whole=spec.kind == "count")
-    texts = as_text(raw)
-    empty = pd.Series(None, index=raw.index, dtype=object)
-    return Parsed(texts, empty, empty, empty)
-
-
 def validate(
-    table: SourceTable,
-    profile: MappingProfile,
-    plan: Mapping[str, str],
-    derived_fields: Mapping[str, str],
-    log: IssueLog,
+    normalised: Normalised, profile: MappingProfile, plan: Mapping[str, str], log: IssueLog
 ) -> Validated:
-    """Normalise, derive, identify and de-duplicate; every problem goes to ``log``."""
-    values, answers_rejected = _mapped_values(table, profile, plan, log)
-    values.update(_derived_values(table, profile, plan, derived_fields, log))
-    extras = _extra_values(table, profile, plan, log)
+    """Judge each row of the normalised values: reject rows without a name and later rows
+    with an ID already taken, derive the missing IDs, flag likely duplicates; every problem
+    goes to ``log``."""
+    table, values, extras = normalised.table, dict(normalised.values), normalised.extras
     names = values["name"]
     units = values.get("business_unit", pd.Series(pd.NA, index=names.index, dtype="string"))
-    reject_reason = answers_rejected
+    reject_reason = normalised.answer_rejects.copy()
     name_column = plan["name"]
     no_name = names.isna()
     reject_reason[no_name] = NO_NAME
@@ -88,7 +60,7 @@ def validate(
         IssueCode.MISSING_NAME,
     )
     id_column = _id_column(profile, plan)
-    ids = values.get("pilot_id", pd.Series(pd.NA, index=names.index, dtype="string"))
+    ids = values.get("pilot_id", pd.Series(pd.NA, index=names.index, dtype="string")).copy()  # IDs get filled
     _reject_duplicate_ids(ids, reject_reason, id_column, log)
     usable = reject_reason.isna()
     id_derived = _fill_missing_ids(ids, names, units, usable, table.original, id_column, log)
@@ -101,78 +73,6 @@ def validate(
     return Validated(
         pilots, _rejected(table, reject_reason), bool(derived_id_rows.any()), missing, derived_id_rows
     )
-
-
-def _mapped_values(
-    table: SourceTable, profile: MappingProfile, plan: Mapping[str, str], log: IssueLog
-) -> tuple[dict[str, pd.Series], pd.Series]:
-    """The normalised value of every mapped field, and per row the reason it is rejected by
-    an answer the mapping rejects (missing where it is not)."""
-    values = {}
-    rejected = pd.Series(pd.NA, index=table.cells.index, dtype="string")
-    for spec in FIELDS:
-        column = plan.get(spec.name)
-        if column is None:
-            continue
-        parsed = normalise_field(spec, table.cells[column], profile)
-        log.add_parsed(column, parsed, table.original[column])
-        values[spec.name] = parsed.values
-        rejecting = parsed.severity.eq(Severity.ERROR) & rejected.isna()
-        rejected[rejecting] = f"column '{column}': " + parsed.reasons[rejecting].astype("string")
-    if "pilot_id" in values:
-        values["pilot_id"], placeholder = blank_placeholder_ids(values["pilot_id"])
-        column = plan["pilot_id"]
-        log.add(
-            placeholder.index[placeholder],
-            column,
-            table.original.loc[placeholder, column],
-            PLACEHOLDER_REASON,
-            Severity.INFO,
-            IssueCode.PLACEHOLDER_ID,
-        )
-    return values, rejected
-
-
-def _derived_values(
-    table: SourceTable,
-    profile: MappingProfile,
-    plan: Mapping[str, str],
-    derived_fields: Mapping[str, str],
-    log: IssueLog,
-) -> dict[str, pd.Series]:
-    values = {}
-    for derivation in profile.derived:
-        if derivation.field not in derived_fields:
-            continue
-        inputs = {name: table.cells[plan[name]] for name in derivation.inputs if name in plan}
-        derived = derive(derivation, inputs, profile)
-        for input_name, parsed in derived.input_problems.items():
-            log.add_parsed(plan[input_name], parsed, table.original[plan[input_name]])
-        values[derivation.field] = derived.values
-    return values
-
-
-def _extra_values(
-    table: SourceTable, profile: MappingProfile, plan: Mapping[str, str], log: IssueLog
-) -> dict[str, pd.Series]:
-    extras = {}
-    for name, kind in profile.extras.items():
-        column = plan.get(name)
-        if column is None:
-            continue
-        raw = table.cells[column]
-        if kind == "text":
-            extras[name] = as_text(raw)
-            continue
-        if kind in ("date", "datetime"):
-            parsed = parse_dates(raw, profile.date_order, keep_time=kind == "datetime")
-        elif kind == "number":
-            parsed = parse_quantities(raw, -math.inf, whole=False)
-        else:
-            parsed = parse_yes_no_column(raw)
-        log.add_parsed(column, parsed, table.original[column])
-        extras[name] = parsed.values
-    return extras
 
 
 def _id_column(profile: MappingProfile, plan: Mapping[str, str]) -> str:

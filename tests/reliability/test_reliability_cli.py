@@ -257,7 +257,9 @@ def test_a_write_that_runs_out_of_space_leaves_the_old_file_and_no_partial_one(
         capture_output=True,
         text=True,
         timeout=120,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
+        # No bytecode: under the 4 KiB limit the child would leave truncated .pyc files behind
+        # that break every later import of those modules.
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1"},
         preexec_fn=_limit_file_size,
     )
     assert completed.returncode == 2, completed.stderr
