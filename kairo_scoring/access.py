@@ -29,6 +29,7 @@ look-alikes and dotless i are other domains. The roles file may name a domain ei
 
 from __future__ import annotations
 
+import os
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -47,8 +48,9 @@ class Role(IntEnum):
     """Ordered roles: each can do everything the ones below it can."""
 
     VIEWER = 1  # sees every page
-    EDITOR = 2  # also imports registers, saves mapping profiles and saves answers
-    ADMIN = 3  # also saves scoring profiles and deletes snapshots
+    EDITOR = 2  # also imports registers, saves mapping profiles and answers, proposes decisions
+    APPROVER = 3  # also approves or rejects others' decisions and reads the audit trail
+    ADMIN = 4  # also saves scoring profiles and deletes snapshots
 
     @property
     def label(self) -> str:
@@ -64,6 +66,9 @@ class Action(StrEnum):
     SAVE_MAPPING = "save_mapping"  # save a mapping profile for the next register
     DELETE_SNAPSHOT = "delete_snapshot"  # remove a stored snapshot and its rows
     SAVE_ANSWERS = "save_answers"  # land assessment or app answers as a new snapshot
+    PROPOSE_DECISION = "propose_decision"  # record a decision on a pilot, to be signed off
+    SIGN_OFF = "sign_off"  # approve or reject a decision someone else proposed
+    READ_AUDIT = "read_audit"  # read the audit trail of every write
 
     @property
     def what(self) -> str:
@@ -79,6 +84,9 @@ MIN_ROLE: MappingProxyType[Action, Role] = MappingProxyType(
         Action.IMPORT: Role.EDITOR,
         Action.SAVE_MAPPING: Role.EDITOR,
         Action.SAVE_ANSWERS: Role.EDITOR,
+        Action.PROPOSE_DECISION: Role.EDITOR,
+        Action.SIGN_OFF: Role.APPROVER,
+        Action.READ_AUDIT: Role.APPROVER,
         Action.EDIT_PROFILE: Role.ADMIN,
         Action.DELETE_SNAPSHOT: Role.ADMIN,
     }
@@ -89,6 +97,9 @@ ACTION_TEXT: MappingProxyType[Action, str] = MappingProxyType(
         Action.IMPORT: "Saving a register as a snapshot",
         Action.SAVE_MAPPING: "Saving a mapping profile",
         Action.SAVE_ANSWERS: "Saving answers as a new snapshot",
+        Action.PROPOSE_DECISION: "Recording a decision",
+        Action.SIGN_OFF: "Approving or rejecting a decision",
+        Action.READ_AUDIT: "Reading the audit trail",
         Action.EDIT_PROFILE: "Saving a scoring profile",
         Action.DELETE_SNAPSHOT: "Deleting a snapshot",
     }
@@ -235,6 +246,10 @@ class Actor:
     file is read again at every check, never cached. `LOCAL_OPERATOR` is whoever runs the
     CLI, or the app with no sign-in configured: they can open the store file directly, so
     the store grants them every action. `Actor()` is nobody signed in: a viewer.
+
+    ``name`` is a name typed rather than signed in: in open mode (`Actor.open_mode`) or on
+    the CLI (`Actor.named` for ``--user``, `Actor.local` for the OS user). Decisions and the
+    audit trail record it as unverified (`verified` is False).
     """
 
     email: str | None = None
@@ -242,32 +257,126 @@ class Actor:
     roles_path: Path | None = None
     signed_in: bool = False
     local_operator: bool = False
+    name: str | None = None
 
     @classmethod
     def user(cls, email: str | None, *, email_verified: bool | None, roles_path: str | Path) -> Actor:
         """A signed-in user whose role comes from the roles file at `roles_path`."""
         return cls(email or None, email_verified, Path(roles_path), signed_in=True)
 
+    @classmethod
+    def open_mode(cls, name: str | None) -> Actor:
+        """Open access (no sign-in configured): the local operator, under the name they typed."""
+        return cls(local_operator=True, name=_typed_name(name))
+
+    @classmethod
+    def local(cls, name: str | None) -> Actor:
+        """Whoever runs the CLI without ``--user``: the local operator, under their OS user name."""
+        return cls.open_mode(name)
+
+    @classmethod
+    def named(cls, name: str, *, roles_path: str | Path) -> Actor:
+        """A name given on the CLI (``--user``): its role comes from the roles file, looked up as
+        the app looks up a signed-in email, and it is recorded as unverified."""
+        return cls(roles_path=Path(roles_path), name=_typed_name(name))
+
     @property
     def label(self) -> str:
         """Who this is, for messages."""
+        if self.name and not self.signed_in:
+            return self.name
         if self.local_operator:
             return "the local operator"
         if not self.signed_in:
             return "nobody signed in"
         return self.email or "an account without email"
 
+    @property
+    def who(self) -> str:
+        """Who this is, as decisions and the audit trail record it: email, typed name, or a role word."""
+        if self.signed_in and self.email:
+            return self.email
+        if self.name:
+            return self.name
+        return "local operator" if self.local_operator else self.label
+
+    @property
+    def verified(self) -> bool:
+        """True when the identity comes from the identity provider (a signed-in email it did not
+        mark unverified); a typed name never is."""
+        return self.signed_in and bool(self.email) and self.email_verified is not False
+
+    @property
+    def identified(self) -> bool:
+        """Whether there is someone to record: a signed-in email or a typed name."""
+        return bool((self.signed_in and self.email) or self.name)
+
+
+def _typed_name(name: str | None) -> str | None:
+    """A typed name as recorded: NFC, surrounding and repeated white space removed; None when blank."""
+    if name is None:
+        return None
+    text = " ".join(unicodedata.normalize("NFC", str(name)).split())
+    return text or None
+
+
+def identity_key(actor: Actor) -> str | None:
+    """What makes two actors the same person, for the rule that nobody signs off their own decision.
+
+    `recorded_identity_key` of the actor's `Actor.who`; None when nobody is named.
+    """
+    if not actor.identified:
+        return None
+    return recorded_identity_key(actor.who, actor.verified)
+
+
+def recorded_identity_key(who: str, verified: bool) -> str:
+    """What makes a recorded ``who`` (an email when ``verified``, else a typed name) one person.
+
+    An email compares as `email_key`; a typed name that reads as an email does too, so typing
+    someone's address does not make you another person; any other name compares
+    case-insensitively with its spacing ignored (refusing a look-alike is the safe side here).
+    """
+    as_email = email_key(who) if "@" in who else None
+    if as_email is not None:
+        return "email:" + as_email
+    if verified:
+        return "email:" + who
+    return "name:" + "".join(unicodedata.normalize("NFC", who).casefold().split())
+
+
+ROLES_ENV = "KAIRO_ROLES"
+# <repo>/.streamlit/roles.toml: next to app.py.
+DEFAULT_ROLES_PATH = Path(__file__).resolve().parents[1] / ".streamlit" / "roles.toml"
+
+
+def roles_file_path() -> Path:
+    """The roles file the app and the CLI read: ``$KAIRO_ROLES``, else `.streamlit/roles.toml`."""
+    return Path(os.environ.get(ROLES_ENV) or DEFAULT_ROLES_PATH)
+
 
 LOCAL_OPERATOR = Actor(local_operator=True)
 
 
 def current_role(actor: Actor) -> Role:
-    """The role `actor` has now: the roles file is read at this call (a malformed file raises `KairoError`)."""
+    """The role `actor` has now: the roles file is read at this call (a malformed file raises `KairoError`).
+
+    A name given on the CLI (`Actor.named`) is looked up in the roles file as an email is.
+    """
     if actor.local_operator:
         return Role.ADMIN
-    if not actor.signed_in or actor.roles_path is None:
+    if actor.roles_path is None:
         return Role.VIEWER
-    return role_for(actor.email, load_roles(actor.roles_path), email_verified=actor.email_verified)
+    if actor.signed_in:
+        return role_for(actor.email, load_roles(actor.roles_path), email_verified=actor.email_verified)
+    if actor.name:
+        return role_for(actor.name, load_roles(actor.roles_path))
+    return Role.VIEWER
+
+
+def _a(noun: str) -> str:
+    """'a viewer', 'an editor'."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 def authorize(actor: Actor, action: Action | str) -> Role:
@@ -280,7 +389,7 @@ def authorize(actor: Actor, action: Action | str) -> Role:
     needed = MIN_ROLE[action]
     if role < needed:
         raise AccessDenied(
-            f"{action.what} needs the {needed.label} role; {actor.label} is a {role.label} now. "
+            f"{action.what} needs the {needed.label} role; {actor.label} is {_a(role.label)} now. "
             "Ask whoever keeps the roles file for the role, then try again.",
             action=action.value,
             needed=needed.label,
@@ -295,11 +404,14 @@ __all__ = [
     "Action",
     "Actor",
     "Role",
+    "ROLES_ENV",
     "RolesConfig",
     "authorize",
     "can",
     "current_role",
+    "identity_key",
     "load_roles",
     "role_for",
+    "roles_file_path",
     "roles_from_toml",
 ]

@@ -69,6 +69,18 @@ class AccessDenied(KairoError):
         super().__init__(message)
 
 
+class DecisionRefused(KairoError):
+    """A decision or sign-off breaks a rule of the decision model (an override without a reason,
+    a defer without a review date, approving one's own decision…); nothing was written.
+
+    ``code`` is the rule's `DecisionProblem` value, for pages and tests to match on.
+    """
+
+    def __init__(self, message: str, *, code: str):
+        self.code = code
+        super().__init__(message)
+
+
 class OutputError(KairoError):
     """An output file cannot be written (it is an input, its folder is missing, the disk is full,
     no permission); the message names the file and what to do. Nothing partial is left behind."""
@@ -76,6 +88,7 @@ class OutputError(KairoError):
 
 __all__ = [
     "AccessDenied",
+    "DecisionRefused",
     "IntakeError",
     "KairoError",
     "OutputError",

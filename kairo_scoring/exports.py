@@ -57,6 +57,7 @@ from kairo_scoring.present.labels import (
 )
 from kairo_scoring.present.palette import VERDICT_COLOURS
 from kairo_scoring.present.provenance import provenance_sheet
+from kairo_scoring.present.report import decision_log
 from kairo_scoring.profile import Profile
 from kairo_scoring.schema import CANONICAL_COLUMNS, OPTIONS, VERDICTS
 from kairo_scoring.values import column_letter
@@ -211,11 +212,12 @@ def export_xlsx(
     *,
     rejected: pd.DataFrame | None = None,
     provenance: pd.DataFrame | None = None,
+    decisions: pd.DataFrame | None = None,
 ) -> bytes:
     """A formatted workbook: Pilots (frozen header, filters, verdict colours), Summary, Rejected,
-    Provenance (when given) and Profile."""
+    Provenance (when given), Decisions (when there are any) and Profile."""
     buffer = io.BytesIO()
-    write_xlsx(buffer, table, profile, rejected=rejected, provenance=provenance)
+    write_xlsx(buffer, table, profile, rejected=rejected, provenance=provenance, decisions=decisions)
     return buffer.getvalue()
 
 
@@ -227,15 +229,18 @@ def write_xlsx(
     rejected: pd.DataFrame | None = None,
     provenance: pd.DataFrame | None = None,
     scratch_dir: str | Path | None = None,
+    decisions: pd.DataFrame | None = None,
 ) -> None:
     """Write the `export_xlsx` workbook to a path or binary file, streamed row by row.
 
     `provenance` (a snapshot's provenance table, ``PROVENANCE_COLUMNS``) adds a Provenance
     sheet: one row per known value of the table's pilots, with its source in words.
+    `decisions` (`PortfolioStore.decisions`) adds a Decisions sheet when it holds any: who
+    decided what, when, why and the sign-off (`decision_log`), pilots named as the table names them.
     Rows are flushed as they are written, to temporary files in `scratch_dir` (the system's
     temporary folder by default) that are removed when the workbook is done or has failed.
     """
-    sheets = _xlsx_sheets(table, profile, rejected=rejected, provenance=provenance)
+    sheets = _xlsx_sheets(table, profile, rejected=rejected, provenance=provenance, decisions=decisions)
     cut = _cut_cells(sheets)
     if len(cut):
         sheets[CUT_SHEET] = cut
@@ -253,6 +258,7 @@ def _xlsx_sheets(
     *,
     rejected: pd.DataFrame | None = None,
     provenance: pd.DataFrame | None = None,
+    decisions: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The frames `write_xlsx` writes, by sheet name, in order."""
     sheets = {"Pilots": people_frame(table, profile), "Summary": summary_frame(table, profile.currency)}
@@ -261,6 +267,8 @@ def _xlsx_sheets(
     if provenance is not None:
         shown = provenance[provenance["pilot_id"].isin(table["pilot_id"].astype("string")).to_numpy()]
         sheets["Provenance"] = provenance_sheet(shown)
+    if decisions is not None and len(decisions):
+        sheets[DECISIONS_SHEET] = decision_log(decisions, names=_pilot_names(table))
     sheets["Profile"] = profile_frame(profile)
     return sheets
 
@@ -271,12 +279,15 @@ def xlsx_cut_cells(
     *,
     rejected: pd.DataFrame | None = None,
     provenance: pd.DataFrame | None = None,
+    decisions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The cells the `export_xlsx` workbook of these arguments cuts to fit Excel's 32,767
     characters (`CUT_CELL_COLUMNS`: sheet, cell as Excel names it, column header, the text's
     full length, where the text is whole); empty when nothing is cut. The workbook lists the
     same cells on its 'Cut cells' sheet."""
-    return _cut_cells(_xlsx_sheets(table, profile, rejected=rejected, provenance=provenance))
+    return _cut_cells(
+        _xlsx_sheets(table, profile, rejected=rejected, provenance=provenance, decisions=decisions)
+    )
 
 
 def cut_cells_sentence(cut: int) -> str:
@@ -478,8 +489,11 @@ def write_scored(
     rejected: pd.DataFrame | None = None,
     provenance: pd.DataFrame | None = None,
     inputs: Sequence[Path] = (),
+    decisions: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write a scored table by extension (.xlsx, .csv, .parquet); returns the files written.
+
+    `decisions`, when it holds any, become the xlsx's 'Decisions' sheet (`write_xlsx`).
 
     Rejected rows go to a 'Rejected' sheet in xlsx, or to a sibling `*.rejected.csv`; the
     provenance, when given, to the xlsx's 'Provenance' sheet (csv and parquet keep the table only). Written
@@ -492,7 +506,13 @@ def write_scored(
     writers: dict[Path, Callable[[Path], object]] = {}
     if suffix == ".xlsx":
         writers[path] = lambda temp: write_xlsx(
-            temp, table, profile, rejected=rejected, provenance=provenance, scratch_dir=temp.parent
+            temp,
+            table,
+            profile,
+            rejected=rejected,
+            provenance=provenance,
+            scratch_dir=temp.parent,
+            decisions=decisions,
         )
     elif suffix == ".csv":
         writers[path] = lambda temp: write_csv(temp, table)
@@ -501,6 +521,61 @@ def write_scored(
     if len(paths) > 1:
         writers[paths[1]] = lambda temp: _write_csv_frame(temp, neutralise_formulas(rejected))
     return write_outputs(writers, inputs=inputs)
+
+
+DECISIONS_SHEET = "Decisions"
+
+
+def _pilot_names(table: pd.DataFrame) -> dict[str, str]:
+    if "name" not in table:
+        return {}
+    return dict(zip(table["pilot_id"].astype(str), table["name"].astype(str), strict=True))
+
+
+def write_decisions(
+    path: Path,
+    decisions: pd.DataFrame,
+    *,
+    names: Mapping[str, str] | None = None,
+    inputs: Sequence[Path] = (),
+) -> list[Path]:
+    """Write decisions (`PortfolioStore.decisions`) as csv (the stored columns, formula-safe, for
+    scripts) or xlsx (a 'Decisions' sheet with the `decision_log` headers people read), through
+    `write_outputs`. ``names`` maps pilot IDs to the names shown on the sheet."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return write_outputs(
+            {path: lambda temp: _write_csv_frame(temp, neutralise_formulas(decisions))}, inputs=inputs
+        )
+    if suffix != ".xlsx":
+        raise OutputError(f"decisions are written as .csv or .xlsx: {path.name}", remedy=Remedy.OUTPUT_PATH)
+
+    def write(temp: Path) -> None:
+        book = xlsxwriter.Workbook(
+            str(temp), {**WORKBOOK_OPTIONS, "constant_memory": True, "tmpdir": str(temp.parent)}
+        )
+        _write_sheets(book, {DECISIONS_SHEET: decision_log(decisions, names=names)})
+        book.close()
+
+    return write_outputs({path: write}, inputs=inputs)
+
+
+def export_audit_csv(audit: pd.DataFrame) -> bytes:
+    """The audit trail (`PortfolioStore.audit`) as csv bytes, formula-safe (the Audit page's download)."""
+    buffer = io.BytesIO()
+    _write_csv_frame(buffer, neutralise_formulas(audit))
+    return buffer.getvalue()
+
+
+def write_audit(path: Path, audit: pd.DataFrame, *, inputs: Sequence[Path] = ()) -> list[Path]:
+    """Write the audit trail as csv (its columns as stored, formula-safe), through `write_outputs`."""
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        raise OutputError(f"the audit trail is written as .csv: {path.name}", remedy=Remedy.OUTPUT_PATH)
+    return write_outputs(
+        {path: lambda temp: _write_csv_frame(temp, neutralise_formulas(audit))}, inputs=inputs
+    )
 
 
 # --- writing files -----------------------------------------------------------------------
@@ -622,11 +697,14 @@ def _output_error(path: Path, failed: BaseException) -> OutputError:
 
 __all__ = [
     "cut_cells_sentence",
+    "export_audit_csv",
     "export_csv",
     "export_questions_csv",
     "export_xlsx",
     "neutralise_formulas",
     "people_frame",
+    "write_audit",
+    "write_decisions",
     "write_questions",
     "write_scored",
     "xlsx_cut_cells",

@@ -13,17 +13,26 @@ every store write, and the store reads the roles file again at that moment; a re
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from kairo_scoring import LOCAL_OPERATOR, MIN_ROLE, Action, Actor, Role, can, current_role
+from kairo_scoring import (
+    LOCAL_OPERATOR,
+    MIN_ROLE,
+    ROLES_ENV,  # noqa: F401 - the variable that names the roles file, for tests and docs
+    Action,
+    Actor,
+    Role,
+    can,
+    current_role,
+    roles_file_path,
+)
 from ui.text import md_escape
 
-ROLES_ENV = "KAIRO_ROLES"
-DEFAULT_ROLES_PATH = Path(__file__).resolve().parents[1] / ".streamlit" / "roles.toml"
+# The roles file's roles are `Role`'s: viewer < editor < approver < admin. Its path is the
+# library's (`roles_file_path`), so the CLI's --user gets the role the app would give.
 OPEN_ACCESS_NOTE = "Open access: no sign-in configured"
 ACCESS_KEY = "_access"
 
@@ -43,8 +52,8 @@ class Access:
 
 
 def roles_path() -> Path:
-    """The roles file: $KAIRO_ROLES, else .streamlit/roles.toml next to app.py."""
-    return Path(os.environ.get(ROLES_ENV) or DEFAULT_ROLES_PATH)
+    """The roles file: $KAIRO_ROLES, else .streamlit/roles.toml next to app.py (`roles_file_path`)."""
+    return roles_file_path()
 
 
 def auth_configured() -> bool:

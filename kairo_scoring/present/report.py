@@ -9,16 +9,18 @@ HTML-escaped. Names and numbers come from `present.labels` and `present.formats`
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 
 from kairo_scoring.present.figures import blocker_bars, flow_sankey, grid_heatmap, verdict_bars
-from kairo_scoring.present.formats import count, money, percent
+from kairo_scoring.present.formats import count, day_text, money, percent, score_text, time_text
 from kairo_scoring.present.labels import (
     column_label,
+    decision_kind_label,
+    decision_status_label,
     option_gate_label,
     option_label,
     value_label,
@@ -86,6 +88,103 @@ def _figures_html(figures: Sequence[tuple[str, Any]]) -> str:
     return "".join(parts)
 
 
+# The decision log's columns, as the HTML summary, the xlsx Decisions sheet and the CLI show them.
+DECISION_LOG_COLUMNS: tuple[str, ...] = (
+    "Decision",
+    "Pilot ID",
+    "Pilot",
+    "Decision taken",
+    "Option",
+    "Reason",
+    "Review date",
+    "Verdict then",
+    "Recommended then",
+    "Readiness then",
+    "Profile",
+    "Snapshot",
+    "Proposed by",
+    "Proposer identity",
+    "Proposed",
+    "Status",
+    "Signed off by",
+    "Signed off",
+    "Sign-off comment",
+)
+_IDENTITY = {True: "signed in", False: "name typed, unverified"}
+
+
+def decision_log(decisions: pd.DataFrame, *, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Decisions (`PortfolioStore.decisions`) as people read them: who, when, why, the sign-off.
+
+    ``names`` maps pilot IDs to the names to show (aliases in presentation mode); a pilot
+    without one shows its ID. Columns `DECISION_LOG_COLUMNS`, in the order given.
+    """
+    names = names or {}
+
+    def who_verified(value: Any) -> str:
+        return "" if is_missing(value) else _IDENTITY[bool(value)]
+
+    def text(value: Any) -> str:
+        return "" if is_missing(value) else str(value)
+
+    rows = [
+        (
+            int(d.decision_id),
+            str(d.pilot_id),
+            names.get(str(d.pilot_id), str(d.pilot_id)),
+            decision_kind_label(d.kind),
+            "" if is_missing(d.option) else option_label(d.option),
+            text(d.reason),
+            "" if is_missing(d.review_date) else day_text(d.review_date),
+            verdict_label(d.verdict),
+            option_label(d.recommended),
+            score_text(d.readiness),
+            " ".join(
+                p
+                for p in (
+                    text(d.profile_name),
+                    f"v{d.profile_version}" if not is_missing(d.profile_version) else "",
+                    f"({d.profile_hash})" if not is_missing(d.profile_hash) else "",
+                )
+                if p
+            ),
+            f"#{int(d.snapshot_id)}",
+            text(d.proposed_by),
+            who_verified(d.proposed_by_verified),
+            time_text(d.proposed_at),
+            decision_status_label(d.status),
+            text(d.signed_by),
+            "" if is_missing(d.signed_at) else time_text(d.signed_at),
+            text(d.sign_comment),
+        )
+        for d in decisions.itertuples(index=False)
+    ]
+    return pd.DataFrame(rows, columns=list(DECISION_LOG_COLUMNS))
+
+
+def _decision_log_html(decisions: pd.DataFrame | None, names: Mapping[str, str]) -> str:
+    """The summary's decision log section: every decision of the portfolio, newest first (empty: none)."""
+    if decisions is None or decisions.empty:
+        return ""
+    shown = decision_log(decisions, names=names)[
+        [
+            "Decision",
+            "Pilot",
+            "Decision taken",
+            "Option",
+            "Reason",
+            "Review date",
+            "Proposed by",
+            "Proposed",
+            "Status",
+            "Signed off by",
+            "Signed off",
+            "Sign-off comment",
+        ]
+    ]
+    return f"<h2>Decision log</h2>\n{_table(shown, numeric=('Decision',))}"
+
+
 def summary_figures(scored: ScoredPortfolio) -> list[tuple[str, Any]]:
     """The (title, figure) pairs the summary embeds, in the portfolio's currency."""
     table, currency = scored.table, scored.profile.currency
@@ -116,11 +215,14 @@ def summary_html(
     anonymised: bool = False,
     generated_at: datetime | None = None,
     top_pilots: int = 15,
+    decisions: pd.DataFrame | None = None,
 ) -> str:
     """A complete HTML document summarising a scored portfolio, figures embedded inline.
 
     `figures` are (title, plotly Figure) pairs, `summary_figures(scored)` when not given;
     plotly.js is included once, inline. `filters` is the filters in words (`filters_text`).
+    `decisions` (`PortfolioStore.decisions`) adds a decision log; pilots are named as
+    ``scored``'s table names them (aliases when it is anonymised).
     """
     table = scored.table
     currency = scored.profile.currency
@@ -197,9 +299,10 @@ def summary_html(
 {blocker_table}
 <h2>Pilots to act on first (by monthly value)</h2>
 {action_table}
+{_decision_log_html(decisions, dict(zip(table["pilot_id"].astype(str), table["name"].astype(str), strict=True)))}
 {_figures_html(figures)}
 </body></html>
 """
 
 
-__all__ = ["summary_figures", "summary_html"]
+__all__ = ["DECISION_LOG_COLUMNS", "decision_log", "summary_figures", "summary_html"]

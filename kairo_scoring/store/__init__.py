@@ -4,7 +4,9 @@ and the start-up work that fills a new store (default profile, bundled sample).
 Embedded DuckDB by default (``data/kairo.duckdb``, or ``$KAIRO_STORE``); see docs/store.md.
 """
 
+from kairo_scoring.store import governance
 from kairo_scoring.store.backend import SnapshotRecord, StoreBackend
+from kairo_scoring.store.governance import *  # noqa: F403
 from kairo_scoring.store.sql_schema import STORE_SCHEMA_VERSION
 from kairo_scoring.store.startup import SAMPLE_PORTFOLIO, ensure_default_profile, ensure_sample_portfolio
 from kairo_scoring.store.store import (
@@ -17,6 +19,7 @@ from kairo_scoring.store.store import (
 )
 
 __all__ = [
+    *governance.__all__,
     "DEFAULT_STORE_PATH",
     "SAMPLE_PORTFOLIO",
     "STORE_PATH_ENV",

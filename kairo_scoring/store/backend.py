@@ -18,17 +18,26 @@ Contract every backend keeps:
   a driver exception, so callers need no database import. Only a real conflict with
   another writer is retried: a disk that is full, read-only or failing fails at once,
   with the operating system's reason.
+- Every write that changes something appends one row per change to the ``audit`` table
+  (the `AuditEntry` the store hands it), in the same transaction: both land or neither
+  does. No method updates or deletes an audit row.
+- Decision writes on one pilot conflict with each other (``decision_pilots``), so at most
+  one proposed and one approved decision per pilot are in force whatever runs at once.
 - Versions (of scoring profiles and snapshots' profiles) are whole numbers from 1 to
   `MAX_STORED_VERSION`, the range of a 32-bit INTEGER column in every SQL database.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from kairo_scoring.store.governance import AuditEntry, DecisionProposal
 
 # The store's schema version is the number of its migration steps: see sql_schema.py.
 
@@ -132,12 +141,12 @@ class StoreBackend(Protocol):
         """The schema version recorded in the store."""
 
     # --- snapshots -------------------------------------------------------------------
-    def insert_snapshot(self, record: SnapshotRecord) -> tuple[int, bool]:
-        """Store one import atomically, creating its portfolio if needed.
+    def insert_snapshot(self, record: SnapshotRecord, audit: AuditEntry) -> tuple[int, bool]:
+        """Store one import and its audit row atomically, creating its portfolio if needed.
 
         Returns ``(snapshot_id, is_new)``. When the portfolio already holds a snapshot
         with the same content hash and mapping name, returns its id and ``False`` and
-        writes nothing.
+        writes nothing (no audit row either).
         """
 
     def snapshot_row(self, snapshot_id: int) -> dict[str, object] | None:
@@ -165,14 +174,22 @@ class StoreBackend(Protocol):
         """A snapshot's provenance: ``PROVENANCE_ROW_COLUMNS`` minus ``row_order``, in stored order
         (no rows for a snapshot stored before version 4: its ``provenance_count`` is NULL)."""
 
-    def delete_snapshot(self, snapshot_id: int) -> bool:
-        """Delete a snapshot and its rows in one transaction; False when it does not exist."""
+    def delete_snapshot(self, snapshot_id: int, audit: AuditEntry) -> bool:
+        """Delete a snapshot and its rows, with an audit row, in one transaction; False when it
+        does not exist. Decisions taken on it are kept."""
 
     # --- scoring and mapping profiles ------------------------------------------------
     def save_profile(
-        self, name: str, version: int, toml_text: str, content_hash: str, created_at: datetime
+        self,
+        name: str,
+        version: int,
+        toml_text: str,
+        content_hash: str,
+        created_at: datetime,
+        audit: AuditEntry,
     ) -> bool:
-        """Store a scoring profile version; False when the identical version is already stored.
+        """Store a scoring profile version and its audit row; False (nothing written) when the
+        identical version is already stored.
 
         Raises StoreError when that name and version exist with a different hash, or
         when ``version`` is outside 1..`MAX_STORED_VERSION`.
@@ -184,14 +201,62 @@ class StoreBackend(Protocol):
     def profile_text(self, name: str, version: int | None) -> str | None:
         """A profile's TOML text (the latest version when ``version`` is None), or None."""
 
-    def save_mapping(self, name: str, toml_text: str, content_hash: str, saved_at: datetime) -> int:
-        """Insert or update a mapping profile; returns its version (bumped only when the text changed)."""
+    def save_mapping(
+        self, name: str, toml_text: str, content_hash: str, saved_at: datetime, audit: AuditEntry
+    ) -> int:
+        """Insert or update a mapping profile; returns its version (bumped, with an audit row,
+        only when the text changed)."""
 
     def list_mappings(self) -> pd.DataFrame:
         """Mapping profiles: name, version, hash, created_at, updated_at."""
 
     def mapping_text(self, name: str) -> str | None:
         """A mapping profile's TOML text, or None."""
+
+    # --- decisions and the audit trail ------------------------------------------------
+    def propose_decisions(
+        self,
+        snapshot_id: int,
+        proposals: Sequence[DecisionProposal],
+        *,
+        proposed_by: str,
+        verified: bool,
+        proposed_at: datetime,
+        audits: Sequence[AuditEntry],
+    ) -> list[int]:
+        """Record checked proposals (one audit row each) in one transaction; a pilot's pending
+        decision becomes ``superseded``. Returns the new decision ids, in order."""
+
+    def sign_off(
+        self,
+        decision_ids: Sequence[int],
+        *,
+        status: str,
+        signed_by: str,
+        verified: bool,
+        signed_at: datetime,
+        comment: str,
+        check: Callable[[dict[str, object]], None],
+        audits: Sequence[AuditEntry],
+    ) -> list[int]:
+        """Approve or reject decisions in one transaction, each first passed to ``check`` as
+        stored (inside the transaction); approving supersedes the pilot's approved one."""
+
+    def list_decisions(
+        self, portfolio: str | None = None, pilot_id: str | None = None, *, in_force: bool = False
+    ) -> pd.DataFrame:
+        """Decisions with ``DECISION_RECORD_COLUMNS``, newest first."""
+
+    def list_audit(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        *,
+        portfolio: str | None = None,
+        action: str | None = None,
+        who: str | None = None,
+    ) -> pd.DataFrame:
+        """Audit rows with ``AUDIT_COLUMNS``, in the order they were written."""
 
     # --- maintenance -----------------------------------------------------------------
     def integrity_problems(self) -> list[str]:

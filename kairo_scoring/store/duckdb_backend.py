@@ -25,11 +25,12 @@ Concurrency design (see docs/store.md):
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import random
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -46,6 +47,13 @@ from kairo_scoring.store.backend import (
     PROVENANCE_ROW_COLUMNS,
     REJECTED_ROW_COLUMNS,
     SnapshotRecord,
+)
+from kairo_scoring.store.governance import (
+    AUDIT_COLUMNS,
+    DECISION_RECORD_COLUMNS,
+    AuditEntry,
+    DecisionProposal,
+    DecisionStatus,
 )
 from kairo_scoring.store.sql_schema import (
     AS_OF_COLUMN,
@@ -134,6 +142,12 @@ def display_path(path: Path | str) -> str:
         return str(resolved.relative_to(Path.cwd()))
     except ValueError:
         return str(resolved)
+
+
+# The decision columns as `list_decisions` returns them (``d`` decisions, ``p`` portfolios).
+_DECISION_SELECT = ", ".join(
+    "p.name AS portfolio" if column == "portfolio" else f"d.{column}" for column in DECISION_RECORD_COLUMNS
+)
 
 
 def _lock_holder(message: str) -> str:
@@ -347,11 +361,18 @@ class DuckDBBackend:
         return self._read(self._stored_version)
 
     # --- snapshots -------------------------------------------------------------------
-    def insert_snapshot(self, record: SnapshotRecord) -> tuple[int, bool]:
-        """Store one import in one transaction; a same-content re-import writes nothing."""
+    def insert_snapshot(self, record: SnapshotRecord, audit: AuditEntry) -> tuple[int, bool]:
+        """Store one import and its audit row in one transaction; a same-content re-import writes nothing."""
         if record.profile_version is not None:
             self._check_version(record.profile_name or "", record.profile_version)
-        return self._write(lambda cursor: self._insert_snapshot(cursor, record))
+
+        def work(cursor: Cursor) -> tuple[int, bool]:
+            snapshot_id, is_new = self._insert_snapshot(cursor, record)
+            if is_new:
+                self._insert_audit(cursor, dataclasses.replace(audit, object_id=f"snapshot {snapshot_id}"))
+            return snapshot_id, is_new
+
+        return self._write(work)
 
     def _insert_snapshot(self, cursor: Cursor, record: SnapshotRecord) -> tuple[int, bool]:
         portfolio_id = self._portfolio_id(cursor, record.portfolio, record.created_at)
@@ -516,18 +537,30 @@ class DuckDBBackend:
         """Where each known value of a snapshot's pilots came from, in stored order."""
         return self._rows("provenance", PROVENANCE_ROW_COLUMNS[1:], snapshot_id)
 
-    def delete_snapshot(self, snapshot_id: int) -> bool:
-        """Delete a snapshot and all its rows in one transaction; False when there is no such snapshot."""
+    def delete_snapshot(self, snapshot_id: int, audit: AuditEntry) -> bool:
+        """Delete a snapshot and all its rows, and record it, in one transaction; False when there
+        is no such snapshot. Decisions taken on it stay: they belong to their pilots."""
 
         def work(cursor: Cursor) -> bool:
-            if (
-                cursor.execute("SELECT 1 FROM snapshots WHERE snapshot_id = ?", [snapshot_id]).fetchone()
-                is None
-            ):
+            row = cursor.execute(
+                "SELECT p.name, s.content_hash FROM snapshots s JOIN portfolios p USING (portfolio_id) "
+                "WHERE s.snapshot_id = ?",
+                [snapshot_id],
+            ).fetchone()
+            if row is None:
                 return False
             for table_name in SNAPSHOT_ROW_TABLES:
                 cursor.execute(f"DELETE FROM {table(table_name)} WHERE snapshot_id = ?", [snapshot_id])
             cursor.execute("DELETE FROM snapshots WHERE snapshot_id = ?", [snapshot_id])
+            self._insert_audit(
+                cursor,
+                dataclasses.replace(
+                    audit,
+                    portfolio=str(row[0]),
+                    object_id=f"snapshot {snapshot_id}",
+                    content_hash=str(row[1]),
+                ),
+            )
             return True
 
         return self._write(work)
@@ -542,9 +575,16 @@ class DuckDBBackend:
             )
 
     def save_profile(
-        self, name: str, version: int, toml_text: str, content_hash: str, created_at: datetime
+        self,
+        name: str,
+        version: int,
+        toml_text: str,
+        content_hash: str,
+        created_at: datetime,
+        audit: AuditEntry,
     ) -> bool:
-        """Store a scoring profile version once; a different text under the same version is refused."""
+        """Store a scoring profile version once, with its audit row; a different text under the same
+        version is refused."""
         self._check_version(name, version)
 
         def work(cursor: Cursor) -> bool:
@@ -563,6 +603,7 @@ class DuckDBBackend:
                 "VALUES (?, ?, ?, ?, ?)",
                 [name, version, toml_text, content_hash, created_at],
             )
+            self._insert_audit(cursor, audit)
             return True
 
         return self._write(work)
@@ -595,8 +636,11 @@ class DuckDBBackend:
 
         return self._read(work)
 
-    def save_mapping(self, name: str, toml_text: str, content_hash: str, saved_at: datetime) -> int:
-        """Insert or update a mapping profile; the version goes up only when the text changed."""
+    def save_mapping(
+        self, name: str, toml_text: str, content_hash: str, saved_at: datetime, audit: AuditEntry
+    ) -> int:
+        """Insert or update a mapping profile, with its audit row; the version goes up (and the
+        audit trail gets a row) only when the text changed."""
 
         def work(cursor: Cursor) -> int:
             row = cursor.execute(
@@ -608,6 +652,7 @@ class DuckDBBackend:
                     "VALUES (?, 1, ?, ?, ?, ?)",
                     [name, toml_text, content_hash, saved_at, saved_at],
                 )
+                self._insert_audit(cursor, dataclasses.replace(audit, object_id=f"{name} v1"))
                 return 1
             version, stored_hash = int(row[0]), row[1]
             if stored_hash == content_hash:
@@ -617,6 +662,7 @@ class DuckDBBackend:
                 "WHERE name = ?",
                 [version + 1, toml_text, content_hash, saved_at, name],
             )
+            self._insert_audit(cursor, dataclasses.replace(audit, object_id=f"{name} v{version + 1}"))
             return version + 1
 
         return self._write(work)
@@ -638,6 +684,232 @@ class DuckDBBackend:
             return None if row is None else str(row[0])
 
         return self._read(work)
+
+    # --- decisions and the audit trail ------------------------------------------------
+    @staticmethod
+    def _insert_audit(cursor: Cursor, entry: AuditEntry) -> None:
+        # The only statement that writes the audit table: an append, in the caller's transaction.
+        cursor.execute(
+            "INSERT INTO audit (audit_id, recorded_at, who, verified, role, action, portfolio, object_id, "
+            "detail, content_hash) VALUES (nextval('audit_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                entry.recorded_at,
+                entry.who,
+                entry.verified,
+                entry.role,
+                entry.action,
+                entry.portfolio,
+                entry.object_id,
+                entry.detail,
+                entry.content_hash,
+            ],
+        )
+
+    @staticmethod
+    def _touch_pilot(cursor: Cursor, portfolio_id: int, pilot_id: str, at: datetime) -> None:
+        """Raise the pilot's decision revision: concurrent decision writes on one pilot conflict here."""
+        row = cursor.execute(
+            "SELECT revision FROM decision_pilots WHERE portfolio_id = ? AND pilot_id = ?",
+            [portfolio_id, pilot_id],
+        ).fetchone()
+        if row is None:
+            cursor.execute(
+                "INSERT INTO decision_pilots (portfolio_id, pilot_id, revision, updated_at) VALUES (?, ?, 1, ?)",
+                [portfolio_id, pilot_id, at],
+            )
+        else:
+            cursor.execute(
+                "UPDATE decision_pilots SET revision = ?, updated_at = ? WHERE portfolio_id = ? AND pilot_id = ?",
+                [int(row[0]) + 1, at, portfolio_id, pilot_id],
+            )
+
+    def propose_decisions(
+        self,
+        snapshot_id: int,
+        proposals: Sequence[DecisionProposal],
+        *,
+        proposed_by: str,
+        verified: bool,
+        proposed_at: datetime,
+        audits: Sequence[AuditEntry],
+    ) -> list[int]:
+        """Record decisions on pilots of a snapshot, each with its audit row, in one transaction.
+
+        Each pilot's pending decision, if any, is marked superseded by the new one. Raises
+        StoreError when the snapshot does not exist (any more).
+        """
+
+        def work(cursor: Cursor) -> list[int]:
+            row = cursor.execute(
+                "SELECT portfolio_id FROM snapshots WHERE snapshot_id = ?", [snapshot_id]
+            ).fetchone()
+            if row is None:
+                raise StoreError(
+                    f"Snapshot {snapshot_id} does not exist any more; reload the portfolio and decide again."
+                )
+            portfolio_id = int(row[0])
+            ids = []
+            for proposal, audit in zip(proposals, audits, strict=True):
+                self._touch_pilot(cursor, portfolio_id, proposal.pilot_id, proposed_at)
+                (decision_id,) = cursor.execute("SELECT nextval('decision_id_seq')").fetchone()
+                cursor.execute(
+                    "UPDATE decisions SET status = ?, superseded_by = ?, superseded_at = ? "
+                    "WHERE portfolio_id = ? AND pilot_id = ? AND status = ?",
+                    [
+                        DecisionStatus.SUPERSEDED.value,
+                        decision_id,
+                        proposed_at,
+                        portfolio_id,
+                        proposal.pilot_id,
+                        DecisionStatus.PROPOSED.value,
+                    ],
+                )
+                cursor.execute(
+                    """INSERT INTO decisions (decision_id, portfolio_id, pilot_id, snapshot_id, kind, option,
+                    reason, review_date, verdict, recommended, readiness, profile_name, profile_version,
+                    profile_hash, proposed_by, proposed_by_verified, proposed_at, status)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    [
+                        decision_id,
+                        portfolio_id,
+                        proposal.pilot_id,
+                        snapshot_id,
+                        proposal.kind,
+                        proposal.option,
+                        proposal.reason,
+                        proposal.review_date,
+                        proposal.verdict,
+                        proposal.recommended,
+                        proposal.readiness,
+                        proposal.profile_name,
+                        proposal.profile_version,
+                        proposal.profile_hash,
+                        proposed_by,
+                        verified,
+                        proposed_at,
+                        DecisionStatus.PROPOSED.value,
+                    ],
+                )
+                self._insert_audit(cursor, dataclasses.replace(audit, object_id=f"decision {decision_id}"))
+                ids.append(int(decision_id))
+            return ids
+
+        return self._write(work)
+
+    def sign_off(
+        self,
+        decision_ids: Sequence[int],
+        *,
+        status: str,
+        signed_by: str,
+        verified: bool,
+        signed_at: datetime,
+        comment: str,
+        check: Callable[[dict[str, object]], None],
+        audits: Sequence[AuditEntry],
+    ) -> list[int]:
+        """Approve or reject proposed decisions, each with its audit row, in one transaction.
+
+        ``check`` sees each decision as stored (``DECISION_RECORD_COLUMNS``) inside the
+        transaction and raises to refuse it (not pending any more, the signer proposed it).
+        Approving one supersedes the pilot's previously approved decision.
+        """
+
+        def work(cursor: Cursor) -> list[int]:
+            for decision_id, audit in zip(decision_ids, audits, strict=True):
+                row = cursor.execute(
+                    f"SELECT d.portfolio_id, {_DECISION_SELECT} FROM decisions d "
+                    "JOIN portfolios p USING (portfolio_id) WHERE d.decision_id = ?",
+                    [decision_id],
+                ).fetchone()
+                if row is None:
+                    check({"decision_id": decision_id})  # refuses: there is no such decision
+                    raise StoreError(f"Decision {decision_id} does not exist.")
+                portfolio_id = int(row[0])
+                record = dict(zip(DECISION_RECORD_COLUMNS, row[1:], strict=True))
+                check(record)
+                pilot_id = str(record["pilot_id"])
+                self._touch_pilot(cursor, portfolio_id, pilot_id, signed_at)
+                if status == DecisionStatus.APPROVED.value:
+                    cursor.execute(
+                        "UPDATE decisions SET status = ?, superseded_by = ?, superseded_at = ? "
+                        "WHERE portfolio_id = ? AND pilot_id = ? AND status = ?",
+                        [
+                            DecisionStatus.SUPERSEDED.value,
+                            decision_id,
+                            signed_at,
+                            portfolio_id,
+                            pilot_id,
+                            DecisionStatus.APPROVED.value,
+                        ],
+                    )
+                cursor.execute(
+                    "UPDATE decisions SET status = ?, signed_by = ?, signed_by_verified = ?, signed_at = ?, "
+                    "sign_comment = ? WHERE decision_id = ?",
+                    [status, signed_by, verified, signed_at, comment, decision_id],
+                )
+                self._insert_audit(
+                    cursor,
+                    dataclasses.replace(
+                        audit, portfolio=str(record["portfolio"]), object_id=f"decision {decision_id}"
+                    ),
+                )
+            return [int(i) for i in decision_ids]
+
+        return self._write(work)
+
+    def list_decisions(
+        self, portfolio: str | None = None, pilot_id: str | None = None, *, in_force: bool = False
+    ) -> pd.DataFrame:
+        """Decisions (``DECISION_RECORD_COLUMNS``), newest first; optionally of one portfolio or pilot,
+        or only those in force (proposed or approved)."""
+        conditions, params = [], []
+        if portfolio is not None:
+            conditions.append("p.name = ?")
+            params.append(portfolio)
+        if pilot_id is not None:
+            conditions.append("d.pilot_id = ?")
+            params.append(pilot_id)
+        if in_force:
+            conditions.append("d.status IN (?, ?)")
+            params += [DecisionStatus.PROPOSED.value, DecisionStatus.APPROVED.value]
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        return self._read(
+            lambda cursor: cursor.execute(
+                f"SELECT {_DECISION_SELECT} FROM decisions d JOIN portfolios p USING (portfolio_id) {where} "
+                "ORDER BY d.proposed_at DESC, d.decision_id DESC",
+                params,
+            ).df()
+        )
+
+    def list_audit(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        *,
+        portfolio: str | None = None,
+        action: str | None = None,
+        who: str | None = None,
+    ) -> pd.DataFrame:
+        """Audit rows (``AUDIT_COLUMNS``) in the order they were written, optionally filtered."""
+        conditions, params = [], []
+        for column, operator, value in (
+            ("recorded_at", ">=", since),
+            ("recorded_at", "<", until),
+            ("portfolio", "=", portfolio),
+            ("action", "=", action),
+            ("who", "=", who),
+        ):
+            if value is not None:
+                conditions.append(f"{column} {operator} ?")
+                params.append(value)
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        columns = ", ".join(AUDIT_COLUMNS)
+        return self._read(
+            lambda cursor: cursor.execute(
+                f"SELECT {columns} FROM audit {where} ORDER BY audit_id", params
+            ).df()
+        )
 
     # --- maintenance -----------------------------------------------------------------
     def integrity_problems(self) -> list[str]:

@@ -59,6 +59,9 @@ TABLES: tuple[str, ...] = (
     "scoring_profiles",
     "mapping_profiles",
     "provenance",  # since version 4
+    "decisions",  # since version 6
+    "decision_pilots",  # since version 6
+    "audit",  # since version 6
 )
 # Row tables of a snapshot and the snapshots column that records how many rows each holds.
 SNAPSHOT_ROW_TABLES: dict[str, str] = {
@@ -210,12 +213,75 @@ def _add_as_of(cursor: Executes) -> None:
     cursor.execute("ALTER TABLE snapshots ADD COLUMN as_of DATE")
 
 
+def _add_decisions_and_audit(cursor: Executes) -> None:
+    """Version 6: governed decisions and the audit trail.
+
+    ``decisions``: one row per decision ever recorded on a pilot (by ``pilot_id``, so a new
+    snapshot keeps them), with the evidence it was taken on and its sign-off; rows are
+    never deleted, only marked ``superseded``. ``decision_pilots``: one row per pilot that
+    has decisions, its ``revision`` raised by every decision write on that pilot, so two
+    concurrent writers on one pilot conflict on its key and one of them retries (this is
+    what keeps a single pending and a single approved decision per pilot). ``audit``:
+    append-only, one row per write of the store, written in the write's own transaction.
+    No index on ``audit``: writers only append to it, so they never conflict there.
+    """
+    statements = [
+        "CREATE SEQUENCE decision_id_seq START 1",
+        "CREATE SEQUENCE audit_id_seq START 1",
+        """CREATE TABLE decisions (
+        decision_id BIGINT PRIMARY KEY,
+        portfolio_id BIGINT NOT NULL,
+        pilot_id VARCHAR NOT NULL,
+        snapshot_id BIGINT NOT NULL,
+        kind VARCHAR NOT NULL,
+        option VARCHAR,
+        reason VARCHAR NOT NULL,
+        review_date DATE,
+        verdict VARCHAR,
+        recommended VARCHAR,
+        readiness DOUBLE,
+        profile_name VARCHAR,
+        profile_version INTEGER,
+        profile_hash VARCHAR,
+        proposed_by VARCHAR NOT NULL,
+        proposed_by_verified BOOLEAN NOT NULL,
+        proposed_at TIMESTAMP NOT NULL,
+        status VARCHAR NOT NULL,
+        signed_by VARCHAR,
+        signed_by_verified BOOLEAN,
+        signed_at TIMESTAMP,
+        sign_comment VARCHAR,
+        superseded_by BIGINT,
+        superseded_at TIMESTAMP)""",
+        """CREATE TABLE decision_pilots (
+        portfolio_id BIGINT NOT NULL,
+        pilot_id VARCHAR NOT NULL,
+        revision INTEGER NOT NULL,
+        updated_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (portfolio_id, pilot_id))""",
+        """CREATE TABLE audit (
+        audit_id BIGINT NOT NULL,
+        recorded_at TIMESTAMP NOT NULL,
+        who VARCHAR NOT NULL,
+        verified BOOLEAN NOT NULL,
+        role VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        portfolio VARCHAR,
+        object_id VARCHAR,
+        detail VARCHAR NOT NULL,
+        content_hash VARCHAR NOT NULL)""",
+    ]
+    for statement in statements:
+        cursor.execute(statement)
+
+
 MIGRATIONS: list[Callable[[Executes], None]] = [
     _create_v1_schema,
     _add_pilot_extra_values,
     _add_issue_codes,
     _add_provenance,
     _add_as_of,
+    _add_decisions_and_audit,
 ]
 
 # The schema version this code writes: one per migration step.

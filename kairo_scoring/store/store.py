@@ -10,20 +10,30 @@ import dataclasses
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 
 import pandas as pd
 
-from kairo_scoring.access import LOCAL_OPERATOR, Action, Actor, authorize
-from kairo_scoring.errors import Remedy, StoreError
+from kairo_scoring.access import (
+    LOCAL_OPERATOR,
+    Action,
+    Actor,
+    Role,
+    authorize,
+    identity_key,
+    recorded_identity_key,
+)
+from kairo_scoring.errors import DecisionRefused, Remedy, StoreError
 from kairo_scoring.intake.result import IntakeResult
 from kairo_scoring.provenance import (
     APP_SOURCE,
     BEFORE_PROVENANCE,
     OPEN_MODE,
+    UNCHANGED,
     ProvenanceKind,
     apply_answers,
     conform_provenance,
@@ -33,6 +43,19 @@ from kairo_scoring.schema import FIELDS
 from kairo_scoring.store import frames
 from kairo_scoring.store.backend import SnapshotRecord, StoreBackend
 from kairo_scoring.store.duckdb_backend import DuckDBBackend, display_path
+from kairo_scoring.store.governance import (
+    AUDIT_COLUMNS,
+    DECISION_RECORD_COLUMNS,
+    AuditAction,
+    AuditEntry,
+    DecisionProblem,
+    DecisionProposal,
+    DecisionStatus,
+    checked_proposal,
+    content_hash_of,
+    proposal_hash,
+    sign_comment,
+)
 
 # <repo>/data/kairo.duckdb: the data folder next to the kairo_scoring package.
 DEFAULT_STORE_PATH: Path = Path(__file__).resolve().parents[2] / "data" / "kairo.duckdb"
@@ -140,6 +163,73 @@ def _required_name(kind: str, name: str) -> str:
 
 def _optional(value: object) -> object:
     return None if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else value
+
+
+def _audit_entry(
+    actor: Actor,
+    role: Role,
+    action: AuditAction,
+    at: datetime,
+    *,
+    portfolio: str | None = None,
+    object_id: str | None = None,
+    detail: str = "",
+    content_hash: str = "",
+) -> AuditEntry:
+    """The audit row of a write by ``actor`` (with the role it was authorised with)."""
+    return AuditEntry(
+        recorded_at=at,
+        who=actor.who,
+        verified=actor.verified,
+        role=role.label,
+        action=action.value,
+        portfolio=portfolio,
+        object_id=object_id,
+        detail=detail,
+        content_hash=content_hash,
+    )
+
+
+def _naive_utc(moment: date | datetime | None, *, end_of_day: bool = False) -> datetime | None:
+    """A filter bound as stored (naive UTC): a date is its midnight UTC (the next one with ``end_of_day``)."""
+    if moment is None:
+        return None
+    if isinstance(moment, datetime):
+        return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+    if not isinstance(moment, date):
+        raise StoreError(f"A date or time is needed to filter the audit trail, not {moment!r}.")
+    start = datetime(moment.year, moment.month, moment.day)
+    return start + timedelta(days=1) if end_of_day else start
+
+
+def _ids(decision_ids: int | Iterable[int]) -> list[int]:
+    """One decision id or several, as a list without repeats (in the order given)."""
+    given = [decision_ids] if isinstance(decision_ids, int | str) else list(decision_ids)
+    ids: list[int] = []
+    for value in given:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise DecisionRefused(
+                f"'{value}' is not a decision number; the decisions list shows them.",
+                code=DecisionProblem.UNKNOWN_DECISION.value,
+            ) from None
+        if number not in ids:
+            ids.append(number)
+    if not ids:
+        raise DecisionRefused(
+            "No decision was chosen; choose one or more to sign off.",
+            code=DecisionProblem.NOTHING_TO_DECIDE.value,
+        )
+    return ids
+
+
+def _identified(actor: Actor, what: str) -> None:
+    if not actor.identified:
+        raise DecisionRefused(
+            f"{what} records who did it: sign in, or type your name (on the CLI, --user NAME).",
+            code=DecisionProblem.NO_IDENTITY.value,
+        )
 
 
 def _stamped_answers(answers: pd.DataFrame, actor: Actor, saved_at: datetime) -> pd.DataFrame:
@@ -259,9 +349,10 @@ class PortfolioStore:
 
         A file already imported into this portfolio with the same mapping (same content
         hash) is recognised: its existing snapshot comes back with ``is_new=False`` and
-        nothing is written. Needs `Action.IMPORT`.
+        nothing is written. Needs `Action.IMPORT`; the audit trail gets one row (in the same
+        transaction) when a snapshot is written.
         """
-        authorize(actor, Action.IMPORT)
+        role = authorize(actor, Action.IMPORT)
         portfolio = _required_name("portfolio", portfolio)
         if not result.content_hash:
             raise StoreError(
@@ -291,7 +382,16 @@ class PortfolioStore:
             **_provenance_fields(result.field_provenance(), result.pilots, created_at),
             as_of=_as_of(as_of, created_at),
         )
-        snapshot_id, is_new = self._backend.insert_snapshot(record)
+        audit = _audit_entry(
+            actor,
+            role,
+            AuditAction.IMPORT,
+            created_at,
+            portfolio=portfolio,
+            detail=f"{record.source_name}: {record.pilot_count} pilots, {record.rejected_count} rejected",
+            content_hash=record.content_hash,
+        )
+        snapshot_id, is_new = self._backend.insert_snapshot(record, audit)
         return dataclasses.replace(self.snapshot_info(snapshot_id), is_new=is_new)
 
     def save_answers(
@@ -320,9 +420,9 @@ class PortfolioStore:
         when no answer changes anything (the same values from the same source and
         respondent) nothing is written and the base comes back with ``is_new=False``.
         ``as_of`` is the date the answers describe (today, UTC, without one).
-        Needs `Action.SAVE_ANSWERS`.
+        Needs `Action.SAVE_ANSWERS`; the audit trail gets one row when a snapshot is written.
         """
-        authorize(actor, Action.SAVE_ANSWERS)
+        role = authorize(actor, Action.SAVE_ANSWERS)
         source_name = _required_name("snapshot source", source_name)
         base = self.snapshot_info(base_snapshot_id)
         saved_at = _now()
@@ -358,14 +458,28 @@ class PortfolioStore:
             base_snapshot_id=base.snapshot_id,
             as_of=_as_of(as_of, saved_at),
         )
-        snapshot_id, is_new = self._backend.insert_snapshot(record)
+        changed = int((answered.outcomes["outcome"] != UNCHANGED).sum())
+        audit = _audit_entry(
+            actor,
+            role,
+            AuditAction.SAVE_ANSWERS,
+            saved_at,
+            portfolio=base.portfolio,
+            detail=f"{source_name}: {len(given)} answers over snapshot {base.snapshot_id} ({changed} changed values)",
+            content_hash=record.content_hash,
+        )
+        snapshot_id, is_new = self._backend.insert_snapshot(record, audit)
         info = dataclasses.replace(self.snapshot_info(snapshot_id), is_new=is_new)
         return SavedAnswers(info, answered.outcomes)
 
     def delete_snapshot(self, snapshot_id: int, *, actor: Actor = LOCAL_OPERATOR) -> None:
-        """Delete a snapshot and all its rows, in one transaction. Needs `Action.DELETE_SNAPSHOT`."""
-        authorize(actor, Action.DELETE_SNAPSHOT)
-        if not self._backend.delete_snapshot(int(snapshot_id)):
+        """Delete a snapshot and all its rows, in one transaction with its audit row.
+
+        Decisions taken on it stay (they belong to their pilots). Needs `Action.DELETE_SNAPSHOT`.
+        """
+        role = authorize(actor, Action.DELETE_SNAPSHOT)
+        audit = _audit_entry(actor, role, AuditAction.DELETE_SNAPSHOT, _now(), detail="snapshot deleted")
+        if not self._backend.delete_snapshot(int(snapshot_id), audit):
             raise StoreError(f"Snapshot {snapshot_id} does not exist; nothing was deleted.")
 
     # --- browsing --------------------------------------------------------------------
@@ -471,15 +585,26 @@ class PortfolioStore:
         """Store scoring profile ``name`` version ``version``; False when that exact version is already stored.
 
         A stored version never changes: saving different content under an existing
-        name and version raises StoreError. Needs `Action.EDIT_PROFILE`.
+        name and version raises StoreError. Needs `Action.EDIT_PROFILE`; a new version gets one
+        audit row.
         """
-        authorize(actor, Action.EDIT_PROFILE)
+        role = authorize(actor, Action.EDIT_PROFILE)
         name = _required_name("scoring profile", name)
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
             raise StoreError(
                 f"Scoring profile '{name}' needs a version number of 1 or more; got {version!r}."
             )
-        return self._backend.save_profile(name, version, toml_text, content_hash, _now())
+        saved_at = _now()
+        audit = _audit_entry(
+            actor,
+            role,
+            AuditAction.SAVE_PROFILE,
+            saved_at,
+            object_id=f"{name} v{version}",
+            detail=f"scoring profile {name} version {version}",
+            content_hash=content_hash,
+        )
+        return self._backend.save_profile(name, version, toml_text, content_hash, saved_at, audit)
 
     def profiles(self) -> pd.DataFrame:
         """Stored scoring profiles: name, version, hash, created_at."""
@@ -500,11 +625,20 @@ class PortfolioStore:
     def save_mapping(self, name: str, toml_text: str, *, actor: Actor = LOCAL_OPERATOR) -> int:
         """Save mapping profile ``name`` (insert or replace); returns its version, raised only when the text changed.
 
-        Needs `Action.SAVE_MAPPING`.
+        Needs `Action.SAVE_MAPPING`; a changed text gets one audit row.
         """
-        authorize(actor, Action.SAVE_MAPPING)
+        role = authorize(actor, Action.SAVE_MAPPING)
         name = _required_name("mapping profile", name)
-        return self._backend.save_mapping(name, toml_text, _text_hash(toml_text), _now())
+        saved_at, content_hash = _now(), _text_hash(toml_text)
+        audit = _audit_entry(
+            actor,
+            role,
+            AuditAction.SAVE_MAPPING,
+            saved_at,
+            detail=f"mapping profile {name}",
+            content_hash=content_hash,
+        )
+        return self._backend.save_mapping(name, toml_text, content_hash, saved_at, audit)
 
     def mappings(self) -> pd.DataFrame:
         """Stored mapping profiles: name, version, hash, created_at, updated_at."""
@@ -519,6 +653,213 @@ class PortfolioStore:
                 f"No mapping profile '{name}' in the store; stored mappings: {', '.join(known) or 'none'}."
             )
         return text
+
+    # --- decisions and sign-off ------------------------------------------------------
+    def propose_decisions(
+        self, snapshot_id: int, proposals: Iterable[DecisionProposal], *, actor: Actor = LOCAL_OPERATOR
+    ) -> list[int]:
+        """Record decisions on pilots of snapshot ``snapshot_id``, all in one transaction (all or
+        none), each with its audit row; returns the new decision ids in order.
+
+        Every decision starts ``proposed``; a pilot's pending proposal, if any, is superseded
+        by the new one (one pending decision per pilot). The rules (`checked_proposal`) are
+        checked for every proposal before anything is written: the first broken one raises
+        `DecisionRefused` naming every pilot that breaks it. The actor must be identified
+        (a signed-in email or a typed name). Needs `Action.PROPOSE_DECISION`.
+        """
+        role = authorize(actor, Action.PROPOSE_DECISION)
+        _identified(actor, "Recording a decision")
+        given = list(proposals)
+        if not given:
+            raise DecisionRefused(
+                "No pilot was chosen; choose one or more pilots to decide on.",
+                code=DecisionProblem.NOTHING_TO_DECIDE.value,
+            )
+        info = self.snapshot_info(snapshot_id)
+        proposed_at = _now()
+        checked, refused = [], []
+        for proposal in given:
+            try:
+                checked.append(checked_proposal(proposal, today=proposed_at.date()))
+            except DecisionRefused as exc:
+                refused.append(exc)
+        if refused:
+            first = refused[0]
+            same = [e for e in refused if e.code == first.code]
+            more = f" ({len(same) - 1} more pilots likewise)" if len(same) > 1 else ""
+            raise DecisionRefused(f"{first}{more}", code=first.code)
+        known = set(self.load_pilots(info.snapshot_id)["pilot_id"].astype(str))
+        ids = [p.pilot_id for p in checked]
+        unknown = [pilot for pilot in ids if pilot not in known]
+        if unknown:
+            raise DecisionRefused(
+                f"Snapshot {info.snapshot_id} has no pilot {', '.join(unknown[:5])}; choose pilots of the "
+                "snapshot shown.",
+                code=DecisionProblem.UNKNOWN_PILOT.value,
+            )
+        twice = sorted({pilot for pilot in ids if ids.count(pilot) > 1})
+        if twice:
+            raise DecisionRefused(
+                f"Pilot {', '.join(twice[:5])} is chosen twice in one decision; choose each pilot once.",
+                code=DecisionProblem.UNKNOWN_PILOT.value,
+            )
+        audits = [
+            _audit_entry(
+                actor,
+                role,
+                AuditAction.PROPOSE_DECISION,
+                proposed_at,
+                portfolio=info.portfolio,
+                detail=f"{p.kind} {p.option or ''} for pilot {p.pilot_id}".replace("  ", " "),
+                content_hash=proposal_hash(p, info.portfolio, info.snapshot_id),
+            )
+            for p in checked
+        ]
+        return self._backend.propose_decisions(
+            info.snapshot_id,
+            checked,
+            proposed_by=actor.who,
+            verified=actor.verified,
+            proposed_at=proposed_at,
+            audits=audits,
+        )
+
+    def propose_decision(
+        self, snapshot_id: int, proposal: DecisionProposal, *, actor: Actor = LOCAL_OPERATOR
+    ) -> int:
+        """`propose_decisions` for one pilot; returns the decision id."""
+        return self.propose_decisions(snapshot_id, [proposal], actor=actor)[0]
+
+    def approve_decisions(
+        self, decision_ids: int | Iterable[int], *, comment: str = "", actor: Actor = LOCAL_OPERATOR
+    ) -> list[int]:
+        """Approve proposed decisions (one or several, in one transaction, each with its audit row).
+
+        Refused with `DecisionRefused` when a decision is not ``proposed`` any more or ``actor``
+        proposed it (nobody signs off their own); an approved decision counts as decided and
+        supersedes the pilot's previously approved one. Needs `Action.SIGN_OFF`.
+        """
+        return self.sign_off(decision_ids, approve=True, comment=comment, actor=actor)
+
+    def reject_decisions(
+        self, decision_ids: int | Iterable[int], *, comment: str = "", actor: Actor = LOCAL_OPERATOR
+    ) -> list[int]:
+        """Reject proposed decisions; the rules of `approve_decisions` apply. Needs `Action.SIGN_OFF`."""
+        return self.sign_off(decision_ids, approve=False, comment=comment, actor=actor)
+
+    def sign_off(
+        self,
+        decision_ids: int | Iterable[int],
+        *,
+        approve: bool,
+        comment: str = "",
+        actor: Actor = LOCAL_OPERATOR,
+    ) -> list[int]:
+        """Approve (``approve=True``) or reject proposed decisions, in one transaction, each with its
+        audit row; `approve_decisions` and `reject_decisions` say which in their name. Needs
+        `Action.SIGN_OFF`."""
+        role = authorize(actor, Action.SIGN_OFF)
+        status = DecisionStatus.APPROVED if approve else DecisionStatus.REJECTED
+        verb = "Approving" if status is DecisionStatus.APPROVED else "Rejecting"
+        _identified(actor, f"{verb} a decision")
+        ids = _ids(decision_ids)
+        comment = sign_comment(comment)
+        signer = identity_key(actor)
+        signed_at = _now()
+        action = (
+            AuditAction.APPROVE_DECISION if status is DecisionStatus.APPROVED else AuditAction.REJECT_DECISION
+        )
+
+        def check(record: dict[str, object]) -> None:
+            decision_id = record["decision_id"]
+            if "status" not in record:
+                raise DecisionRefused(
+                    f"There is no decision {decision_id}; the decisions list shows them.",
+                    code=DecisionProblem.UNKNOWN_DECISION.value,
+                )
+            if record["status"] != DecisionStatus.PROPOSED.value:
+                raise DecisionRefused(
+                    f"Decision {decision_id} is {record['status']} already; only a proposed decision can be "
+                    "approved or rejected.",
+                    code=DecisionProblem.NOT_PENDING.value,
+                )
+            proposer = recorded_identity_key(str(record["proposed_by"]), bool(record["proposed_by_verified"]))
+            if proposer == signer:
+                raise DecisionRefused(
+                    f"Decision {decision_id} was proposed by {actor.who}; someone else with the approver role "
+                    "must sign it off.",
+                    code=DecisionProblem.SELF_SIGN_OFF.value,
+                )
+
+        audits = [
+            _audit_entry(
+                actor,
+                role,
+                action,
+                signed_at,
+                detail=f"decision {decision_id} {status.value}" + (f": {comment}" if comment else ""),
+                content_hash=content_hash_of(
+                    {"decision_id": decision_id, "status": status.value, "comment": comment, "by": actor.who}
+                ),
+            )
+            for decision_id in ids
+        ]
+        return self._backend.sign_off(
+            ids,
+            status=status.value,
+            signed_by=actor.who,
+            verified=actor.verified,
+            signed_at=signed_at,
+            comment=comment,
+            check=check,
+            audits=audits,
+        )
+
+    def decisions(
+        self, portfolio: str | None = None, *, pilot_id: str | None = None, in_force: bool = False
+    ) -> pd.DataFrame:
+        """Decisions recorded (``DECISION_RECORD_COLUMNS``), newest first: every one ever taken,
+        or with ``in_force`` only the proposed and approved ones. Times are UTC."""
+        frame = self._backend.list_decisions(portfolio, pilot_id, in_force=in_force)
+        frame = _utc(frame, "proposed_at", "signed_at", "superseded_at")
+        frame["review_date"] = pd.to_datetime(frame["review_date"]).dt.date
+        for column in ("decision_id", "snapshot_id", "profile_version", "superseded_by"):
+            frame[column] = frame[column].astype("Int64")
+        for column in ("proposed_by_verified", "signed_by_verified"):
+            frame[column] = frame[column].astype("boolean")
+        return frame[list(DECISION_RECORD_COLUMNS)].reset_index(drop=True)
+
+    # --- the audit trail ---------------------------------------------------------------
+    def audit(
+        self,
+        since: date | datetime | None = None,
+        *,
+        until: date | datetime | None = None,
+        portfolio: str | None = None,
+        action: AuditAction | str | None = None,
+        who: str | None = None,
+        actor: Actor = LOCAL_OPERATOR,
+    ) -> pd.DataFrame:
+        """The audit trail (``AUDIT_COLUMNS``) in the order it was written: every write of the
+        store, who did it (``verified``: a signed-in identity, not a typed name), with which
+        role, what and the content hash of what changed. ``since`` and ``until`` are dates
+        (whole days, UTC) or times; ``until`` is exclusive for a time, inclusive for a date.
+
+        There is no way to change or remove an audit row through the store. Needs
+        `Action.READ_AUDIT` (approver or admin).
+        """
+        authorize(actor, Action.READ_AUDIT)
+        frame = self._backend.list_audit(
+            _naive_utc(since),
+            _naive_utc(until, end_of_day=not isinstance(until, datetime)),
+            portfolio=portfolio,
+            action=None if action is None else AuditAction(action).value,
+            who=who,
+        )
+        frame = _utc(frame, "recorded_at")
+        frame["audit_id"] = frame["audit_id"].astype("Int64")
+        frame["verified"] = frame["verified"].astype(bool)
+        return frame[list(AUDIT_COLUMNS)].reset_index(drop=True)
 
     # --- maintenance -----------------------------------------------------------------
     def schema_version(self) -> int:

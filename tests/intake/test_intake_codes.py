@@ -8,7 +8,6 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pandas as pd
 import pytest
@@ -17,6 +16,7 @@ from kairo_scoring import ISSUE_COLUMNS, IntakeResult, IssueCode, PortfolioStore
 from kairo_scoring.intake import mapping_from_toml
 from kairo_scoring.intake.issues import IssueLog
 from kairo_scoring.store import frames
+from tests.store.downgrade import as_version
 from tests.store.store_fixtures import make_result
 
 # A profile with the inputs the default mappings do not have: extras and a practice score.
@@ -207,30 +207,11 @@ def test_an_issue_row_without_a_code_decodes_with_a_missing_code() -> None:
     assert issues["code"].isna().all() and str(issues["code"].dtype) == "string"
 
 
-def _as_version_2_without_codes(path: Path) -> None:
-    """Turn a store file back into what version 2 wrote: no code column, no code in the dtypes."""
-    with duckdb.connect(str(path)) as connection:
-        connection.execute("DROP TABLE provenance")  # added by version 4
-        for column in ("provenance_count", "provenance_defaults", "base_snapshot_id"):
-            connection.execute(f"ALTER TABLE snapshots DROP COLUMN {column}")
-        connection.execute("ALTER TABLE issues DROP COLUMN code")
-        for snapshot_id, text in connection.execute(
-            "SELECT snapshot_id, frame_dtypes FROM snapshots"
-        ).fetchall():
-            dtypes = json.loads(text)
-            dtypes["issues"] = [pair for pair in dtypes["issues"] if pair[0] != "code"]
-            connection.execute(
-                "UPDATE snapshots SET frame_dtypes = ? WHERE snapshot_id = ?",
-                [json.dumps(dtypes), snapshot_id],
-            )
-        connection.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-
-
 def test_a_snapshot_stored_before_codes_still_loads(store_path: Path) -> None:
     result = read_portfolio(b"pilot_id,name,users\nP1,A,x\nP1,B,3\n", filename="register.csv")
     with PortfolioStore(store_path) as store:
         old = store.import_snapshot(result, portfolio="Acme")
-    _as_version_2_without_codes(store_path)
+    as_version(store_path, 2)
 
     with PortfolioStore(store_path) as migrated:
         issues = migrated.load_issues(old.snapshot_id)

@@ -38,8 +38,8 @@ default_role = "viewer"
 
 
 def test_roles_are_ordered():
-    assert Role.VIEWER < Role.EDITOR < Role.ADMIN
-    assert [r.label for r in sorted(Role)] == ["viewer", "editor", "admin"]
+    assert Role.VIEWER < Role.EDITOR < Role.APPROVER < Role.ADMIN
+    assert [r.label for r in sorted(Role)] == ["viewer", "editor", "approver", "admin"]
 
 
 @pytest.mark.parametrize(
@@ -47,6 +47,7 @@ def test_roles_are_ordered():
     [
         (Role.VIEWER, True, False, False),
         (Role.EDITOR, True, True, False),
+        (Role.APPROVER, True, True, False),
         (Role.ADMIN, True, True, True),
     ],
 )

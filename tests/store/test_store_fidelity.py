@@ -9,13 +9,13 @@ import io
 import unicodedata
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pandas as pd
 
 from kairo_scoring import compare_snapshots, score
 from kairo_scoring.intake import mapping_from_toml, read_portfolio
 from kairo_scoring.store import STORE_SCHEMA_VERSION, PortfolioStore
+from tests.store.downgrade import as_version
 from tests.store.store_fixtures import make_result
 
 NFC_ID = unicodedata.normalize("NFC", "Café-1")
@@ -104,26 +104,13 @@ def test_ids_stored_in_another_unicode_form_compare_as_the_same_pilot(store: Por
     assert comparison.count("removed") == 0 and comparison.count("added") == 0
 
 
-def _as_version_1(path: Path) -> None:
-    """Turn a store file back into what version 1 of the schema wrote."""
-    with duckdb.connect(str(path)) as connection:
-        connection.execute("ALTER TABLE snapshots DROP COLUMN as_of")  # added by version 5
-        connection.execute("DROP TABLE provenance")  # added by version 4
-        connection.execute("ALTER TABLE snapshots DROP COLUMN provenance_count")
-        connection.execute("ALTER TABLE snapshots DROP COLUMN provenance_defaults")
-        connection.execute("ALTER TABLE snapshots DROP COLUMN base_snapshot_id")
-        connection.execute("ALTER TABLE pilots DROP COLUMN extra_values")
-        connection.execute("ALTER TABLE issues DROP COLUMN code")  # added by version 3
-        connection.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-
-
 def test_a_version_1_store_gains_extra_columns_and_keeps_its_snapshots(store_path: Path) -> None:
     with PortfolioStore(store_path) as store:
         old = store.import_snapshot(make_result(content_hash="sha256:old"), portfolio="Acme")
-    _as_version_1(store_path)
+    as_version(store_path, 1)
 
     with PortfolioStore(store_path) as migrated:
-        assert migrated.schema_version() == STORE_SCHEMA_VERSION == 5
+        assert migrated.schema_version() == STORE_SCHEMA_VERSION == 6
         pd.testing.assert_frame_equal(migrated.load_pilots(old.snapshot_id), make_result().pilots)
         new_result = _with_extras(make_result(content_hash="sha256:new"))
         new = migrated.import_snapshot(new_result, portfolio="Acme")

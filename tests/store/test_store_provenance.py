@@ -16,6 +16,7 @@ from kairo_scoring.errors import AccessDenied, StoreError
 from kairo_scoring.intake import read_portfolio
 from kairo_scoring.provenance import ANSWER_OUTCOMES, BEFORE_PROVENANCE, OPEN_MODE
 from kairo_scoring.store import STORE_SCHEMA_VERSION, PortfolioStore, SavedAnswers
+from tests.store.downgrade import as_version
 from tests.store.store_fixtures import make_answers, make_result
 
 
@@ -50,23 +51,14 @@ def test_a_snapshot_s_provenance_rows_are_deleted_with_it(store: PortfolioStore)
     assert store.row_counts()["provenance"] == 0 and store.integrity_check() == []
 
 
-def _as_version_3(path: Path) -> None:
-    """Turn a store file back into what version 3 of the schema wrote."""
-    with duckdb.connect(str(path)) as connection:
-        connection.execute("DROP TABLE provenance")
-        for column in ("provenance_count", "provenance_defaults", "base_snapshot_id", "as_of"):
-            connection.execute(f"ALTER TABLE snapshots DROP COLUMN {column}")
-        connection.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
-
-
 def test_a_version_3_store_upgrades_and_its_snapshots_get_provenance(store_path: Path) -> None:
     result = make_result(content_hash="sha256:old")
     with PortfolioStore(store_path) as store:
         old = store.import_snapshot(result, portfolio="Acme")
-    _as_version_3(store_path)
+    as_version(store_path, 3)
 
     with PortfolioStore(store_path) as migrated:
-        assert migrated.schema_version() == STORE_SCHEMA_VERSION == 5
+        assert migrated.schema_version() == STORE_SCHEMA_VERSION == 6
         provenance = migrated.load_provenance(old.snapshot_id).set_index(["pilot_id", "field"])
         # Every known value has a row; what the column mapping maps is register, the rest
         # could only have been derived; each says it predates provenance.

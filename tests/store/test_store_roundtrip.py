@@ -92,6 +92,9 @@ def test_a_new_store_is_empty(store: PortfolioStore) -> None:
         "scoring_profiles": 0,
         "mapping_profiles": 0,
         "provenance": 0,
+        "decisions": 0,
+        "decision_pilots": 0,
+        "audit": 0,
     }
 
 
