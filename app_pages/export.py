@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from kairo_scoring import (
+    APPENDIX_LIMIT,
+    DECK_MIME,
     GROUPINGS,
     assessment_zip,
     count_phrase,
@@ -18,6 +20,7 @@ from kairo_scoring import (
     filters_text,
     people_frame,
     plan_assessment,
+    portfolio_deck,
     summary_html,
     xlsx_cut_cells,
 )
@@ -111,6 +114,54 @@ with cols[2]:
         on_click="ignore",
         key="download_html",
     )
+
+# --- The slide deck: built on a click, so a deck of 10,000 pilots never slows a rerun ----------
+DECK_KEY = "export_deck"  # (what the deck was built from, its bytes)
+
+
+def build_deck() -> bytes:
+    """The deck `kairo deck` writes, of the pilots in view (aliases when presenting)."""
+    decisions = view.store.decisions(view.portfolio)
+    return portfolio_deck(
+        view.scored,
+        portfolio=view.portfolio,
+        snapshot_label=view.snapshot.label,
+        questions=view.questions(),
+        decisions=decisions,
+        presented=view.presenting,
+    )
+
+
+st.subheader("Slide deck (PowerPoint)")
+st.caption(
+    "Native, editable PowerPoint charts and tables: the headline, where the portfolio sits, the flows, "
+    "what blocks the most, one slide per verdict, the deciding questions and the decisions; the appendix "
+    f"has a slide for each of the {APPENDIX_LIMIT} most valuable pilots in view"
+    + (". Names and owners are their aliases." if view.presenting else ".")
+)
+deck_source = (
+    view.snapshot.snapshot_id,
+    view.snapshot.content_hash,
+    view.profile.content_hash,
+    filters_text(view.filters),
+    view.presenting,
+)
+if st.button("Build the slide deck", icon=":material/slideshow:", key="build_deck"):
+    with st.spinner("Building the slide deck…"):
+        st.session_state[DECK_KEY] = (deck_source, build_deck())
+built = st.session_state.get(DECK_KEY)
+if built is not None and built[0] == deck_source:
+    st.download_button(
+        "Download slide deck (pptx)",
+        data=built[1],
+        file_name=f"{stem}_deck.pptx",
+        mime=DECK_MIME,
+        icon=":material/download:",
+        type="primary",
+        on_click="ignore",
+        key="download_deck",
+    )
+
 st.subheader("Preview")
 st.caption("As the workbook shows it; the csv keeps the codes.")
 st.dataframe(people_frame(table.head(200), view.profile), hide_index=True, width="stretch", height=360)

@@ -13,6 +13,7 @@ from kairo_scoring import (
     access,
     assessment,
     decisions,
+    deck,
     errors,
     exports,
     intake,
@@ -30,6 +31,7 @@ from kairo_scoring import (
 from kairo_scoring.access import *  # noqa: F403
 from kairo_scoring.assessment import *  # noqa: F403
 from kairo_scoring.decisions import *  # noqa: F403
+from kairo_scoring.deck import *  # noqa: F403
 from kairo_scoring.errors import *  # noqa: F403
 from kairo_scoring.exports import *  # noqa: F403
 from kairo_scoring.intake import *  # noqa: F403
@@ -61,6 +63,7 @@ PARTS = (
     views,
     present,
     exports,
+    deck,
     assessment,
 )
 

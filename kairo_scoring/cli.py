@@ -11,12 +11,16 @@ sit together, and every one of them shares the same input, store and error plumb
 from __future__ import annotations
 
 import argparse
+import getpass
+import re
 import sys
 import unicodedata
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
+from kairo_scoring.access import Actor, roles_file_path
 from kairo_scoring.assessment import (
     GROUPINGS,
     plan_assessment,
@@ -26,26 +30,39 @@ from kairo_scoring.assessment import (
     save_returns,
     write_assessment,
 )
+from kairo_scoring.decisions import DecisionKind, record_decisions
+from kairo_scoring.deck import portfolio_deck
 from kairo_scoring.errors import KairoError, OutputError, ProfileError, Remedy
 from kairo_scoring.exports import (
     check_output,
     cut_cells_sentence,
     scored_outputs,
+    write_audit,
+    write_decisions,
     write_outputs,
     write_questions,
     write_scored,
     xlsx_cut_cells,
 )
-from kairo_scoring.intake import IntakeResult, read_portfolio, write_template
+from kairo_scoring.intake import IntakeResult, file_as_of, read_portfolio, write_template
 from kairo_scoring.present import (
+    as_of_text,
+    audit_action_label,
     count_phrase,
+    decision_kind_label,
+    decision_log,
+    decision_status_label,
     field_label,
+    issue_group_sentences,
     option_label,
+    pilot_onepager_html,
     pilot_questions_frame,
     question_fields_table,
     questions_detail,
     questions_sentence,
+    snapshot_label,
     summary_html,
+    time_text,
     verdict_label,
     waiting_table,
 )
@@ -53,7 +70,7 @@ from kairo_scoring.profile import Profile, load_profile, profile_from_toml
 from kairo_scoring.questions import deciding_questions
 from kairo_scoring.scoring import ScoredPortfolio, score
 from kairo_scoring.store import PortfolioStore
-from kairo_scoring.views import store_profile_version
+from kairo_scoring.views import anonymise, issue_groups, store_profile_version, with_table
 
 OUTPUT_SUFFIXES = (".xlsx", ".csv", ".parquet")
 # Characters a terminal acts on, or that hide or reorder text, are printed escaped, never as
@@ -260,13 +277,48 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"Validation report ({len(intake.issues):,} issues):",
         *_table(intake.issues, ["row", "column", "value", "reason", "severity"], limit=args.limit),
     ]
+    groups = issue_groups(intake.issues, intake.column_mapping).groups
+    if len(groups):  # the same problems counted by column and value, largest first
+        lines.append(f"Problems by column and value ({count_phrase(len(groups), 'group')}):")
+        lines += [f"  {sentence}" for sentence in issue_group_sentences(groups.head(args.limit))]
+        if len(groups) > args.limit:
+            lines.append(f"  … and {len(groups) - args.limit:,} more")
     print("\n".join(map(printable, lines)))  # sheet and column names come from the file
     return 0 if len(intake.pilots) else 2
 
 
+AS_OF_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def as_of_option(text: str | None) -> date | None:
+    """``--as-of YYYY-MM-DD``: the date a snapshot's data describes (None when not given)."""
+    if text is None:
+        return None
+    text = text.strip()
+    try:
+        if AS_OF_FORMAT.fullmatch(text):
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise UsageError(f"--as-of takes a date as YYYY-MM-DD, e.g. 2025-09-30; got '{printable(text)}'")
+
+
+def _as_of(args: argparse.Namespace, given: date | None) -> tuple[date | None, str]:
+    """The as-of date to store and where it came from: --as-of, else the file's own save date,
+    else none (the store dates the snapshot today)."""
+    if given is not None:
+        return given, "--as-of"
+    found = file_as_of(Path(args.input))
+    if found is not None:
+        return found, "the file's save date; --as-of sets another"
+    return None, "today: the file records no date; --as-of sets another"
+
+
 def cmd_import(args: argparse.Namespace) -> int:
+    given = as_of_option(args.as_of)  # a bad date is refused before the file is read
     profile = _load_profile(args)
     intake = _read(args)
+    as_of, as_of_source = _as_of(args, given)
     if intake.pilots.empty:
         raise UsageError(
             f"{intake.source_name}: no usable pilot rows ({len(intake.rejected):,} rejected); nothing stored; "
@@ -280,11 +332,13 @@ def cmd_import(args: argparse.Namespace) -> int:
             profile_name=profile.name,
             profile_version=profile.version,
             profile_hash=profile.content_hash,
+            as_of=as_of,
         )
     state = "stored as" if info.is_new else "already stored (same file) as"
+    dated = as_of_text(info.as_of) + (f" ({as_of_source})" if info.is_new else " (kept from that import)")
     print_line(
         f"{info.source_name}: {state} snapshot {info.snapshot_id} of '{info.portfolio}': "
-        f"{info.pilots:,} pilots, {info.rejected:,} rejected, {info.issues:,} issues"
+        f"{info.pilots:,} pilots, {info.rejected:,} rejected, {info.issues:,} issues; {dated}"
     )
     return 0
 
@@ -294,7 +348,7 @@ def cmd_snapshots(args: argparse.Namespace) -> int:
         snapshots = store.snapshots(args.portfolio)
     columns = [
         c
-        for c in ("snapshot_id", "portfolio", "created_at", "source_name", "pilots", "rejected")
+        for c in ("snapshot_id", "portfolio", "as_of", "created_at", "source_name", "pilots", "rejected")
         if c in snapshots
     ]
     print("\n".join(_table(snapshots, columns, limit=1000)))
@@ -322,8 +376,8 @@ def _report_source(args: argparse.Namespace, profile) -> tuple[ScoredPortfolio, 
     with PortfolioStore(args.db, read_only=True) as store:
         portfolio, snapshot_id = _stored_snapshot(args, store)
         pilots = store.load_pilots(snapshot_id)
-        created = store.snapshots(portfolio).set_index("snapshot_id").loc[snapshot_id, "created_at"]
-    label = f"#{snapshot_id} · {pd.Timestamp(created):%Y-%m-%d %H:%M} · {count_phrase(len(pilots), 'pilot')}"
+        listed = store.snapshots(portfolio).set_index("snapshot_id").loc[snapshot_id]
+    label = snapshot_label(snapshot_id, listed["as_of"], str(listed["source_name"]))
     return score(pilots, profile), portfolio, label
 
 
@@ -344,6 +398,112 @@ def cmd_report(args: argparse.Namespace) -> int:
         print_line(line)
     print_line(f"Wrote {output}")
     return 0
+
+
+# --- for the room: the boardroom deck and a pilot's one-pager ---------------------------------
+def _room_source(args: argparse.Namespace):
+    """(scored, portfolio, snapshot label, decisions or None, provenance or None) of INPUT or of a
+    stored snapshot (--snapshot, else the latest), scored as `kairo score --db` scores it. With
+    --anonymise the label leaves out the file's name, as presentation mode does."""
+    hide_file = bool(getattr(args, "anonymise", False))
+    if args.db is None:
+        intake = _read(args)
+        if intake.pilots.empty:
+            raise UsageError(
+                f"{intake.source_name}: no usable pilot rows ({len(intake.rejected):,} rejected); {_why(args)}"
+            )
+        label = "" if hide_file else intake.source_name
+        scored = score(intake.pilots, _load_profile(args))
+        return scored, args.portfolio or Path(args.input).stem, label, None, intake.provenance
+    with PortfolioStore(_existing_store(args), read_only=True) as store:
+        portfolio, snapshot_id = _stored_snapshot(args, store)
+        profile = (
+            _load_profile(args)
+            if args.profile
+            else (_stored_profile(store, snapshot_id) or _load_profile(args))
+        )
+        pilots = store.load_pilots(snapshot_id)
+        listed = store.snapshots(portfolio).set_index("snapshot_id").loc[snapshot_id]
+        decisions = store.decisions(portfolio)
+        provenance = store.load_provenance(snapshot_id)
+    label = snapshot_label(snapshot_id, listed["as_of"], None if hide_file else str(listed["source_name"]))
+    return score(pilots, profile), portfolio, label, decisions, provenance
+
+
+def _room_output(args: argparse.Namespace, suffixes: tuple[str, ...], what: str) -> tuple[Path, list[Path]]:
+    output = Path(args.output)
+    if output.suffix.lower() not in suffixes:
+        raise UsageError(f"the {what} is a {suffixes[0]} file: {output.name}", remedy=Remedy.OUTPUT_PATH)
+    _source_choice(args)
+    inputs = [Path(p) for p in (args.input, args.db, args.profile, args.mapping) if p and Path(p).is_file()]
+    check_output(output, inputs=inputs)
+    return output, inputs
+
+
+def _known_pilots(scored: ScoredPortfolio, portfolio: str, pilot_ids) -> None:
+    known = set(scored.table["pilot_id"].astype(str))
+    unknown = [p for p in pilot_ids if p not in known]
+    if unknown:
+        raise UsageError(f"'{portfolio}' has no pilot {', '.join(unknown)}: check the pilot ID")
+
+
+def cmd_deck(args: argparse.Namespace) -> int:
+    """`kairo deck`: the boardroom deck (.pptx, native charts), as the Export page builds it."""
+    output, inputs = _room_output(args, (".pptx",), "deck")
+    scored, portfolio, label, decisions, _ = _room_source(args)
+    _known_pilots(scored, portfolio, args.pilot or [])
+    deck = portfolio_deck(
+        scored,
+        portfolio=portfolio,
+        snapshot_label=label,
+        decisions=decisions,
+        pilots=args.pilot or (),
+        anonymise=args.anonymise,
+    )
+    write_outputs({output: lambda temp: temp.write_bytes(deck)}, inputs=inputs)
+    for line in _score_summary(scored):
+        print_line(line)
+    print_line(f"Wrote {output}")
+    return 0
+
+
+def cmd_onepager(args: argparse.Namespace) -> int:
+    """`kairo onepager`: one pilot's printable one-page HTML, as the Pilot page offers it."""
+    output, inputs = _room_output(args, (".html", ".htm"), "one-pager")
+    scored, portfolio, label, decisions, provenance = _room_source(args)
+    _known_pilots(scored, portfolio, [args.pilot_id])
+    shown = with_table(scored, anonymise(scored.table)) if args.anonymise else scored
+    page = pilot_onepager_html(
+        shown,
+        args.pilot_id,
+        portfolio=portfolio,
+        snapshot=label,
+        provenance=provenance,
+        decisions=decisions,
+        anonymised=args.anonymise,
+    )
+    write_outputs({output: lambda temp: temp.write_text(page, encoding="utf-8")}, inputs=inputs)
+    print_line(f"Wrote {output}")
+    return 0
+
+
+def _add_room_commands(commands) -> None:
+    """`deck` and `onepager`: what a consultant leaves behind."""
+    decker = commands.add_parser("deck", help="write the boardroom deck (.pptx with native charts)")
+    onepager = commands.add_parser("onepager", help="write one pilot's printable one-page HTML")
+    for command, handler in ((decker, cmd_deck), (onepager, cmd_onepager)):
+        _intake_options(command)
+        _optional_input(command)
+        command.add_argument("--db", help="DuckDB store file: read a stored snapshot instead of INPUT")
+        command.add_argument("--portfolio", help="portfolio in the store (needed when it holds several)")
+        command.add_argument("--snapshot", type=int, help="snapshot ID in the store (default: the latest)")
+        command.add_argument("--profile", help="scoring profile TOML (default: the snapshot's)")
+        command.add_argument("--anonymise", action="store_true", help="every name and owner as its alias")
+        command.set_defaults(handler=handler)
+    decker.add_argument("--pilot", action="append", metavar="ID", help="an appendix pilot (repeatable)")
+    decker.add_argument("-o", "--output", required=True, help="deck .pptx")
+    onepager.add_argument("pilot_id", metavar="PILOT_ID", help="the pilot's ID")
+    onepager.add_argument("-o", "--output", required=True, help="one-pager .html (self-contained)")
 
 
 # --- the assessment loop: scoring a stored snapshot, the deciding questions ---------------
@@ -576,6 +736,7 @@ def cmd_assessment_export(args: argparse.Namespace) -> int:
 
 def cmd_assessment_import(args: argparse.Namespace) -> int:
     """`kairo assessment import FILE...`: the answers of filled workbooks as ONE new snapshot."""
+    as_of = as_of_option(args.as_of)
     rejected_out = Path(args.rejected) if args.rejected else None
     files = [_existing(name) for name in args.files]
     if rejected_out is not None:
@@ -589,7 +750,7 @@ def cmd_assessment_import(args: argparse.Namespace) -> int:
         portfolio = _assessment_portfolio(args, store)
         profile = _assessment_profile(args, store, portfolio)
         returns = read_returns(store, portfolio, files, profile)
-        saved = save_returns(store, returns, profile=profile)
+        saved = save_returns(store, returns, profile=profile, as_of=as_of)
     for line in returns.summary.lines():
         print_line(line)
     refused = returns.rejected()
@@ -600,7 +761,8 @@ def cmd_assessment_import(args: argparse.Namespace) -> int:
         print_line(f"Nothing stored: snapshot {returns.base_snapshot_id} stays the latest.")
     else:
         print_line(
-            f"Stored snapshot {saved.snapshot.snapshot_id} of '{portfolio}' (laid over {returns.base_snapshot_id})."
+            f"Stored snapshot {saved.snapshot.snapshot_id} of '{portfolio}' (laid over {returns.base_snapshot_id}), "
+            f"{as_of_text(saved.snapshot.as_of)}."
         )
     if rejected_out is not None:
         data = rejected_xlsx(returns) if rejected_out.suffix.lower() == ".xlsx" else rejected_csv(returns)
@@ -634,9 +796,201 @@ def _add_assessment_commands(commands) -> None:
     importer.add_argument("--portfolio", required=True, help="portfolio in the store")
     importer.add_argument("--profile", help="scoring profile TOML for the summary (default: the snapshot's)")
     importer.add_argument("--rejected", help="also write what was not applied to this .csv or .xlsx")
+    importer.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", help="the date the answers describe (default: today)"
+    )
     importer.set_defaults(handler=_with_assessment_hints(cmd_assessment_import))
     for step in (exporter, importer):
         step.set_defaults(assessment_options=frozenset(step._option_string_actions))
+
+
+# --- decisions, sign-off and the audit trail -------------------------------------------------
+# Who the CLI acts for: with --user NAME, that name, with the role the roles file ($KAIRO_ROLES,
+# else .streamlit/roles.toml) gives it as the app gives a signed-in email, recorded unverified;
+# without --user, the OS user as the local operator (every role, as for every other subcommand).
+DECISION_SUFFIXES = (".csv", ".xlsx")
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in the environment or the password database
+        return "local operator"
+
+
+def _cli_actor(args: argparse.Namespace) -> Actor:
+    if args.user is None:
+        return Actor.local(_os_user())
+    if not args.user.strip():
+        raise UsageError("--user needs a name (or leave it out to act as the OS user)")
+    return Actor.named(args.user, roles_path=roles_file_path())
+
+
+def _identity(actor: Actor) -> str:
+    return f"{actor.who}, {'signed in' if actor.verified else 'unverified'}"
+
+
+def _existing_store(args: argparse.Namespace) -> str:
+    if not Path(args.db).is_file():
+        raise UsageError(f"no store at {args.db}: check --db, or store a register first with kairo import")
+    return args.db
+
+
+def _date_option(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{option} takes a date as YYYY-MM-DD; got {text!r}") from None
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    """`kairo decide`: record a decision on one or more pilots of the latest (or --snapshot) snapshot."""
+    actor = _cli_actor(args)
+    if args.accept:
+        kind, option = DecisionKind.ACCEPT, None
+    elif args.option is not None:
+        kind, option = DecisionKind.OVERRIDE, args.option
+    elif args.defer is not None:
+        kind, option = DecisionKind.DEFER, None
+    else:
+        kind, option = DecisionKind.RETIRE, None
+    review_date = _date_option(args.defer, "--defer")
+    with PortfolioStore(_existing_store(args)) as store:
+        _, snapshot_id = _stored_snapshot(args, store)
+        profile = (
+            _load_profile(args)
+            if args.profile
+            else (_stored_profile(store, snapshot_id) or _load_profile(args))
+        )
+        scored = score(store.load_pilots(snapshot_id), profile)
+        ids = record_decisions(
+            store,
+            scored,
+            snapshot_id,
+            args.pilot_ids,
+            kind,
+            option=option,
+            reason=args.reason or "",
+            review_date=review_date,
+            actor=actor,
+        )
+        recorded = store.decisions(args.portfolio).set_index("decision_id")
+    for decision_id in ids:
+        row = recorded.loc[decision_id]
+        chosen = "" if pd.isna(row["option"]) else f": {option_label(row['option'])}"
+        print_line(
+            f"Decision {decision_id} on pilot {row['pilot_id']} (snapshot {snapshot_id}): "
+            f"{decision_kind_label(row['kind'])}{chosen}; proposed by {_identity(actor)}; awaiting sign-off"
+        )
+    return 0
+
+
+def cmd_sign_off(args: argparse.Namespace) -> int:
+    """`kairo approve` / `kairo reject`: sign off proposed decisions."""
+    actor = _cli_actor(args)
+    approve = args.command == "approve"
+    with PortfolioStore(_existing_store(args)) as store:
+        sign = store.approve_decisions if approve else store.reject_decisions
+        ids = sign(args.decision_ids, comment=args.comment or "", actor=actor)
+    status = decision_status_label("approved" if approve else "rejected").lower()
+    for decision_id in ids:
+        print_line(f"Decision {decision_id} {status} by {_identity(actor)}")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """`kairo audit`: the audit trail, printed or written to -o (.csv)."""
+    actor = _cli_actor(args)
+    since, until = _date_option(args.since, "--since"), _date_option(args.until, "--until")
+    output = None if args.output is None else Path(args.output)
+    if output is not None:
+        check_output(output, inputs=[Path(args.db)])
+    with PortfolioStore(_existing_store(args), read_only=True) as store:
+        trail = store.audit(since, until=until, portfolio=args.portfolio, actor=actor)
+    if output is not None:
+        write_audit(output, trail, inputs=[Path(args.db)])
+        print_line(f"Wrote {count_phrase(len(trail), 'audit row')} to {output}")
+        return 0
+    shown = trail.assign(
+        recorded_at=[time_text(t) for t in trail["recorded_at"]],
+        verified=["signed in" if v else "unverified" for v in trail["verified"]],
+        action=[audit_action_label(a) for a in trail["action"]],
+    )
+    columns = ["audit_id", "recorded_at", "who", "verified", "role", "action", "object_id", "detail"]
+    print("\n".join(_table(shown, columns, limit=max(len(shown), 1))))
+    return 0
+
+
+def cmd_decisions(args: argparse.Namespace) -> int:
+    """`kairo decisions`: a portfolio's decision log, printed or written to -o (.csv or .xlsx)."""
+    output = None if args.output is None else Path(args.output)
+    if output is not None:
+        if output.suffix.lower() not in DECISION_SUFFIXES:
+            raise UsageError(
+                f"decisions are written as .csv or .xlsx: {output.name}", remedy=Remedy.OUTPUT_PATH
+            )
+        check_output(output, inputs=[Path(args.db)])
+    with PortfolioStore(_existing_store(args), read_only=True) as store:
+        portfolio, snapshot_id = _stored_snapshot(args, store)
+        decisions = store.decisions(portfolio)
+        pilots = store.load_pilots(snapshot_id)
+    names = dict(zip(pilots["pilot_id"].astype(str), pilots["name"].astype(str), strict=True))
+    if output is not None:
+        write_decisions(output, decisions, names=names, inputs=[Path(args.db)])
+        print_line(f"Wrote {count_phrase(len(decisions), 'decision')} of '{portfolio}' to {output}")
+        return 0
+    log = decision_log(decisions, names=names)
+    columns = ["Decision", field_label("pilot_id"), "Decision taken", "Option", "Proposed by", "Status", "Signed off by"]
+    print("\n".join(_table(log, columns, limit=max(len(log), 1))))
+    return 0
+
+
+def _user_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--user",
+        help="act as NAME, with the role the roles file ($KAIRO_ROLES) gives it; recorded unverified "
+        "(default: the OS user, as the local operator)",
+    )
+
+
+def _add_decision_commands(commands) -> None:
+    """`decide`, `approve`, `reject`, `audit` and `decisions`."""
+    decide = commands.add_parser("decide", help="record a decision on pilots of a stored portfolio")
+    decide.add_argument("pilot_ids", nargs="+", metavar="PILOT_ID", help="the pilot(s) decided on")
+    decide.add_argument("--db", required=True, help="DuckDB store file")
+    decide.add_argument("--portfolio", required=True, help="portfolio in the store")
+    decide.add_argument("--snapshot", type=int, help="snapshot ID decided on (default: the latest)")
+    decide.add_argument("--profile", help="scoring profile TOML (default: the snapshot's)")
+    choice = decide.add_mutually_exclusive_group(required=True)
+    choice.add_argument("--accept", action="store_true", help="accept the recommendation")
+    choice.add_argument("--option", help="choose this option instead (an override: give --reason)")
+    choice.add_argument("--defer", metavar="DATE", help="decide later, on this review date (YYYY-MM-DD)")
+    choice.add_argument("--retire", action="store_true", help="retire the pilot")
+    decide.add_argument("--reason", help="why (required with --option)")
+    _user_option(decide)
+    decide.set_defaults(handler=cmd_decide)
+    for name, verb in (("approve", "approve"), ("reject", "reject")):
+        signer = commands.add_parser(name, help=f"{verb} proposed decisions (approver role)")
+        signer.add_argument("decision_ids", nargs="+", type=int, metavar="DECISION_ID")
+        signer.add_argument("--db", required=True, help="DuckDB store file")
+        signer.add_argument("--comment", help="the sign-off comment")
+        _user_option(signer)
+        signer.set_defaults(handler=cmd_sign_off)
+    auditor = commands.add_parser("audit", help="print the audit trail of every write (approver role)")
+    auditor.add_argument("--db", required=True, help="DuckDB store file")
+    auditor.add_argument("--since", metavar="DATE", help="from this day on (YYYY-MM-DD, UTC)")
+    auditor.add_argument("--until", metavar="DATE", help="up to and including this day (YYYY-MM-DD, UTC)")
+    auditor.add_argument("--portfolio", help="only this portfolio's writes")
+    auditor.add_argument("-o", "--output", help="write it as .csv instead of printing it")
+    _user_option(auditor)
+    auditor.set_defaults(handler=cmd_audit)
+    lister = commands.add_parser("decisions", help="print or write a portfolio's decision log")
+    lister.add_argument("--db", required=True, help="DuckDB store file")
+    lister.add_argument("--portfolio", required=True, help="portfolio in the store")
+    lister.add_argument("-o", "--output", help="write it as .csv or .xlsx instead of printing it")
+    lister.set_defaults(handler=cmd_decisions)
 
 
 def _optional_input(command: argparse.ArgumentParser) -> None:
@@ -695,6 +1049,11 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--db", required=True, help="DuckDB store file")
     importer.add_argument("--portfolio", default="Default portfolio", help="portfolio name")
     importer.add_argument("--profile", help="scoring profile TOML recorded with the snapshot")
+    importer.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="the date the register describes (default: the file's own save date, else today)",
+    )
     importer.set_defaults(handler=cmd_import)
 
     lister = commands.add_parser("snapshots", help="list the snapshots in a store")
@@ -715,8 +1074,10 @@ def build_parser() -> argparse.ArgumentParser:
     reporter.add_argument("--profile", help="scoring profile TOML (default: the shipped profile)")
     reporter.add_argument("-o", "--output", required=True, help="summary .html (self-contained)")
 
+    _add_room_commands(commands)
     _add_loop_commands(commands)
     _add_assessment_commands(commands)
+    _add_decision_commands(commands)
 
     template = commands.add_parser("template", help="write an empty register with dropdowns")
     template.add_argument("-o", "--output", required=True, help="template .xlsx")

@@ -41,6 +41,7 @@ LAYERS = {
     # exports. Nothing below this layer imports present (test_dependencies_point_one_way).
     "present": 4,
     "exports": 4,
+    "deck": 4,  # the boardroom deck: views, present (labels, one-pager) and exports' formula guard
     "assessment": 4,  # workbooks out and answers back: needs questions, store, present, exports
     # 5: entry points and the public face
     "cli": 5,

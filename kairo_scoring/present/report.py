@@ -21,6 +21,7 @@ from kairo_scoring.present.labels import (
     column_label,
     decision_kind_label,
     decision_status_label,
+    field_label,
     option_gate_label,
     option_label,
     value_label,
@@ -91,7 +92,7 @@ def _figures_html(figures: Sequence[tuple[str, Any]]) -> str:
 # The decision log's columns, as the HTML summary, the xlsx Decisions sheet and the CLI show them.
 DECISION_LOG_COLUMNS: tuple[str, ...] = (
     "Decision",
-    "Pilot ID",
+    field_label("pilot_id"),
     "Pilot",
     "Decision taken",
     "Option",
