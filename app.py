@@ -48,6 +48,7 @@ PAGES = {
     "Data": [
         st.Page("app_pages/intake.py", title="Intake", icon=":material/upload_file:", url_path="import"),
         st.Page("app_pages/export.py", title="Export", icon=":material/download:", url_path="downloads"),
+        st.Page("app_pages/audit.py", title="Audit", icon=":material/policy:", url_path="audit"),
     ],
     "Model": [
         st.Page(

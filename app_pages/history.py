@@ -1,11 +1,13 @@
 """History: compare two snapshots of a portfolio (verdicts and the answers that arrived), and
-follow verdicts and completeness across every snapshot."""
+follow verdicts, completeness and decisions across every snapshot; the decisions to review now."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from kairo_scoring import (
+    DECISION_STATE_LABELS,
     MOVEMENT_LABELS,
     MOVEMENT_MEANINGS,
     answers_arrived,
@@ -16,6 +18,10 @@ from kairo_scoring import (
     completeness_trend_chart,
     count,
     count_phrase,
+    decision_changes_text,
+    decision_status_label,
+    decision_summary,
+    decision_trend_chart,
     imported_text,
     label_values,
     readiness_change_summary,
@@ -25,10 +31,75 @@ from kairo_scoring import (
     verdict_trend_chart,
 )
 from ui import loaders
+from ui.decisions import decision_words, person_text
 from ui.sidebar import current_view
 from ui.tables import change_config
 from ui.text import md_escape
 from ui.widgets import chart, context_line
+
+
+def decisions_over_time() -> None:
+    """Pilots decided / awaiting sign-off / to review / undecided in each snapshot, with the
+    decisions as they stood while it was the latest import (the newest: now), then the
+    pilots whose decision needs review now."""
+    st.subheader("Decisions across every snapshot")
+    by_import = sorted(snapshots, key=lambda s: (s.created_at, s.snapshot_id))
+    until = {s.snapshot_id: later.created_at for s, later in zip(by_import, by_import[1:], strict=False)}
+    summaries = [
+        (
+            snapshot_short_label(s.snapshot_id, s.as_of),
+            decision_summary(view.snapshot_states(s, as_of=until.get(s.snapshot_id))),
+        )
+        for s in snapshots
+    ]
+    chart(decision_trend_chart(summaries), key="decision_trend")
+    counts = pd.DataFrame(
+        {
+            "Snapshot": [label for label, _ in summaries],
+            **{
+                label: [count(getattr(summary, state)) for _, summary in summaries]
+                for state, label in DECISION_STATE_LABELS.items()
+            },
+        }
+    )
+    st.dataframe(counts, hide_index=True, width="stretch", key="decision_counts")
+    st.caption(
+        "Each snapshot's pilots against the decisions as they stood until the next import "
+        f"(the newest: now). {DECISION_STATE_LABELS['proposed']}: proposed, not yet signed off."
+    )
+
+    st.subheader("Decisions to review now")
+    review = view.states[view.states["state"] == "to_review"]
+    if review.empty:
+        st.caption(
+            "No decision needs review: none rests on a verdict or recommendation that has changed since."
+        )
+        return
+    names = dict(
+        zip(view.scored.table["pilot_id"].astype(str), view.scored.table["name"].astype(str), strict=False)
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Pilot": [names.get(p, p) for p in review["pilot_id"]],
+                "Decision": [
+                    decision_words(k, o, d)
+                    for k, o, d in zip(review["kind"], review["option"], review["review_date"], strict=True)
+                ],
+                "Status": [decision_status_label(s) for s in review["status"]],
+                "What changed": [decision_changes_text(row) for _, row in review.iterrows()],
+                "Proposed by": [
+                    person_text(view, w, v)
+                    for w, v in zip(review["proposed_by"], review["proposed_by_verified"], strict=True)
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        key="decisions_to_review",
+    )
+    st.caption(f"{count_phrase(len(review), 'pilot')}: open each on the Pilot page to decide again.")
+
 
 view = current_view()
 st.title("History")
@@ -39,6 +110,7 @@ if len(snapshots) < 2:
         "This portfolio has one snapshot. Import the next quarter's register on the Intake page to compare.",
         icon=":material/history:",
     )
+    decisions_over_time()
     st.stop()
 
 by_id = {s.snapshot_id: s for s in snapshots}
@@ -132,3 +204,5 @@ chart(
     )
 )
 st.caption("The share of scoring inputs known in each snapshot, by where the known values came from.")
+
+decisions_over_time()

@@ -26,6 +26,8 @@ from kairo_scoring import (
     what_if,
 )
 from ui import loaders
+from ui.decisions import pilot_decision_section
+from ui.onepager import onepager_button
 from ui.pilot_widgets import (
     GATE_COLUMNS,
     answer_card,
@@ -81,6 +83,7 @@ details = [
 st.caption(" · ".join(md_escape(d) for d in details))
 st.badge(verdict_label(verdict), color=VERDICT_BADGES[verdict], icon=":material/flag:")
 st.info(md_escape(row["next_step"]), icon=":material/arrow_forward:")
+onepager_button(view, pilot_id)
 
 # The answer in boxes whose text wraps: st.metric would cut "API workflow pipeline" short.
 for col, column in zip(st.columns(3), ("current_mode", "recommended", "target"), strict=True):
@@ -98,6 +101,8 @@ st.caption(
     f"{field_label('monthly_volume')} {value_label('monthly_volume', row['monthly_volume'])} · "
     f"{field_label('users')} {value_label('users', row['users'])}"
 )
+
+pilot_decision_section(view, pilot_id)
 
 dimension_scores = {
     d: (None if row[c] != row[c] else float(row[c]))

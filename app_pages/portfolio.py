@@ -9,11 +9,15 @@ from kairo_scoring import (
     NOT_READY,
     POINT_LIMIT,
     SHORTLIST_LABELS,
+    Action,
     Shortlist,
     blocker_bars,
     blocker_summary,
     count,
     count_phrase,
+    decision_state_label,
+    decision_status_label,
+    decision_summary,
     demand_supply_grid,
     field_label,
     fit_triangle,
@@ -34,9 +38,11 @@ from kairo_scoring import (
     verdict_counts,
     verdict_label,
 )
+from ui.auth import allowed
+from ui.decisions import bulk_accept
 from ui.questions import decide_the_undecided
 from ui.sidebar import current_view
-from ui.tables import SHORTLIST_CONFIG, pilot_table_config, shown_columns, table_height
+from ui.tables import SHORTLIST_CONFIG, pilot_table_config, shown_columns, table_height, text_column
 from ui.widgets import chart, context_line, empty_notice, go_to_pilot, selected_point_id
 
 TABLE_LIMIT = 2_000
@@ -104,6 +110,20 @@ with st.container(horizontal=True, gap="medium"):
         money(figures.value_at_stake, currency),
         help="Monthly value of pilots at risk, blocked (build readiness), not ready or needing data, "
         f"out of {money(figures.total_value, currency)} a month in view.",
+        width="content",
+    )
+    decided = decision_summary(view.states)
+    st.metric(
+        decision_state_label("decided"),
+        count(decided.decided),
+        help="Pilots whose decision is signed off and still rests on the current verdict and "
+        f"recommendation; {count(decided.to_review)} more to review because that changed.",
+        width="content",
+    )
+    st.metric(
+        decision_status_label("proposed"),
+        count(decided.awaiting_sign_off),
+        help="Pilots with a proposed decision that someone with the approver role has not signed off yet.",
         width="content",
     )
 st.caption(
@@ -177,30 +197,31 @@ with right:
         "Rank gates by", ["Pilots", field_label("monthly_value")], default="Pilots", key="blocker_measure"
     )
     ranked = "value" if rank == field_label("monthly_value") else "pilots"
-    failed_tab, unknown_tab = st.tabs([BLOCKER_KINDS["failed"], BLOCKER_KINDS["unknown"]])
-    for tab, kind, meaning, none in (
+    # One chart at a time, chosen here, rather than tabs that draw both (one of them hidden).
+    shown_kind = st.segmented_control(
+        "Show", list(BLOCKER_KINDS.values()), default=BLOCKER_KINDS["failed"], key="blocker_kind"
+    )
+    kind, meaning, none = (
         (
-            failed_tab,
-            "blocked",
-            "Gates known to fail: each stops a pilot from moving to where it should be.",
-            "No gate fails for the pilots in view.",
-        ),
-        (
-            unknown_tab,
             "unknown",
             "Gates that cannot be checked because an answer is missing: a question to ask, not a "
             "blocker. The answer may clear the gate.",
             "No gate waits on a missing answer.",
-        ),
-    ):
-        with tab:
-            st.caption(meaning)
-            by = f"{ranked}_{kind}"
-            top = top_blockers(summary, by)
-            if top.empty:
-                st.caption(f":material/check_circle: {none}")
-            else:
-                chart(blocker_bars(top, by=by, currency=currency), key=f"blockers_{kind}")
+        )
+        if shown_kind == BLOCKER_KINDS["unknown"]
+        else (
+            "blocked",
+            "Gates known to fail: each stops a pilot from moving to where it should be.",
+            "No gate fails for the pilots in view.",
+        )
+    )
+    st.caption(meaning)
+    by = f"{ranked}_{kind}"
+    top = top_blockers(summary, by)
+    if top.empty:
+        st.caption(f":material/check_circle: {none}")
+    else:
+        chart(blocker_bars(top, by=by, currency=currency), key=f"blockers_{kind}")
 
 decide_the_undecided(view)
 
@@ -213,7 +234,20 @@ if truncated:
     )
 shown = label_values(rows)  # readiness stays a sortable number; its basis is said beside it
 shown.insert(shown.columns.get_loc("readiness") + 1, "readiness_basis", readiness_basis_texts(rows))
-config = pilot_table_config(currency)
+states = view.states.drop_duplicates("pilot_id").set_index("pilot_id")["state"]
+shown.insert(
+    shown.columns.get_loc("readiness_basis") + 1,
+    "decision",
+    [decision_state_label(states.get(str(p))) for p in rows["pilot_id"]],
+)
+config = {**pilot_table_config(currency), "decision": text_column("decision")}
+# Selecting a row opens the pilot; an editor may switch to selecting several to decide on
+# together (a separate table key: its selection is a set of rows, not a click).
+deciding = allowed(Action.PROPOSE_DECISION) and st.toggle(
+    "Select several to decide on",
+    key="bulk_deciding",
+    help="Select rows, then accept the recommendation for all of them.",
+)
 selection = st.dataframe(
     shown_columns(shown, config),
     column_config=config,
@@ -221,9 +255,19 @@ selection = st.dataframe(
     width="stretch",
     height=420,
     on_select="rerun",
-    selection_mode="single-row",
-    key="pilot_table",
+    selection_mode="multi-row" if deciding else "single-row",
+    key="pilot_table_bulk" if deciding else "pilot_table",
 )
-st.caption("Select a row to open the pilot. Click a column header to sort.")
-if selection.selection.rows:
-    go_to_pilot(str(rows.iloc[selection.selection.rows[0]]["pilot_id"]))
+picked = [str(rows.iloc[i]["pilot_id"]) for i in selection.selection.rows]
+if not deciding:
+    st.caption("Select a row to open the pilot. Click a column header to sort.")
+    if picked:
+        go_to_pilot(picked[0])
+else:
+    st.caption(
+        f"{count_phrase(len(picked), 'pilot')} selected. Select the rows to decide on together; "
+        "a decision counts once someone else with the approver role signs it off."
+    )
+    bulk_accept(view, picked)
+    if len(picked) == 1 and st.button("Open the pilot", icon=":material/open_in_new:", key="open_selected"):
+        go_to_pilot(picked[0])

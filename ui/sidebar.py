@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from kairo_scoring import (
+    DECISION_FILTER_STATES,
     FILTER_FIELDS,
     SAMPLE_PORTFOLIO,
     DecidingQuestions,
@@ -21,6 +22,7 @@ from kairo_scoring import (
     ScoredPortfolio,
     count,
     count_phrase,
+    decision_state_label,
     field_label,
     filter_choices,
     presented_questions,
@@ -31,6 +33,7 @@ from kairo_scoring import (
 )
 from ui import loaders
 from ui.state import (
+    DECISION_FILTER_KEY,
     FILTER_KEYS,
     PORTFOLIO_KEY,
     PRESENT_KEY,
@@ -67,22 +70,53 @@ class View:
     scored: ScoredPortfolio  # after the filters
     filters: PortfolioFilter
     presenting: bool
+    decisions: pd.DataFrame  # every decision on the portfolio's pilots (store.decisions), fresh
+    everything_states: pd.DataFrame  # decision_states of `everything`, row for row
+    states: pd.DataFrame  # decision_states of `scored` (the pilots in view), row for row
 
-    def score_snapshot(self, snapshot: Snapshot) -> ScoredPortfolio:
-        """Another snapshot of this portfolio, scored with this profile and filtered alike."""
-        other = loaders.presented_snapshot(
+    def _presented(self, snapshot: Snapshot) -> ScoredPortfolio:
+        return loaders.presented_snapshot(
             self.store_path,
             snapshot.snapshot_id,
             snapshot.content_hash,
             self.profile_toml,
             anonymised=self.presenting,
         )
-        return subset(other, self.filters.mask(other.table))
+
+    def _decision_states(self, snapshot: Snapshot, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+        return loaders.snapshot_decision_states(
+            self.store_path,
+            snapshot.snapshot_id,
+            snapshot.content_hash,
+            self.profile_toml,
+            self.decisions,
+            as_of=as_of,
+        )
+
+    def _in_view(self, snapshot: Snapshot, other: ScoredPortfolio) -> object:
+        """The rows of another snapshot the filters keep (the decision filter by their state now)."""
+        states = self._decision_states(snapshot)["state"] if self.filters.decision else None
+        return self.filters.mask(other.table, states)
+
+    def score_snapshot(self, snapshot: Snapshot) -> ScoredPortfolio:
+        """Another snapshot of this portfolio, scored with this profile and filtered alike."""
+        other = self._presented(snapshot)
+        return subset(other, self._in_view(snapshot, other))
+
+    def snapshot_states(self, snapshot: Snapshot, *, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+        """The decision states of another snapshot's pilots in view (filtered alike), with the
+        decisions as they stood at ``as_of`` (None: now); row for row with `score_snapshot`."""
+        keep = self._in_view(snapshot, self._presented(snapshot))
+        return self._decision_states(snapshot, as_of)[keep].reset_index(drop=True)
 
     def questions(self) -> DecidingQuestions:
         """The deciding questions of the pilots in view, computed once per snapshot, profile and
         filters (cached), with the aliases of presentation mode applied to the result."""
-        in_view = self.filters.mask(self.everything.table) if self.filters.active else None
+        in_view = (
+            self.filters.mask(self.everything.table, self.everything_states["state"])
+            if self.filters.active
+            else None
+        )
         key = (self.store_path, self.snapshot.snapshot_id, self.snapshot.content_hash, self.profile_toml)
         found = loaders.deciding_snapshot(*key, in_view)
         if not self.presenting:
@@ -190,6 +224,11 @@ def render_sidebar() -> View:
             path, snapshot.snapshot_id, snapshot.content_hash, toml_text, anonymised=bool(present)
         )
 
+        decisions = loaders.load_decisions(path, portfolio)
+        everything_states = loaders.snapshot_decision_states(
+            path, snapshot.snapshot_id, snapshot.content_hash, toml_text, decisions
+        )
+
         choices = filter_choices(everything.table)
         chosen: dict[str, tuple[str, ...]] = {}
         with st.expander("Filters", expanded=True, icon=":material/filter_alt:"):
@@ -205,8 +244,23 @@ def render_sidebar() -> View:
                         placeholder="All",
                     )
                 )
+            keep_valid_choices(DECISION_FILTER_KEY, DECISION_FILTER_STATES)
+            chosen["decision"] = tuple(
+                st.multiselect(
+                    field_label("decision"),
+                    DECISION_FILTER_STATES,
+                    key=DECISION_FILTER_KEY,
+                    persist_state="session",
+                    format_func=decision_state_label,
+                    placeholder="All",
+                    help="Where each pilot stands with its decision: signed off, awaiting sign-off, "
+                    "to review (what it was decided on has changed) or none yet.",
+                )
+            )
         filters = PortfolioFilter(**chosen)
-        scored = subset(everything, filters.mask(everything.table))
+        keep = filters.mask(everything.table, everything_states["state"])
+        scored = subset(everything, keep)
+        states = everything_states[keep].reset_index(drop=True)
         if filters.active:
             st.caption(f"{count(len(scored))} of {count_phrase(len(everything), 'pilot')} match the filters.")
     return View(
@@ -222,6 +276,9 @@ def render_sidebar() -> View:
         scored=scored,
         filters=filters,
         presenting=presenting() or bool(present),
+        decisions=decisions,
+        everything_states=everything_states,
+        states=states,
     )
 
 

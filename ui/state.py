@@ -33,6 +33,7 @@ FILTER_KEYS: dict[str, str] = {
     "verdict": "verdict",
     "risk_level": "risk",
 }
+DECISION_FILTER_KEY = "decision"  # the decision-state filter (not a table column: see PortfolioFilter)
 # Session keys that are not widgets, synced to these URL parameters.
 URL_SYNCED: dict[str, str] = {"pilot_id": "pilot", "snapshot_id": "snapshot"}
 MAX_URL_VALUE = 200
@@ -58,7 +59,7 @@ def _single_keys() -> tuple[str, ...]:
 
 
 def _many_keys() -> tuple[str, ...]:
-    return tuple(FILTER_KEYS.values())
+    return (*FILTER_KEYS.values(), DECISION_FILTER_KEY)
 
 
 def init_state() -> None:

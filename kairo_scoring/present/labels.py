@@ -395,6 +395,8 @@ def filters_text(filters: PortfolioFilter) -> str:
         for name, values in chosen.items()
         if values
     ]
+    if filters.decision:  # the decision filter (states from the store's decisions)
+        parts.append(f"Decision: {', '.join(decision_state_label(v) for v in filters.decision)}")
     return "; ".join(parts)
 
 

@@ -5,9 +5,16 @@ Views read the result `score()` produced; they never re-derive a rule of the mod
 here knows about Streamlit, labels for display or formats (those are `present`'s).
 """
 
-from kairo_scoring.views.anonymise import anonymise
+from kairo_scoring.views.anonymise import anonymise, person_aliases
 from kairo_scoring.views.blockers import blocker_summary, top_blockers
-from kairo_scoring.views.filters import FILTER_FIELDS, PortfolioFilter, filter_choices, subset, with_table
+from kairo_scoring.views.filters import (
+    DECISION_FILTER_STATES,
+    FILTER_FIELDS,
+    PortfolioFilter,
+    filter_choices,
+    subset,
+    with_table,
+)
 from kairo_scoring.views.flows import flow_node_names, mode_flows
 from kairo_scoring.views.headline import headline, verdict_counts
 from kairo_scoring.views.history import compare_snapshots, snapshots_by_as_of, verdict_trend
@@ -48,10 +55,12 @@ __all__ = [
     "AnswersArrived",
     "EDITABLE_FIELDS",
     "FILTER_FIELDS",
+    "DECISION_FILTER_STATES",
     "POINT_LIMIT",
     "Placement",
     "PortfolioFilter",
     "anonymise",
+    "person_aliases",
     "answers_arrived",
     "blocker_summary",
     "compare_snapshots",

@@ -27,6 +27,18 @@ def owner_aliases(owners: pd.Series) -> dict[str, str]:
     return {name: f"Owner {column_letter(i)}" for i, name in enumerate(names)}
 
 
+def person_aliases(names: pd.Series, *, known: dict[str, str] | None = None) -> dict[str, str]:
+    """A person's recorded name or email (who proposed or signed off a decision, who wrote an
+    audit row) → "Person C", lettered in sorted (case-insensitive) order of the names given:
+    pass every name the page may show, so one person keeps one alias on it. ``known``: aliases
+    already shown elsewhere (the decision record's), kept; other names are lettered after them."""
+    aliases = dict(known or {})
+    people = sorted(set(names.dropna().astype(str)) - set(aliases), key=lambda s: (s.casefold(), s))
+    for i, name in enumerate(people, start=len(aliases)):
+        aliases[name] = f"Person {column_letter(i)}"
+    return aliases
+
+
 def anonymise(table: pd.DataFrame) -> pd.DataFrame:
     """A copy for presenting: names and owners replaced by stable aliases, and every
     non-canonical source column (free text that may name people or clients) dropped."""

@@ -140,7 +140,8 @@ def test_history_names_and_orders_snapshots_by_their_as_of_date(store_path):
     shown = metrics(at)  # the sample's previous quarter lacks the last 6 pilots and had 3 since removed
     assert (shown["Added"], shown["Removed"]) == ("6", "3")
     axes = [json.loads(chart.proto.spec)["data"][0]["x"] for chart in at.get("plotly_chart")[1:]]
-    assert axes == [[f"2025-Q3 · 30 Sep · #{ids[Q3]}", f"2025-Q4 · 31 Dec · #{ids[Q4]}"]] * 2  # oldest first
+    # verdicts, completeness and decisions across every snapshot: oldest first
+    assert axes == [[f"2025-Q3 · 30 Sep · #{ids[Q3]}", f"2025-Q4 · 31 Dec · #{ids[Q4]}"]] * 3
 
     # swapped by hand: still the earlier as-of date against the later one
     before.set_value(ids[Q4])

@@ -7,6 +7,7 @@ import pytest
 
 from kairo_scoring import (
     VERDICT_COLOURS,
+    DecisionSummary,
     blocker_summary,
     compare_snapshots,
     demand_supply_grid,
@@ -52,6 +53,12 @@ def _figures(scored):
         "deltas": charts.readiness_delta_histogram(compare_snapshots(table, table).readiness_deltas),
         "trend": charts.verdict_trend_chart(verdict_trend([("a", table), ("b", table)])),
         "heatmap": charts.grid_heatmap(demand_supply_grid(table)),
+        "decisions": charts.decision_trend_chart(
+            [
+                ("a", DecisionSummary(len(table), 2, 1, 3, len(table) - 6, 4)),
+                ("b", DecisionSummary(1, 0, 0, 0, 1, 0)),
+            ]
+        ),
     }
 
 

@@ -157,8 +157,10 @@ def test_history_compares_the_two_sample_snapshots(app):
     assert shown["Added"] == "6"
     assert shown["Removed"] == "3"
     assert int(shown["Stepped up"]) > 0 and "Promoted" not in shown  # not the verdict's word
-    all_pilots = app.dataframe[-1].value
+    # the last of the comparison's tabs (the decisions across every snapshot come after it)
+    all_pilots = [d.value for d in app.dataframe if "movement" in d.value.columns][-1]
     assert isinstance(all_pilots, pd.DataFrame)
+    assert len(all_pilots) == max(len(d.value) for d in app.dataframe if "movement" in d.value.columns)
     # shown by label (issue 9)
     assert set(all_pilots["movement"]) <= {
         "Stepped up",

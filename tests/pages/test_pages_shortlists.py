@@ -109,10 +109,26 @@ def test_the_pilot_table_leads_with_the_decision_and_shows_readiness_with_its_ba
     assert partial["readiness_basis"].str.contains("with the rest").all()
 
 
+def _chart_keys(at: AppTest) -> set[str]:
+    return {c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")}
+
+
 def test_blockers_and_questions_to_ask_are_shown_apart(app):
-    assert [t.label for t in app.tabs][:2] == ["Blockers", "Questions to ask"]
+    # One chart at a time (issue 15: a hidden tab's chart was drawn on every first paint).
+    kinds = app.segmented_control(key="blocker_kind")
+    assert kinds.options == ["Blockers", "Questions to ask"]
+    assert kinds.value == "Blockers"
+    assert "blockers_blocked" in _chart_keys(app) and "blockers_unknown" not in _chart_keys(app)
     summary = blocker_summary(_view(app).scored)
-    for kind, title in (("blocked", "Pilots blocked"), ("unknown", "Pilots waiting on an answer")):
+    for kind, shown, title in (
+        ("unknown", "Questions to ask", "Pilots waiting on an answer"),
+        ("blocked", "Blockers", "Pilots blocked"),
+    ):
+        app.segmented_control(key="blocker_kind").set_value(shown)
+        app.run()
+        no_errors(app)
+        other = "blockers_blocked" if kind == "unknown" else "blockers_unknown"
+        assert other not in _chart_keys(app)
         figure = _figure(app, f"blockers_{kind}")
         assert figure["layout"]["xaxis"]["title"]["text"] == title
         bars = sorted(x for trace in figure["data"] for x in trace["x"])
@@ -127,6 +143,9 @@ def test_blockers_and_questions_to_ask_are_shown_apart(app):
     app.run()
     no_errors(app)
     assert _figure(app, "blockers_blocked")["layout"]["xaxis"]["title"]["text"] == "Monthly value blocked"
+    app.segmented_control(key="blocker_kind").set_value("Questions to ask")
+    app.run()
+    no_errors(app)
     assert (
         _figure(app, "blockers_unknown")["layout"]["xaxis"]["title"]["text"]
         == "Monthly value waiting on an answer"

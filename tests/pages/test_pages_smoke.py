@@ -24,6 +24,7 @@ PAGES = {
         title="History", metrics={"Stepped up", "Slipped", "Added", "Removed"}, charts=2, tables=1
     ),
     "app_pages/export.py": dict(title="Export", metrics=set(), charts=0, tables=1),
+    "app_pages/audit.py": dict(title="Audit", metrics=set(), charts=0, tables=1),
 }
 
 
@@ -40,4 +41,4 @@ def test_page_renders_with_the_sample(app, page):
     assert len(app.dataframe) >= expected["tables"]
     # the shared sidebar is there on every page
     assert {s.key for s in app.sidebar.selectbox} >= {"portfolio", "snapshot_pick", "profile"}
-    assert {m.key for m in app.sidebar.multiselect} == {"bu", "owner", "stage", "verdict", "risk"}
+    assert {m.key for m in app.sidebar.multiselect} == {"bu", "owner", "stage", "verdict", "risk", "decision"}
