@@ -115,7 +115,7 @@ async def import_register(page: Page, log: SessionLog) -> None:
         if await portfolio.input_value() == SHARED_PORTFOLIO:
             break
     await page.get_by_role("button", name="Save snapshot").click()
-    await page.get_by_text(f"of {SHARED_PORTFOLIO} (2 pilots)").wait_for(timeout=STEP_TIMEOUT)
+    await page.get_by_text(f"of {SHARED_PORTFOLIO} (2 pilots, as of ").wait_for(timeout=STEP_TIMEOUT)
     log.imports_confirmed.append(name)
     await settled(page)
 
