@@ -69,7 +69,7 @@ from kairo_scoring.present import (
 from kairo_scoring.profile import Profile, load_profile, profile_from_toml
 from kairo_scoring.questions import deciding_questions
 from kairo_scoring.scoring import ScoredPortfolio, score
-from kairo_scoring.store import PortfolioStore
+from kairo_scoring.store import PortfolioStore, is_database_url
 from kairo_scoring.views import anonymise, issue_groups, store_profile_version, with_table
 
 OUTPUT_SUFFIXES = (".xlsx", ".csv", ".parquet")
@@ -831,7 +831,7 @@ def _identity(actor: Actor) -> str:
 
 
 def _existing_store(args: argparse.Namespace) -> str:
-    if not Path(args.db).is_file():
+    if not is_database_url(args.db) and not Path(args.db).is_file():
         raise UsageError(f"no store at {args.db}: check --db, or store a register first with kairo import")
     return args.db
 

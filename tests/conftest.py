@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pg_server import DUCKDB_ONLY, parametrize_backends, postgres_server, postgres_url  # noqa: F401
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 FEDERAL_DIR = SHARED / "data" / "us-federal-ai-inventory-2025"
@@ -16,3 +18,11 @@ def federal_dir() -> Path:
     if not FEDERAL_DIR.is_dir():
         pytest.skip(f"the federal inventory is not present at {FEDERAL_DIR} (../shared/ is absent)")
     return FEDERAL_DIR
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"{DUCKDB_ONLY}(reason): a store test that cannot run on PostgreSQL")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    parametrize_backends(metafunc)  # the store fixtures run on DuckDB and PostgreSQL

@@ -1,12 +1,14 @@
 """The portfolio store: every import kept as a snapshot, plus scoring and mapping profiles,
 and the start-up work that fills a new store (default profile, bundled sample).
 
-Embedded DuckDB by default (``data/kairo.duckdb``, or ``$KAIRO_STORE``); see docs/store.md.
+Embedded DuckDB by default (``data/kairo.duckdb``, or ``$KAIRO_STORE``), PostgreSQL for a
+``postgresql://`` URL; see docs/store.md.
 """
 
 from kairo_scoring.store import governance
 from kairo_scoring.store.backend import SnapshotRecord, StoreBackend
 from kairo_scoring.store.governance import *  # noqa: F403
+from kairo_scoring.store.postgres_backend import is_database_url
 from kairo_scoring.store.sql_schema import STORE_SCHEMA_VERSION
 from kairo_scoring.store.startup import SAMPLE_PORTFOLIO, ensure_default_profile, ensure_sample_portfolio
 from kairo_scoring.store.store import (
@@ -31,5 +33,6 @@ __all__ = [
     "StoreBackend",
     "ensure_default_profile",
     "ensure_sample_portfolio",
+    "is_database_url",
     "resolve_store_path",
 ]

@@ -56,6 +56,7 @@ from kairo_scoring.store.governance import (
     proposal_hash,
     sign_comment,
 )
+from kairo_scoring.store.postgres_backend import PostgresBackend, is_database_url, safe_label
 
 # <repo>/data/kairo.duckdb: the data folder next to the kairo_scoring package.
 DEFAULT_STORE_PATH: Path = Path(__file__).resolve().parents[2] / "data" / "kairo.duckdb"
@@ -65,13 +66,16 @@ STORE_PATH_ENV = "KAIRO_STORE"
 def resolve_store_path(path: str | Path | None = None) -> Path | str:
     """The store to open: ``path`` if given, else ``$KAIRO_STORE``, else `DEFAULT_STORE_PATH`.
 
-    ``":memory:"`` is passed through (a private, in-process store, handy in tests). A
-    folder that does not exist raises StoreError: a mistyped path must not quietly grow
-    a tree of folders with a fresh, empty store at its end.
+    A ``postgresql://user:password@host:port/database`` URL is passed through (a PostgreSQL
+    store); so is ``":memory:"`` (a private, in-process store, handy in tests). A folder
+    that does not exist raises StoreError: a mistyped path must not quietly grow a tree of
+    folders with a fresh, empty store at its end.
     """
     chosen = path if path is not None else os.environ.get(STORE_PATH_ENV) or DEFAULT_STORE_PATH
     if str(chosen) == ":memory:":
         return ":memory:"
+    if is_database_url(str(chosen)):
+        return str(chosen)
     resolved = Path(chosen).expanduser()
     if not resolved.parent.is_dir():
         # The app reads the path from $KAIRO_STORE; a caller that passed it (the CLI's --db)
@@ -287,10 +291,11 @@ class PortfolioStore:
         backend: StoreBackend | None = None,
         label: str | None = None,
     ):
-        """Open the DuckDB store at ``path`` (`resolve_store_path`), or wrap ``backend``.
+        """Open the store at ``path`` (`resolve_store_path`): a DuckDB file, or PostgreSQL for a
+        ``postgresql://`` URL; or wrap ``backend``.
 
-        ``backend`` is an already opened backend (how a PostgreSQL backend will be plugged
-        in); ``label`` names it in messages, e.g. a database URL without its password.
+        ``backend`` is an already opened backend; ``label`` names it in messages, e.g. a
+        database URL without its password (`safe_label`), which is what a URL store shows.
         """
         if backend is not None:
             if path is not None or read_only:
@@ -300,6 +305,10 @@ class PortfolioStore:
             self._backend = backend
             return
         self.path = resolve_store_path(path)
+        if is_database_url(self.path):
+            self._label = safe_label(str(self.path))
+            self._backend = PostgresBackend(str(self.path), read_only=read_only)
+            return
         self._label = display_path(self.path)
         self._backend = DuckDBBackend(self.path, read_only=read_only)
 

@@ -1,4 +1,8 @@
-"""A fresh store file for every store test."""
+"""A fresh store for every store test, on each backend: a DuckDB file and a PostgreSQL database.
+
+``store_path`` is where the store lives (a DuckDB file path, or a PostgreSQL URL); tests
+that open DuckDB files themselves are marked ``duckdb_only`` with the reason and run once.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,20 @@ from pathlib import Path
 import pytest
 
 from kairo_scoring.store import PortfolioStore
+from tests.pg_server import store_location
 
 
 @pytest.fixture
-def store_path(tmp_path: Path) -> Path:
-    (tmp_path / "data").mkdir()  # the store never creates folders
-    return tmp_path / "data" / "kairo.duckdb"
+def store_backend(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "duckdb")
 
 
 @pytest.fixture
-def store(store_path: Path) -> Iterator[PortfolioStore]:
+def store_path(request: pytest.FixtureRequest, store_backend: str, tmp_path: Path) -> Path | str:
+    return store_location(request, store_backend, tmp_path)
+
+
+@pytest.fixture
+def store(store_path: Path | str) -> Iterator[PortfolioStore]:
     with PortfolioStore(store_path) as opened:
         yield opened

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from tests.store.raw import raw_connection
+
 
 def _undo_extra_values(connection: duckdb.DuckDBPyConnection) -> None:  # version 2
     connection.execute("ALTER TABLE pilots DROP COLUMN extra_values")
@@ -55,9 +57,9 @@ UNDO: list[Callable[[duckdb.DuckDBPyConnection], None]] = [
 ]
 
 
-def as_version(path: Path, version: int) -> None:
-    """Turn the store file at ``path`` (written by this code) back into schema ``version``."""
-    with duckdb.connect(str(path)) as connection:
+def as_version(path: Path | str, version: int) -> None:
+    """Turn the store at ``path`` (a file or a PostgreSQL URL, written by this code) back into schema ``version``."""
+    with raw_connection(path) as connection:
         (current,) = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         for step in reversed(range(version - 1, int(current) - 1)):
             UNDO[step](connection)

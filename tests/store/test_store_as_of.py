@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from kairo_scoring.errors import StoreError
 from kairo_scoring.profile import default_profile
 from kairo_scoring.store import PortfolioStore
 from kairo_scoring.store.startup import ensure_sample_portfolio, sample_as_of_dates
+from tests.store.raw import raw_connection
 from tests.store.store_fixtures import make_answers, make_result
 
 REPO = Path(__file__).resolve().parents[2]
@@ -54,7 +54,7 @@ def test_answers_carry_their_own_as_of_date(store: PortfolioStore) -> None:
 def test_snapshots_stored_before_version_5_read_as_their_import_date(store_path: Path) -> None:
     with PortfolioStore(store_path) as store:
         info = store.import_snapshot(make_result(), portfolio="Acme", as_of=date(2020, 1, 1))
-    with duckdb.connect(str(store_path)) as connection:  # what version 4 wrote: no as-of date
+    with raw_connection(store_path) as connection:  # what version 4 wrote: no as-of date
         connection.execute("UPDATE snapshots SET as_of = NULL")
 
     with PortfolioStore(store_path) as store:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import pytest
 
 from kairo_scoring.errors import StoreError
 from kairo_scoring.store import PortfolioStore
-from kairo_scoring.store.duckdb_backend import DuckDBBackend
+from kairo_scoring.store.sql_backend import SqlBackend
 from tests.store.store_fixtures import make_result
 
 
@@ -29,7 +28,7 @@ def test_failure_while_writing_rejected_rows_leaves_store_unchanged(
 ) -> None:
     existing = store.import_snapshot(make_result(content_hash="earlier"), portfolio="Acme")
     counts_before, portfolios_before, snapshots_before = _state(store)
-    monkeypatch.setattr(DuckDBBackend, "_insert_rejected", _fail_rejected_insert)
+    monkeypatch.setattr(SqlBackend, "_insert_rejected", _fail_rejected_insert)
 
     with pytest.raises(RejectedInsertFailed):
         store.import_snapshot(make_result(content_hash="later"), portfolio="Acme")
@@ -45,7 +44,7 @@ def test_failure_while_writing_rejected_rows_leaves_store_unchanged(
 def test_failed_first_import_does_not_create_the_portfolio(
     store: PortfolioStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(DuckDBBackend, "_insert_rejected", _fail_rejected_insert)
+    monkeypatch.setattr(SqlBackend, "_insert_rejected", _fail_rejected_insert)
 
     with pytest.raises(RejectedInsertFailed):
         store.import_snapshot(make_result(), portfolio="Brand new")
@@ -60,10 +59,10 @@ def test_database_error_in_the_last_step_rolls_back_and_is_a_store_error(
 ) -> None:
     counts_before = store.row_counts()
 
-    def broken_issue_insert(self: DuckDBBackend, cursor: duckdb.DuckDBPyConnection, *_args: object) -> None:
+    def broken_issue_insert(self: SqlBackend, cursor, *_args: object) -> None:
         cursor.execute("INSERT INTO issues (snapshot_id) VALUES (?)", ["not a number"])
 
-    monkeypatch.setattr(DuckDBBackend, "_insert_issues", broken_issue_insert)
+    monkeypatch.setattr(SqlBackend, "_insert_issues", broken_issue_insert)
 
     with pytest.raises(StoreError, match="could not complete"):
         store.import_snapshot(make_result(), portfolio="Acme")
@@ -75,7 +74,7 @@ def test_store_is_usable_and_the_import_succeeds_after_a_failure(
     store: PortfolioStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as patch:
-        patch.setattr(DuckDBBackend, "_insert_rejected", _fail_rejected_insert)
+        patch.setattr(SqlBackend, "_insert_rejected", _fail_rejected_insert)
         with pytest.raises(RejectedInsertFailed):
             store.import_snapshot(make_result(), portfolio="Acme")
 

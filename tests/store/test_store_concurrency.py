@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from kairo_scoring.errors import StoreError, StoreLockedError
-from kairo_scoring.store import PortfolioStore, SnapshotInfo, duckdb_backend
+from kairo_scoring.store import PortfolioStore, SnapshotInfo, duckdb_backend, sql_backend
 from kairo_scoring.store.duckdb_backend import DuckDBBackend
 from tests.store.store_fixtures import make_result
 
@@ -121,6 +121,7 @@ def held_by_another_process(store_path: Path) -> Iterator[subprocess.Popen]:
         holder.wait(timeout=30)
 
 
+@pytest.mark.duckdb_only(reason="a DuckDB file lock; a PostgreSQL database is shared by design")
 def test_a_store_held_by_another_process_raises_store_locked_error(store_path: Path) -> None:
     PortfolioStore(store_path).close()
     with held_by_another_process(store_path) as holder, pytest.raises(StoreLockedError) as raised:
@@ -136,10 +137,11 @@ def test_a_store_held_by_another_process_raises_store_locked_error(store_path: P
         assert reopened.schema_version() >= 1
 
 
+@pytest.mark.duckdb_only(reason="raises DuckDB conflicts; test_postgres_backend has the PostgreSQL one")
 def test_a_conflicting_unit_of_work_is_retried_then_reported_as_busy(
     store_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(duckdb_backend, "_BACKOFF_SECONDS", 0.0)
+    monkeypatch.setattr(sql_backend, "_BACKOFF_SECONDS", 0.0)
     backend = DuckDBBackend(store_path)
     attempts: list[int] = []
 

@@ -19,6 +19,7 @@ class _CountingStore(PortfolioStore):
         super().__init__(*args, **kwargs)
 
 
+@pytest.mark.duckdb_only(reason="wraps a DuckDBBackend; test_postgres_backend wraps a PostgresBackend")
 def test_from_backend_goes_through_init(store_path: Path) -> None:
     with _CountingStore.from_backend(DuckDBBackend(store_path), label="wrapped") as store:
         assert _CountingStore.built == 1
@@ -27,6 +28,7 @@ def test_from_backend_goes_through_init(store_path: Path) -> None:
         assert store.snapshot_info(info.snapshot_id).pilots == 3
 
 
+@pytest.mark.duckdb_only(reason="argument check, no database involved")
 def test_a_backend_and_a_path_together_are_refused(store_path: Path, tmp_path: Path) -> None:
     backend = DuckDBBackend(store_path)
     try:

@@ -13,7 +13,6 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from kairo_scoring.errors import StoreError
@@ -21,11 +20,13 @@ from kairo_scoring.profile import default_profile
 from kairo_scoring.store import PortfolioStore
 from kairo_scoring.store.backend import MAX_STORED_VERSION
 from kairo_scoring.store.duckdb_backend import DuckDBBackend, display_path
+from kairo_scoring.store.postgres_backend import is_database_url, safe_label
+from tests.store.raw import raw_connection
 from tests.store.store_fixtures import make_result
 
 
 def _set_schema_version(path: Path, value: str) -> None:
-    with duckdb.connect(str(path)) as connection:
+    with raw_connection(path) as connection:
         connection.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [value])
 
 
@@ -42,12 +43,12 @@ def test_a_store_whose_schema_version_is_not_a_version_number_is_refused(
         PortfolioStore(store_path, read_only=read_only)
 
     message = str(caught.value)
-    assert display_path(store_path) in message
+    assert (safe_label(store_path) if is_database_url(store_path) else display_path(store_path)) in message
     assert f"records schema version {recorded!r}, which is not a version number" in message
     assert "restore it from a backup or choose another store path" in message
     assert "\n" not in message
     # Refusing left the file as it was: nothing "migrated" it.
-    with duckdb.connect(str(store_path), read_only=True) as connection:
+    with raw_connection(store_path, read_only=True) as connection:
         assert connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
             recorded,
         )
@@ -55,7 +56,7 @@ def test_a_store_whose_schema_version_is_not_a_version_number_is_refused(
 
 def test_a_store_without_a_schema_version_row_says_what_to_do(store_path: Path) -> None:
     PortfolioStore(store_path).close()
-    with duckdb.connect(str(store_path)) as connection:
+    with raw_connection(store_path) as connection:
         connection.execute("DELETE FROM meta WHERE key = 'schema_version'")
 
     with pytest.raises(StoreError, match="no schema version; it is damaged: restore it from a backup"):

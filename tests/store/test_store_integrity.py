@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
 from kairo_scoring.store import PortfolioStore
+from tests.store.raw import raw_connection
 from tests.store.store_fixtures import make_result
 
 
@@ -20,7 +19,7 @@ def _import_two(store_path: Path) -> tuple[int, int]:
 
 def _tamper(store_path: Path, sql: str, params: list[object]) -> None:
     # Behind the store's back: a second program editing the file while the store is closed.
-    with duckdb.connect(str(store_path)) as connection:
+    with raw_connection(store_path) as connection:
         connection.execute(sql, params)
 
 

@@ -10,18 +10,26 @@ import pytest
 
 from kairo_scoring import schema
 from kairo_scoring.errors import StoreError
-from kairo_scoring.store import STORE_SCHEMA_VERSION, PortfolioStore, duckdb_backend, sql_schema
+from kairo_scoring.store import (
+    STORE_SCHEMA_VERSION,
+    PortfolioStore,
+    duckdb_backend,
+    postgres_backend,
+    sql_schema,
+)
+from tests.store.raw import raw_connection
 from tests.store.store_fixtures import make_result
 
 
 def _meta_version(path: Path) -> str:
-    with duckdb.connect(str(path)) as connection:
+    with raw_connection(path) as connection:
         return connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
 
 
 def test_the_migration_list_reaches_the_declared_schema_version() -> None:
     assert len(duckdb_backend.MIGRATIONS) == STORE_SCHEMA_VERSION
     assert duckdb_backend.MIGRATIONS is sql_schema.MIGRATIONS  # one list, shared by every backend
+    assert postgres_backend.MIGRATIONS is sql_schema.MIGRATIONS
 
 
 def test_the_schema_version_is_written_once() -> None:
@@ -62,7 +70,7 @@ def test_reopening_a_store_keeps_its_version_and_data(store_path: Path) -> None:
 
 def test_a_store_newer_than_the_code_is_refused(store_path: Path) -> None:
     PortfolioStore(store_path).close()
-    with duckdb.connect(str(store_path)) as connection:
+    with raw_connection(store_path) as connection:
         connection.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
 
     with pytest.raises(StoreError, match="schema version 99, newer than this version of Kairo"):
@@ -70,7 +78,13 @@ def test_a_store_newer_than_the_code_is_refused(store_path: Path) -> None:
     assert _meta_version(store_path) == "99"  # refused, not rewritten
 
 
-def _add_review_status(cursor: duckdb.DuckDBPyConnection) -> None:
+def _append_step(monkeypatch: pytest.MonkeyPatch, step) -> None:
+    """A release with one more migration step, on both backends."""
+    for module in (duckdb_backend, postgres_backend):
+        monkeypatch.setattr(module, "MIGRATIONS", [*module.MIGRATIONS, step])
+
+
+def _add_review_status(cursor) -> None:
     cursor.execute("ALTER TABLE snapshots ADD COLUMN review_status VARCHAR DEFAULT 'open'")
 
 
@@ -79,14 +93,14 @@ def test_an_appended_step_migrates_a_store_to_the_next_version(
 ) -> None:
     with PortfolioStore(store_path) as store:
         info = store.import_snapshot(make_result(), portfolio="Acme")
-    monkeypatch.setattr(duckdb_backend, "MIGRATIONS", [*duckdb_backend.MIGRATIONS, _add_review_status])
+    _append_step(monkeypatch, _add_review_status)
 
     with PortfolioStore(store_path) as migrated:
         assert migrated.schema_version() == STORE_SCHEMA_VERSION + 1
         pd.testing.assert_frame_equal(migrated.load_pilots(info.snapshot_id), make_result().pilots)
         assert migrated.integrity_check() == []
 
-    with duckdb.connect(str(store_path)) as connection:
+    with raw_connection(store_path) as connection:
         assert connection.execute("SELECT review_status FROM snapshots").fetchall() == [("open",)]
 
 
@@ -95,24 +109,29 @@ def test_a_failing_step_leaves_the_store_at_its_previous_version(
 ) -> None:
     PortfolioStore(store_path).close()
 
-    def broken_step(cursor: duckdb.DuckDBPyConnection) -> None:
+    def broken_step(cursor) -> None:
         cursor.execute("ALTER TABLE snapshots ADD COLUMN half_done VARCHAR")
         cursor.execute("SELECT * FROM no_such_table")
 
-    monkeypatch.setattr(duckdb_backend, "MIGRATIONS", [*duckdb_backend.MIGRATIONS, broken_step])
+    _append_step(monkeypatch, broken_step)
 
     with pytest.raises(StoreError, match="Cannot prepare the store"):
         PortfolioStore(store_path)
 
     assert _meta_version(store_path) == str(STORE_SCHEMA_VERSION)
-    with duckdb.connect(str(store_path)) as connection:
-        columns = [row[0] for row in connection.execute("DESCRIBE snapshots").fetchall()]
+    with raw_connection(store_path) as connection:
+        columns = [
+            row[0]
+            for row in connection.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'snapshots'"
+            ).fetchall()
+        ]
     assert "half_done" not in columns
 
 
 def test_a_read_only_open_does_not_migrate(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     PortfolioStore(store_path).close()
-    monkeypatch.setattr(duckdb_backend, "MIGRATIONS", [*duckdb_backend.MIGRATIONS, _add_review_status])
+    _append_step(monkeypatch, _add_review_status)
 
     with pytest.raises(
         StoreError, match=f"needs an upgrade to {STORE_SCHEMA_VERSION + 1}: open it once read-write"

@@ -32,7 +32,8 @@ def test_a_version_stored_with_other_wording_is_refused(store, what):
         "description": {"description": "reworded"},
         "rubric": {
             "rubric": dataclasses.replace(
-                profile.rubric, entries=(dataclasses.replace(entries[0], question="Asked another way?"), *entries[1:])
+                profile.rubric,
+                entries=(dataclasses.replace(entries[0], question="Asked another way?"), *entries[1:]),
             )
         },
     }[what]

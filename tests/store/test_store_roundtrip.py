@@ -302,6 +302,7 @@ def test_the_store_does_not_load_streamlit() -> None:
     assert completed.returncode == 0, completed.stderr
 
 
+@pytest.mark.duckdb_only(reason="DuckDB; test_postgres_backend checks the PostgreSQL backend")
 def test_the_duckdb_backend_fulfils_the_backend_protocol(store_path: Path) -> None:
     backend = DuckDBBackend(store_path)
     assert isinstance(backend, StoreBackend)
