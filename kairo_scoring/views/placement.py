@@ -10,8 +10,10 @@ import pandas as pd
 
 from kairo_scoring.views.levels import demand_level
 
-# Above this many pilots, point charts draw a stable sample and say so.
-POINT_LIMIT = 2_000
+# Above this many pilots, point charts draw a stable sample and say so. Each point is an SVG
+# element the browser draws and a hover record it is sent (about 80 bytes); 1,000 still shows
+# how a cell is filled, and the cell counts and values always cover every pilot.
+POINT_LIMIT = 1_000
 
 
 def stable_unit(pilot_ids: pd.Series, salt: int = 0) -> np.ndarray:

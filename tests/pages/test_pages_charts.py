@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import pytest
 
 from kairo_scoring import (
+    POINT_LIMIT,
     VERDICT_COLOURS,
     DecisionSummary,
     blocker_summary,
@@ -81,9 +82,9 @@ def test_verdict_colours_are_the_palette_everywhere(scored):
 def test_the_placement_grid_samples_above_the_limit():
     table = score(generate_portfolio(2500)).table
     placement = placement_points(table)
-    assert placement.sampled and len(placement.points) == 2000
+    assert placement.sampled and len(placement.points) == POINT_LIMIT < 2500
     figure = charts.placement_grid(placement, demand_supply_grid(table))
-    assert sum(len(t.x) for t in figure.data) == 2000
+    assert sum(len(t.x) for t in figure.data) == POINT_LIMIT
     # the cell annotations still count every pilot
     counted = sum(
         int(a.text.split("</b>")[0].removeprefix("<b>").replace(",", "")) for a in figure.layout.annotations
