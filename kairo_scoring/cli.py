@@ -69,7 +69,8 @@ from kairo_scoring.present import (
 from kairo_scoring.profile import Profile, load_profile, profile_from_toml
 from kairo_scoring.questions import deciding_questions
 from kairo_scoring.scoring import ScoredPortfolio, score
-from kairo_scoring.store import PortfolioStore, is_database_url
+from kairo_scoring.store import PortfolioStore, TableCheck, compare_stores, copy_store, is_database_url
+from kairo_scoring.store.postgres_backend import safe_label
 from kairo_scoring.views import anonymise, issue_groups, store_profile_version, with_table
 
 OUTPUT_SUFFIXES = (".xlsx", ".csv", ".parquet")
@@ -942,9 +943,80 @@ def cmd_decisions(args: argparse.Namespace) -> int:
         print_line(f"Wrote {count_phrase(len(decisions), 'decision')} of '{portfolio}' to {output}")
         return 0
     log = decision_log(decisions, names=names)
-    columns = ["Decision", field_label("pilot_id"), "Decision taken", "Option", "Proposed by", "Status", "Signed off by"]
+    columns = [
+        "Decision",
+        field_label("pilot_id"),
+        "Decision taken",
+        "Option",
+        "Proposed by",
+        "Status",
+        "Signed off by",
+    ]
     print("\n".join(_table(log, columns, limit=max(len(log), 1))))
     return 0
+
+
+def _print_checks(checks: list[TableCheck], *, source: str, target: str) -> int:
+    """One line per table (rows, hash, match); exit 2 with one line when any table differs."""
+    for check in checks:
+        state = (
+            "matches"
+            if check.matches
+            else f"DIFFERS (source {check.source_rows} rows, {check.source_hash[:12]})"
+        )
+        print_line(f"  {check.table}: {check.target_rows} rows, {check.target_hash[:12]}, {state}")
+    differing = [check.table for check in checks if not check.matches]
+    if differing:
+        raise UsageError(
+            f"{target} differs from {source} in {', '.join(differing)}: copy again into a new, empty store"
+        )
+    print_line(f"Verified: every table of {target} matches {source} (row counts and content hashes).")
+    return 0
+
+
+def _store_label(location: str) -> str:
+    """A store as messages show it: a URL without its password, a path as given."""
+    return safe_label(location) if is_database_url(location) else location
+
+
+def cmd_store_copy(args: argparse.Namespace) -> int:
+    """`kairo store copy`: every table of one store into a new, empty one (either backend)."""
+    checks = copy_store(args.source, args.target)
+    rows = sum(check.target_rows for check in checks)
+    source, target = _store_label(args.source), _store_label(args.target)
+    print_line(f"Copied {source} to {target}: {len(checks)} tables, {rows} rows.")
+    return _print_checks(checks, source=source, target=target) if args.verify else 0
+
+
+def cmd_store_verify(args: argparse.Namespace) -> int:
+    """`kairo store verify`: compare two stores table by table (after a copy)."""
+    checks = compare_stores(args.source, args.target)
+    return _print_checks(checks, source=_store_label(args.source), target=_store_label(args.target))
+
+
+def _add_store_commands(commands) -> None:
+    """`store copy` and `store verify`: move a store to another backend (docs/deploy.md)."""
+    store = commands.add_parser(
+        "store", help="copy a whole store to another (DuckDB ↔ PostgreSQL) and verify it"
+    )
+    steps = store.add_subparsers(dest="store_command", required=True)
+    for name, handler, text in (
+        ("copy", cmd_store_copy, "copy every table, ids and sequences included, into a new, empty store"),
+        ("verify", cmd_store_verify, "compare two stores' row counts and content hashes, table by table"),
+    ):
+        step = steps.add_parser(name, help=text)
+        step.add_argument(
+            "--from", dest="source", required=True, help="source store: DuckDB file or postgresql:// URL"
+        )
+        step.add_argument(
+            "--to", dest="target", required=True, help="target store: DuckDB file or postgresql:// URL"
+        )
+        step.set_defaults(handler=handler)
+    steps.choices["copy"].add_argument(
+        "--verify",
+        action="store_true",
+        help="then compare row counts and content hashes (exit 2 on a difference)",
+    )
 
 
 def _user_option(command: argparse.ArgumentParser) -> None:
@@ -1078,6 +1150,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_loop_commands(commands)
     _add_assessment_commands(commands)
     _add_decision_commands(commands)
+    _add_store_commands(commands)
 
     template = commands.add_parser("template", help="write an empty register with dropdowns")
     template.add_argument("-o", "--output", required=True, help="template .xlsx")

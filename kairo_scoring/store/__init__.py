@@ -7,6 +7,7 @@ Embedded DuckDB by default (``data/kairo.duckdb``, or ``$KAIRO_STORE``), Postgre
 
 from kairo_scoring.store import governance
 from kairo_scoring.store.backend import SnapshotRecord, StoreBackend
+from kairo_scoring.store.copy import TableCheck, compare_stores, copy_store
 from kairo_scoring.store.governance import *  # noqa: F403
 from kairo_scoring.store.postgres_backend import is_database_url
 from kairo_scoring.store.sql_schema import STORE_SCHEMA_VERSION
@@ -31,6 +32,9 @@ __all__ = [
     "SnapshotInfo",
     "SnapshotRecord",
     "StoreBackend",
+    "TableCheck",
+    "compare_stores",
+    "copy_store",
     "ensure_default_profile",
     "ensure_sample_portfolio",
     "is_database_url",
