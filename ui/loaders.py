@@ -13,6 +13,7 @@ snapshot and the decisions' content hash (`snapshot_decision_states`).
 from __future__ import annotations
 
 import hashlib
+import os
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ import pandas as pd
 import streamlit as st
 
 from kairo_scoring import (
+    STORE_PATH_ENV,
     DecidingQuestions,
     IntakeResult,
     PortfolioStore,
@@ -48,7 +50,13 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 
 def store_key() -> str:
-    """The store this process uses ($KAIRO_STORE or data/kairo.duckdb), as a cache key."""
+    """The store this process uses, as a cache key: $KAIRO_STORE, else ``KAIRO_STORE`` at the
+    top of Streamlit's secrets.toml (how a PostgreSQL URL with its password is best kept),
+    else data/kairo.duckdb. Never typed on a page."""
+    if not os.environ.get(STORE_PATH_ENV) and st.secrets.load_if_toml_exists():
+        secret = st.secrets.get(STORE_PATH_ENV)
+        if isinstance(secret, str) and secret.strip():
+            return str(resolve_store_path(secret.strip()))
     return str(resolve_store_path())
 
 
