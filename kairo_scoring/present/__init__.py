@@ -31,6 +31,18 @@ from kairo_scoring.present.report import *  # noqa: F403
 
 __all__ = [
     name
-    for part in (palette, formats, labels, explain, figures, provenance, questions, report, issue_groups, reasons, onepager)
+    for part in (
+        palette,
+        formats,
+        labels,
+        explain,
+        figures,
+        provenance,
+        questions,
+        report,
+        issue_groups,
+        reasons,
+        onepager,
+    )
     for name in part.__all__
 ]

@@ -15,7 +15,11 @@ DEEP_TABLE = "x = " + "{a = " * 5_000 + "1" + "}" * 5_000
 @pytest.mark.parametrize("document", [DEEP_ARRAY, DEEP_TABLE], ids=["arrays", "inline-tables"])
 @pytest.mark.parametrize(
     ("parse", "error"),
-    [(profile_from_toml, ProfileError), (mapping_from_toml, (IntakeError, ProfileError)), (roles_from_toml, KairoError)],
+    [
+        (profile_from_toml, ProfileError),
+        (mapping_from_toml, (IntakeError, ProfileError)),
+        (roles_from_toml, KairoError),
+    ],
     ids=["profile", "mapping", "roles"],
 )
 def test_deeply_nested_toml_is_refused_with_one_line(parse, error, document):
