@@ -532,23 +532,23 @@ def _stored_snapshot(args: argparse.Namespace, store: PortfolioStore) -> tuple[s
     portfolio = args.portfolio or (names[0] if len(names) == 1 else None)
     if portfolio is None:
         raise UsageError(
-            f"{args.db} holds {count_phrase(len(names), 'portfolio')}: name one with --portfolio "
+            f"{_store_label(args.db)} holds {count_phrase(len(names), 'portfolio')}: name one with --portfolio "
             f"({', '.join(names) or 'none yet: import one with kairo import'})"
         )
     if portfolio not in names:
         raise UsageError(
-            f"{args.db} has no portfolio '{portfolio}': check --portfolio ({', '.join(names) or 'none yet'})"
+            f"{_store_label(args.db)} has no portfolio '{portfolio}': check --portfolio ({', '.join(names) or 'none yet'})"
         )
     wanted = getattr(args, "snapshot", None)
     if wanted is None:
         latest = store.latest_snapshot_id(portfolio)
         if latest is None:
-            raise UsageError(f"{args.db} has no snapshot of '{portfolio}': store one with kairo import")
+            raise UsageError(f"{_store_label(args.db)} has no snapshot of '{portfolio}': store one with kairo import")
         return portfolio, latest
     ids = store.snapshots(portfolio)["snapshot_id"].astype(int).tolist()
     if wanted not in ids:
         raise UsageError(
-            f"'{portfolio}' has no snapshot {wanted}: check --snapshot (kairo snapshots --db {args.db} lists them)"
+            f"'{portfolio}' has no snapshot {wanted}: check --snapshot (kairo snapshots --db {_store_label(args.db)} lists them)"
         )
     return portfolio, wanted
 
@@ -579,7 +579,7 @@ def _scored_source(args: argparse.Namespace) -> tuple[ScoredPortfolio, pd.DataFr
         pilots = store.load_pilots(snapshot_id)
         rejected = store.load_rejected(snapshot_id)
         provenance = store.load_provenance(snapshot_id)
-    print_line(f"Snapshot {snapshot_id} of {args.db}")
+    print_line(f"Snapshot {snapshot_id} of {_store_label(args.db)}")
     return score(pilots, profile), rejected, provenance
 
 
@@ -687,7 +687,7 @@ def _assessment_portfolio(args: argparse.Namespace, store: PortfolioStore) -> st
     names = store.portfolios()["portfolio"].astype(str).tolist()
     if args.portfolio not in names:
         raise UsageError(
-            f"{args.db} has no portfolio '{args.portfolio}': check --portfolio "
+            f"{_store_label(args.db)} has no portfolio '{args.portfolio}': check --portfolio "
             f"({', '.join(names) or 'none yet: import one with kairo import'})"
         )
     return args.portfolio
@@ -833,7 +833,7 @@ def _identity(actor: Actor) -> str:
 
 def _existing_store(args: argparse.Namespace) -> str:
     if not is_database_url(args.db) and not Path(args.db).is_file():
-        raise UsageError(f"no store at {args.db}: check --db, or store a register first with kairo import")
+        raise UsageError(f"no store at {_store_label(args.db)}: check --db, or store a register first with kairo import")
     return args.db
 
 
