@@ -11,7 +11,6 @@ import streamlit as st
 from kairo_scoring import (
     CURRENT_MODES,
     EDITABLE_FIELDS,
-    PATH_STEP_LABELS,
     RISK_LEVELS,
     SCORE_FIELDS,
     STAGES,
@@ -27,7 +26,8 @@ from kairo_scoring import (
     count_phrase,
     field_help,
     field_label,
-    gate_label,
+    gate_checklist_table,
+    path_step_sentence,
     plain,
     readiness_phrase,
     score_text,
@@ -39,13 +39,15 @@ from ui.state import flash
 from ui.tables import text_column
 from ui.text import md_escape
 
+GATE_CHECK_FIELDS = ["option", "rule", "field", "current", "required", "status"]  # scoring.GateCheck
+
 ANSWER_ERROR_KEY = "answer_error"
 NOT_ANSWERED = "not answered"
 
 GATE_COLUMNS = {
     "rule": text_column("rule", "medium"),
     "current": text_column("current", "small"),
-    "required": text_column("required", "small"),
+    "required": text_column("required", "medium"),
     "status": text_column("status", "small"),
 }
 
@@ -74,46 +76,25 @@ def styled(frame: pd.DataFrame):
 def gate_table(checklist: pd.DataFrame, option: str, gates) -> pd.DataFrame:
     """One option's gates for display, in words: gate, current value, required value, status
     (`gates` are the profile's, which name each checklist rule)."""
-    rows = checklist[checklist["option"] == option]
-    return _in_words(list(rows.itertuples(index=False)), gates)
+    return _in_words(checklist[checklist["option"] == option], gates)
 
 
-def _in_words(checks: list, gates) -> pd.DataFrame:
-    by_rule = {(g.option, g.describe()): g for g in gates}
-    named = [by_rule.get((c.option, c.rule)) for c in checks]
-    return pd.DataFrame(
-        {
-            "rule": [gate_label(g) if g else c.rule for g, c in zip(named, checks, strict=True)],
-            "current": [value_label(c.field, c.current) for c in checks],
-            "required": [_required(c.required) for c in checks],
-            "status": [STATUS_LABELS.get(c.status, c.status) for c in checks],
-        },
-        columns=["rule", "current", "required", "status"],
-    )
-
-
-def _required(text: Any) -> str:
-    """'≥ 4' → 'at least 4' (the checklist's compact form in words)."""
-    text = str(text)
-    for symbol, word in (("≥", "at least"), ("≤", "at most"), (">", "above"), ("<", "below")):
-        text = text.replace(symbol, word)
-    return text.replace("(risk ", "(when risk is ")
+def _in_words(checks: pd.DataFrame, gates) -> pd.DataFrame:
+    """Gate checks (a gate checklist's rows) in words, as the one-pager words them, without
+    its option column."""
+    worded = gate_checklist_table(checks, tuple(gates)).iloc[:, 1:]
+    worded.columns = ["rule", "current", "required", "status"]
+    return worded
 
 
 def path_step_text(number: int, step: PathStep) -> str:
-    """'**1. Promote** Assisted desktop → Shared workspace: ready' (library values, escaped)."""
-    move = (
-        f"keep running as {value_label('current_mode', step.from_mode)} and meet its gates"
-        if step.kind == "fix"
-        else f"{value_label('current_mode', step.from_mode)} → {value_label('target', step.to_mode)}"
-    )
-    state = "ready now" if step.ready else f"blocked by {count_phrase(len(step.blocking), 'gate')}"
-    return f"**{number}. {PATH_STEP_LABELS.get(step.kind, step.kind)}**: {md_escape(move)} — {state}"
+    """'1. Promote: Assisted desktop → Shared workspace — ready now' (the library's sentence, escaped)."""
+    return md_escape(path_step_sentence(number, step))
 
 
 def blocking_table(step: PathStep, gates) -> pd.DataFrame:
     """The gates blocking one step of the promotion path, in words."""
-    return _in_words(list(step.blocking), gates)
+    return _in_words(pd.DataFrame([vars(check) for check in step.blocking], columns=GATE_CHECK_FIELDS), gates)
 
 
 def what_if_inputs(pilot: pd.Series, key_prefix: str) -> dict[str, Any]:
