@@ -142,3 +142,22 @@ def register_upload(page):
         .filter(has=page.get_by_text("Portfolio register", exact=True))
         .get_by_test_id("stFileUploaderDropzoneInput")
     )
+
+
+# --- shared steps of the asyncio browser sessions (soak and replicas tests) -----------------
+async def settled(page, timeout: float) -> None:
+    """Wait until the page's rerun has finished (the running-status widget is gone)."""
+    await page.wait_for_timeout(300)
+    await page.get_by_test_id("stStatusWidget").wait_for(state="detached", timeout=timeout)
+
+
+async def type_portfolio(page, name: str, timeout: float) -> None:
+    """Type the portfolio to save into on the Intake page; a rerun still on its way can
+    replace what was typed, so try again until the box holds it."""
+    portfolio = page.get_by_label("Portfolio", exact=True).last
+    for _ in range(3):
+        await portfolio.fill(name)
+        await portfolio.press("Enter")
+        await settled(page, timeout)
+        if await portfolio.input_value() == name:
+            return

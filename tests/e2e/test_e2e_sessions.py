@@ -30,7 +30,16 @@ from playwright.async_api import Page, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from kairo_scoring import PortfolioStore
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, register_upload, start_app, stop_app
+from tests.e2e.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    REPO,
+    register_upload,
+    start_app,
+    stop_app,
+    type_portfolio,
+)
+from tests.e2e.conftest import settled as shared_settled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -69,8 +78,7 @@ def register_csv(session: int, loop: int) -> bytes:
 
 
 async def settled(page: Page) -> None:
-    await page.wait_for_timeout(300)
-    await page.get_by_test_id("stStatusWidget").wait_for(state="detached", timeout=STEP_TIMEOUT)
+    await shared_settled(page, STEP_TIMEOUT)
 
 
 async def check(page: Page, log: SessionLog, step: str) -> None:
@@ -107,13 +115,7 @@ async def import_register(page: Page, log: SessionLog) -> None:
     )
     await page.get_by_role("heading", name="Save as a snapshot", exact=True).wait_for(timeout=STEP_TIMEOUT)
     await settled(page)
-    portfolio = page.get_by_label("Portfolio", exact=True).last
-    for _ in range(3):  # a rerun that was still on its way can replace what was typed
-        await portfolio.fill(SHARED_PORTFOLIO)
-        await portfolio.press("Enter")
-        await settled(page)
-        if await portfolio.input_value() == SHARED_PORTFOLIO:
-            break
+    await type_portfolio(page, SHARED_PORTFOLIO, STEP_TIMEOUT)
     await page.get_by_role("button", name="Save snapshot").click()
     await page.get_by_text(f"of {SHARED_PORTFOLIO} (2 pilots, as of ").wait_for(timeout=STEP_TIMEOUT)
     log.imports_confirmed.append(name)
