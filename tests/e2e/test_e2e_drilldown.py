@@ -53,7 +53,10 @@ def _params(page: Page) -> dict[str, list[str]]:
 
 def _click_first_row(page: Page) -> None:
     """Tick the row-selection box of the first row of the pilot table (a canvas grid)."""
-    grid = page.get_by_test_id("stDataFrame").last
+    # Found by its key, not as "the last table": the page also has the shortlists' tables, and
+    # a rerun still drawing after Back can leave a hidden one last for a moment.
+    grid = page.locator(".st-key-pilot_table").get_by_test_id("stDataFrame")
+    expect(grid).to_be_visible(timeout=WAIT)
     grid.scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     box = grid.bounding_box()
