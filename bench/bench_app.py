@@ -218,32 +218,6 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def start_tree(tree: Path, store: Path, log: Path):
-    """`streamlit run` of another copy of the app (e.g. the code before a change), from its own
-    folder so it imports its own `kairo_scoring`; returns the process and base URL."""
-    import subprocess
-
-    from conftest import free_port, stop_app, wait_healthy  # type: ignore[import-not-found]
-
-    port = free_port()
-    env = {**os.environ, "KAIRO_STORE": str(store), "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(tree)}
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(tree / "app.py"),
-            "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-        ],
-        cwd=tree, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process)
-    except Exception:
-        stop_app(process)
-        raise
-    return process, url
-
-
 def run(store: Path, loads: int, trace_dir: Path | None, before: Path | None = None) -> list[Case]:
     from playwright.sync_api import sync_playwright
 
@@ -269,7 +243,7 @@ def run(store: Path, loads: int, trace_dir: Path | None, before: Path | None = N
             copy = folder / "before" / "kairo.duckdb"
             copy.parent.mkdir(exist_ok=True)
             shutil.copyfile(store, copy)
-            servers.append(start_tree(before, copy, folder / "streamlit-before.log"))
+            servers.append(start_app(copy, folder / "streamlit-before.log", tree=before))
             before_url = servers[-1][1]
             cases += [
                 Case("sample before", f"{before_url}/"),

@@ -19,6 +19,9 @@ appendix at most `APPENDIX_LIMIT`.
 
 python-pptx is imported when a deck is built, not with the library (the app's first paint
 does not wait for it).
+
+Over 400 lines because it is one document: the slides share their layout helpers, the
+anonymising of every text and the chart-label guard, and are built in the issue's order.
 """
 
 from __future__ import annotations

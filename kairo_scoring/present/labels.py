@@ -6,6 +6,9 @@ in `kairo_scoring.schema`, because the model's own sentences (next steps, below 
 use the same words; everything here is built from it and spells no option, verdict or
 field name a second time. Pages, figures, the HTML summary, the xlsx export and the CLI
 all read their names here. A missing value reads "unknown" everywhere.
+
+Over 400 lines on purpose: it is the one place every name people read is spelled
+(tests/portfolio/test_present_labels.py checks each is spelled in exactly one source file).
 """
 
 from __future__ import annotations

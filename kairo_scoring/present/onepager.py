@@ -32,7 +32,7 @@ from kairo_scoring.present.labels import (
 )
 from kairo_scoring.present.provenance import pilot_sources_table
 from kairo_scoring.present.reasons import option_reasons
-from kairo_scoring.present.report import decision_log
+from kairo_scoring.present.report import DECISION_SUMMARY_COLUMNS, decision_log
 from kairo_scoring.profile import Gate
 from kairo_scoring.schema import OPTIONS, VERDICT_MEANINGS
 from kairo_scoring.scoring import FIT_COLUMNS, PathStep, ScoredPortfolio
@@ -141,18 +141,7 @@ def _decision(
         return ()
     chosen = mine[mine["decision_id"] == state["decision_id"]]
     log = decision_log(chosen, names={str(pilot_id): str(scored.table.iloc[position]["name"])}).iloc[0]
-    shown = [
-        "Decision taken",
-        "Option",
-        "Reason",
-        "Review date",
-        "Proposed by",
-        "Proposed",
-        "Status",
-        "Signed off by",
-        "Signed off",
-        "Sign-off comment",
-    ]
+    shown = list(DECISION_SUMMARY_COLUMNS)
     if anonymised:
         shown = [c for c in shown if c not in PERSONAL_DECISION_PARTS]
     parts = [(c, str(log[c])) for c in shown if str(log[c])]

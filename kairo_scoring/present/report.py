@@ -111,6 +111,19 @@ DECISION_LOG_COLUMNS: tuple[str, ...] = (
     "Signed off",
     "Sign-off comment",
 )
+# What a reader needs of one decision (the HTML log after its id and pilot; the one-pager).
+DECISION_SUMMARY_COLUMNS: tuple[str, ...] = (
+    "Decision taken",
+    "Option",
+    "Reason",
+    "Review date",
+    "Proposed by",
+    "Proposed",
+    "Status",
+    "Signed off by",
+    "Signed off",
+    "Sign-off comment",
+)
 _IDENTITY = {True: "signed in", False: "name typed, unverified"}
 
 
@@ -167,22 +180,7 @@ def _decision_log_html(decisions: pd.DataFrame | None, names: Mapping[str, str])
     """The summary's decision log section: every decision of the portfolio, newest first (empty: none)."""
     if decisions is None or decisions.empty:
         return ""
-    shown = decision_log(decisions, names=names)[
-        [
-            "Decision",
-            "Pilot",
-            "Decision taken",
-            "Option",
-            "Reason",
-            "Review date",
-            "Proposed by",
-            "Proposed",
-            "Status",
-            "Signed off by",
-            "Signed off",
-            "Sign-off comment",
-        ]
-    ]
+    shown = decision_log(decisions, names=names)[["Decision", "Pilot", *DECISION_SUMMARY_COLUMNS]]
     return f"<h2>Decision log</h2>\n{_table(shown, numeric=('Decision',))}"
 
 

@@ -52,17 +52,24 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = STARTUP_T
     raise RuntimeError(f"streamlit did not become healthy within {timeout}s")
 
 
-def start_app(store: Path, log: Path, app: Path | None = None) -> tuple[subprocess.Popen, str]:
-    """Start the app (or another script) on a free port with its own store; returns the process and base URL."""
+def start_app(
+    store: Path, log: Path, app: Path | None = None, *, tree: Path = REPO
+) -> tuple[subprocess.Popen, str]:
+    """Start the app (or another script) on a free port with its own store; returns the process and base URL.
+
+    ``tree`` is the copy of the project to run from (the bench runs the code before a change
+    from its own folder, so it imports its own ``kairo_scoring``)."""
     port = free_port()
     env = {**os.environ, "KAIRO_STORE": str(store), "PYTHONUNBUFFERED": "1"}
+    if tree != REPO:
+        env["PYTHONPATH"] = str(tree)
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(app or REPO / "app.py"),
+            sys.executable, "-m", "streamlit", "run", str(app or tree / "app.py"),
             "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
         ],
-        cwd=REPO,
+        cwd=tree,
         env=env,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
@@ -161,3 +168,15 @@ async def type_portfolio(page, name: str, timeout: float) -> None:
         await settled(page, timeout)
         if await portfolio.input_value() == name:
             return
+
+
+def settle_drawn(page, timeout: float, drawn_ms: int = 1200) -> None:
+    """Wait until the script has finished, nothing is a loading placeholder, and (after
+    ``drawn_ms``) plotly has laid out its charts."""
+    page.wait_for_timeout(500)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stMain] h1') && !document.querySelector("
+        "'[data-testid=stStatusWidget], [data-testid=stSkeleton], [data-testid=stSpinner]')",
+        timeout=timeout,
+    )
+    page.wait_for_timeout(drawn_ms)

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from kairo_scoring import ROOM_FONT_SIZE
+from tests.e2e.conftest import settle_drawn
 
 pytestmark = pytest.mark.e2e
 WAIT = 60_000  # ms
@@ -77,13 +78,7 @@ def url_of(app_url: str, page_name: str, layout: str) -> str:
 
 def settle(page: Page) -> None:
     """Wait until the script has finished, nothing is a loading placeholder, and charts are drawn."""
-    page.wait_for_timeout(500)
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=stMain] h1') && !document.querySelector("
-        "'[data-testid=stStatusWidget], [data-testid=stSkeleton], [data-testid=stSpinner]')",
-        timeout=WAIT,
-    )
-    page.wait_for_timeout(1200)  # plotly lays out after the element appears
+    settle_drawn(page, WAIT)
 
 
 def open_at(page: Page, url: str) -> None:

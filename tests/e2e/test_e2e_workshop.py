@@ -21,7 +21,7 @@ from kairo_scoring import (
     pilot_table,
     score,
 )
-from tests.e2e.conftest import REPO, start_app, stop_app
+from tests.e2e.conftest import REPO, settle_drawn, start_app, stop_app
 
 pytestmark = pytest.mark.e2e
 WAIT = 60_000  # ms
@@ -54,13 +54,7 @@ def shots(tmp_path_factory) -> Path:
 
 
 def settle(page: Page) -> None:
-    page.wait_for_timeout(500)
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=stMain] h1') && !document.querySelector("
-        "'[data-testid=stStatusWidget], [data-testid=stSkeleton], [data-testid=stSpinner]')",
-        timeout=WAIT,
-    )
-    page.wait_for_timeout(800)
+    settle_drawn(page, WAIT, drawn_ms=800)
 
 
 def save_shot(page: Page, folder: Path, name: str) -> None:
