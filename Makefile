@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test test-fast lint format bench bench-intake bench-app bench-export sample clean
+.PHONY: run test test-fast lint format bench bench-intake bench-app bench-export bench-replica sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ bench-intake: $(VENV)/.runtime
 
 bench-app: $(VENV)/.dev
 	$(BIN)/python bench/bench_app.py
+
+# One replica on PostgreSQL: simulated sessions and portfolio sizes (needs the PostgreSQL server binaries).
+bench-replica: $(VENV)/.dev
+	$(BIN)/python bench/bench_replica.py
 
 bench-export: $(VENV)/.runtime
 	$(BIN)/python bench/bench_export.py

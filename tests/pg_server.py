@@ -22,6 +22,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,6 +120,27 @@ class PostgresServer:
         with contextlib.suppress(Exception):
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def wait_for_no_open_transaction(url: str, timeout: float = 30) -> None:
+    """Wait until no other session on the database at ``url`` is inside a transaction: after a
+    client is killed mid-write, the server has rolled its transaction back, so what a test then
+    reads is final (not merely invisible because still uncommitted). AssertionError at ``timeout``."""
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(url, autocommit=True) as connection:
+        while True:
+            (open_transactions,) = connection.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND xact_start IS NOT NULL"
+            ).fetchone()
+            if open_transactions == 0:
+                return
+            assert time.monotonic() < deadline, (
+                f"{open_transactions} transaction(s) still open after the kill"
+            )
+            time.sleep(0.1)
 
 
 def _unavailable(reason: str) -> None:

@@ -1,5 +1,7 @@
 """A decision or sign-off killed with SIGKILL mid-write leaves neither the decision (or its
-new status) nor its audit row, or both: they are one transaction."""
+new status) nor its audit row, or both: they are one transaction. On both backends
+(``store_path``: a DuckDB file, or a fresh PostgreSQL database whose server sees the killed
+client's connection drop and rolls its transaction back)."""
 
 from __future__ import annotations
 
@@ -15,11 +17,13 @@ import pytest
 
 from kairo_scoring import Actor, AuditAction, DecisionStatus, PortfolioStore, record_decisions, score
 from kairo_scoring.cli import main
+from kairo_scoring.store.postgres_backend import is_database_url
 from tests.conftest import REPO
 from tests.decisions.conftest import PORTFOLIO, make_intake
+from tests.pg_server import wait_for_no_open_transaction
 
 
-def _run_until_killed(store_path: Path, point: str, *command: str) -> None:
+def _run_until_killed(store_path: Path | str, point: str, *command: str) -> None:
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.decisions.decide_child", str(store_path), point, *command],
         cwd=REPO,
@@ -37,9 +41,11 @@ def _run_until_killed(store_path: Path, point: str, *command: str) -> None:
         if child.poll() is None:
             child.kill()
             child.wait()
+    if is_database_url(store_path):  # a DuckDB file has no server to wait for
+        wait_for_no_open_transaction(str(store_path))
 
 
-def _prepared(store_path: Path) -> int:
+def _prepared(store_path: Path | str) -> int:
     """A store with one snapshot and one decision proposed by 'Setup'; returns its id."""
     with PortfolioStore(store_path) as store:
         info = store.import_snapshot(make_intake(), portfolio=PORTFOLIO)
@@ -61,8 +67,7 @@ def _decision_writes(store: PortfolioStore) -> tuple[int, int, int]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("point", ["before_audit", "before_commit", "after_commit"])
-def test_a_decision_killed_mid_write_leaves_both_or_neither(tmp_path: Path, point: str) -> None:
-    store_path = tmp_path / "kairo.duckdb"
+def test_a_decision_killed_mid_write_leaves_both_or_neither(store_path: Path | str, point: str) -> None:
     _prepared(store_path)
 
     _run_until_killed(store_path, point, "decide", "--portfolio", PORTFOLIO, "P1", "--accept")
@@ -87,9 +92,8 @@ def test_a_decision_killed_mid_write_leaves_both_or_neither(tmp_path: Path, poin
 @pytest.mark.slow
 @pytest.mark.parametrize("point", ["before_audit", "before_commit"])
 def test_a_sign_off_killed_mid_write_leaves_the_decision_proposed_and_no_audit_row(
-    tmp_path: Path, point: str
+    store_path: Path | str, point: str
 ) -> None:
-    store_path = tmp_path / "kairo.duckdb"
     decision_id = _prepared(store_path)
 
     _run_until_killed(store_path, point, "approve", str(decision_id), "--comment", "fine")
