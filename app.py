@@ -9,7 +9,7 @@ import streamlit as st
 from kairo_scoring import KairoError
 from ui.auth import render_access, resolve_access, sign_in_page
 from ui.sidebar import render_sidebar
-from ui.state import init_state, presenting, show_flash, sync_url
+from ui.state import begin_first_paint, init_state, presenting, show_flash, sync_url
 from ui.text import md_escape
 
 init_state()
@@ -33,15 +33,16 @@ if access.needs_sign_in:
     st.navigation([st.Page(sign_in_page, title="Sign in", icon=":material/login:")]).run()
     st.stop()
 
+PORTFOLIO_PAGE = st.Page(
+    "app_pages/portfolio.py",
+    title="Portfolio",
+    icon=":material/dashboard:",
+    default=True,
+    url_path="overview",
+)
 PAGES = {
     "Portfolio": [
-        st.Page(
-            "app_pages/portfolio.py",
-            title="Portfolio",
-            icon=":material/dashboard:",
-            default=True,
-            url_path="overview",
-        ),
+        PORTFOLIO_PAGE,
         st.Page("app_pages/pilot.py", title="Pilot", icon=":material/troubleshoot:", url_path="scorecard"),
         st.Page("app_pages/history.py", title="History", icon=":material/history:", url_path="snapshots"),
     ],
@@ -85,9 +86,13 @@ LAYOUT_CSS = """<style>
 }
 </style>"""
 
+# A browser session's first run on the Portfolio page sends the headline first: the page before
+# the sidebar (the same view, read before its widgets are drawn; nothing was touched yet), and
+# the charts and tables on the next run, once the browser shows the headline (ui.state).
+headline_first = begin_first_paint(page is PORTFOLIO_PAGE)
 render_access(access)
 try:
-    view = render_sidebar()
+    view = render_sidebar(draw=not headline_first)
 except KairoError as exc:
     st.error(f"The portfolio store cannot be used: {md_escape(exc)}", icon=":material/error:")
     st.stop()
@@ -101,4 +106,7 @@ try:
     page.run()
 except KairoError as exc:
     st.error(md_escape(exc), icon=":material/error:")
+finally:
+    if headline_first:  # also when the page stopped (no pilot in view): the filters stay reachable
+        render_sidebar()
 sync_url()

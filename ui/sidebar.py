@@ -1,10 +1,13 @@
 """The sidebar every page shares: portfolio, snapshot, scoring profile, filters, presentation mode.
 
-`render_sidebar()` draws the widgets and returns the `View` that pages render from.
+`render_sidebar()` draws the widgets and returns the `View` that pages render from;
+`render_sidebar(draw=False)` returns the same view and draws nothing (a session's first run,
+where the Portfolio page's headline goes out before the sidebar: see app.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -156,7 +159,33 @@ def profile_options(store: PortfolioStore) -> dict[str, tuple[str, int]]:
     }
 
 
-def _pick_snapshot(snapshots: tuple[Snapshot, ...]) -> Snapshot:
+class _Unseen:
+    """The sidebar's widgets, undrawn: each returns what the widget shows on this run — its value
+    in session state (a shared link's, checked by `keep_valid_choice(s)` first), else its
+    default. Right only before any widget was touched: a session's first run."""
+
+    @staticmethod
+    def selectbox(label, options, *, key, **_):
+        return st.session_state[key] if key in st.session_state else list(options)[0]
+
+    @staticmethod
+    def multiselect(label, options, *, key, **_):
+        return list(st.session_state.get(key) or [])
+
+    @staticmethod
+    def toggle(label, *, key, **_):
+        return bool(st.session_state.get(key, False))
+
+    @staticmethod
+    def expander(*_, **__):
+        return contextlib.nullcontext()
+
+    @staticmethod
+    def caption(*_, **__):
+        return None
+
+
+def _pick_snapshot(snapshots: tuple[Snapshot, ...], ui=st) -> Snapshot:
     ids = [s.snapshot_id for s in snapshots]
     wanted = st.session_state.get("snapshot_id")
     if wanted not in ids:
@@ -169,7 +198,7 @@ def _pick_snapshot(snapshots: tuple[Snapshot, ...]) -> Snapshot:
         pick = st.session_state.get("snapshot_pick")
         st.session_state["snapshot_id"] = None if pick == ids[0] else pick
 
-    picked = st.selectbox(
+    picked = ui.selectbox(
         "Snapshot",
         ids,
         key="snapshot_pick",
@@ -182,28 +211,30 @@ def _pick_snapshot(snapshots: tuple[Snapshot, ...]) -> Snapshot:
     return by_id[picked]
 
 
-def render_sidebar() -> View:
-    """Draw the shared sidebar and return the scored, filtered view."""
+def render_sidebar(*, draw: bool = True) -> View:
+    """Draw the shared sidebar and return the scored, filtered view (`draw=False`: the same view,
+    nothing drawn; only on a session's first run, which then draws the sidebar after)."""
     store = loaders.get_store()
     path = loaders.store_key()
-    with st.sidebar:
+    ui = st if draw else _Unseen
+    with st.sidebar if draw else contextlib.nullcontext():
         portfolios = store.portfolios()
         names = sorted(
             portfolios["portfolio"].astype(str), key=lambda n: (n != SAMPLE_PORTFOLIO, n.casefold())
         )
         if not names:
-            st.warning("The store holds no portfolio yet: import one on the Intake page.")
+            st.sidebar.warning("The store holds no portfolio yet: import one on the Intake page.")
             st.stop()
         keep_valid_choice(PORTFOLIO_KEY, names)
-        portfolio = st.selectbox(
+        portfolio = ui.selectbox(
             "Portfolio", names, key=PORTFOLIO_KEY, persist_state="session", help="Portfolios in the store."
         )
         snapshots, by_as_of = _snapshots(store, portfolio)
-        snapshot = _pick_snapshot(snapshots)
+        snapshot = _pick_snapshot(snapshots, ui)
 
         options = profile_options(store)
         keep_valid_choice(PROFILE_KEY, list(options))
-        label = st.selectbox(
+        label = ui.selectbox(
             "Scoring profile",
             list(options),
             key=PROFILE_KEY,
@@ -214,7 +245,7 @@ def render_sidebar() -> View:
         toml_text = store.load_profile_text(name, version)
         profile = loaders.parse_profile(toml_text)
 
-        present = st.toggle(
+        present = ui.toggle(
             "Presentation mode",
             key=PRESENT_KEY,
             persist_state="session",
@@ -231,11 +262,11 @@ def render_sidebar() -> View:
 
         choices = filter_choices(everything.table)
         chosen: dict[str, tuple[str, ...]] = {}
-        with st.expander("Filters", expanded=True, icon=":material/filter_alt:"):
+        with ui.expander("Filters", expanded=True, icon=":material/filter_alt:"):
             for field in FILTER_FIELDS:
                 keep_valid_choices(FILTER_KEYS[field], choices[field])
                 chosen[field] = tuple(
-                    st.multiselect(
+                    ui.multiselect(
                         field_label(field),
                         choices[field],
                         key=FILTER_KEYS[field],
@@ -246,7 +277,7 @@ def render_sidebar() -> View:
                 )
             keep_valid_choices(DECISION_FILTER_KEY, DECISION_FILTER_STATES)
             chosen["decision"] = tuple(
-                st.multiselect(
+                ui.multiselect(
                     field_label("decision"),
                     DECISION_FILTER_STATES,
                     key=DECISION_FILTER_KEY,
@@ -262,7 +293,7 @@ def render_sidebar() -> View:
         scored = subset(everything, keep)
         states = everything_states[keep].reset_index(drop=True)
         if filters.active:
-            st.caption(f"{count(len(scored))} of {count_phrase(len(everything), 'pilot')} match the filters.")
+            ui.caption(f"{count(len(scored))} of {count_phrase(len(everything), 'pilot')} match the filters.")
     return View(
         store=store,
         store_path=path,

@@ -162,6 +162,29 @@ def sync_url() -> None:
             params[param] = value
 
 
+FIRST_PAINT_KEY = "_first_paint"  # "now": this run paints the headline first; then "done"
+
+
+def begin_first_paint(on_portfolio: bool) -> bool:
+    """Once a run, from app.py: whether this run is a browser session's first, on the Portfolio
+    page, which then sends the headline before the sidebar and draws the charts and tables on
+    the next run, once the browser shows it (docs/benchmarks.md, "First paint"). Every later
+    run draws everything at once, and so does a session no browser opened (AppTest: no request
+    headers, no page to paint)."""
+    state = st.session_state.get(FIRST_PAINT_KEY)
+    if state is None:
+        now = on_portfolio and bool(st.context.headers)
+        st.session_state[FIRST_PAINT_KEY] = "now" if now else "done"
+        return now
+    st.session_state[FIRST_PAINT_KEY] = "done"
+    return False
+
+
+def painting_headline_first() -> bool:
+    """This run is the first paint (`begin_first_paint`)."""
+    return st.session_state.get(FIRST_PAINT_KEY) == "now"
+
+
 def presenting() -> bool:
     """Presentation mode: aliases instead of names, larger type, no editing controls."""
     return bool(st.session_state.get(PRESENT_KEY, False))

@@ -84,3 +84,36 @@ def empty_notice(view: View) -> bool:
         )
         return True
     return False
+
+
+# Runs in the page on a session's first paint (`ui.state.begin_first_paint`): once the
+# headline's tiles are on screen (or after 3 s whatever happens), two animation frames later
+# (so they are painted), ask the server for the rest of the page. Until then the browser
+# fetches and evaluates only the code of the headline's and the sidebar's elements, not
+# plotly.js (4.7 MB) or the table's grid and Arrow (1.2 MB), which would hold the headline back.
+PAINTED_JS = """
+export default function ({ setTriggerValue }) {
+  const start = performance.now();
+  const shown = () => [...document.querySelectorAll('[data-testid=stMetric]')]
+    .some((tile) => tile.getBoundingClientRect().height > 0);
+  const tick = () => {
+    if (shown() || performance.now() - start > 3000) {
+      requestAnimationFrame(() => requestAnimationFrame(() => setTriggerValue('painted', true)));
+    } else {
+      setTimeout(tick, 20);
+    }
+  };
+  tick();
+}
+"""
+_painted = st.components.v2.component("kairo_first_paint", js=PAINTED_JS)
+
+
+def rest_after_paint() -> None:
+    """Rerun the page, drawing everything, as soon as the browser has painted the headline."""
+    _painted(key="first_paint", on_painted_change=lambda: None)
+
+
+def blank(height: int) -> None:
+    """An empty box the height of what the next run draws there (no layout jump when it comes)."""
+    st.container(height=height, border=False)

@@ -1,0 +1,84 @@
+"""The Portfolio page's first paint: the headline first, the charts and tables once it is shown.
+
+A browser session's first run sends the headline, the short lists' titles and blank boxes of the
+tables' heights, and a small page script that asks for the rest once the headline is painted
+(docs/benchmarks.md, "First paint"). Every later run draws the whole page at once. AppTest has
+no browser (no request headers), so it always sees the whole page; here a browser is faked.
+"""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.conftest import APP, TIMEOUT, metrics, no_errors
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """The session has request headers, as one a browser opened does."""
+    monkeypatch.setattr(type(st.context), "headers", property(lambda self: {"User-Agent": "Chromium"}))
+
+
+def _kinds(at: AppTest) -> list[str]:
+    found: list[str] = []
+
+    def walk(node) -> None:
+        found.append(getattr(node, "type", ""))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at.main)
+    return found
+
+
+def test_a_browser_sessions_first_run_sends_the_headline_before_any_chart_or_table(store_path, browser):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["verdict"] = "promote"
+    at.run()
+    no_errors(at)
+    first = metrics(at)
+    assert int(first["Pilots"]) > 0 and first["Pilots"] == first["Ready to promote"]  # the filters apply
+    kinds = _kinds(at)
+    assert "plotly_chart" not in kinds and "dataframe" not in kinds, kinds
+    assert at.session_state["_first_paint"] == "now"
+    verdicts = [m for m in at.sidebar.multiselect if m.key == "verdict"]
+    assert verdicts and verdicts[0].value == ["promote"]  # the sidebar is drawn, after the headline
+
+    at.run()  # what the page script's trigger asks for once the headline is painted
+    no_errors(at)
+    assert at.session_state["_first_paint"] == "done"
+    assert metrics(at) == first
+    kinds = _kinds(at)
+    assert kinds.count("plotly_chart") >= 3, kinds
+    assert kinds.count("dataframe") >= 2, kinds  # the short lists and the pilot table
+
+
+def test_later_runs_draw_everything_at_once(store_path, browser):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.run()
+    drawn = _kinds(at)
+    at.sidebar.multiselect[0].select(at.sidebar.multiselect[0].options[0]).run()  # a filter
+    no_errors(at)
+    assert "plotly_chart" in _kinds(at)
+    at.run()
+    assert _kinds(at).count("plotly_chart") == drawn.count("plotly_chart")
+
+
+def test_without_a_browser_the_first_run_draws_the_whole_page(store_path):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    no_errors(at)
+    assert "plotly_chart" in _kinds(at) and "dataframe" in _kinds(at)
+
+
+def test_a_first_paint_that_finds_no_pilot_still_draws_the_sidebar(store_path, browser):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["verdict"] = "promote"
+    at.query_params["risk"] = "no such risk level"  # dropped: not an option
+    at.query_params["bu"] = "Nowhere"  # dropped too
+    at.run()
+    no_errors(at)
+    assert [m.key for m in at.sidebar.multiselect if m.key == "verdict"]
