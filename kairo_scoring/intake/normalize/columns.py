@@ -27,6 +27,7 @@ from kairo_scoring.intake.normalize.unique import (
     Outcome,
     Parsed,
     lookup_value_map,
+    of_types,
     parse_by_unique,
     rejected_by_map,
 )
@@ -110,21 +111,10 @@ def parse_quantities(raw: pd.Series, minimum: float, whole: bool) -> Parsed:
     convention, evidence = decimal_convention(raw.dropna().unique())
 
     def quantity_from_text(value: object) -> Outcome:
-        if normalize_key(value) in NOT_APPLICABLE:
-            return MARKED_UNKNOWN
-        if convention is None and is_ambiguous_number(value):
-            readings = {parse_number(value, DECIMAL_POINT), parse_number(value, DECIMAL_COMMA)}
-            if whole:  # a count is whole: "1,200" users is 1200, never 1.2
-                readings = {
-                    number for number in readings if number is not None and number == math.floor(number)
-                }
-            if len(readings) != 1:
-                return unreadable(_ambiguity(value, evidence), IssueCode.AMBIGUOUS_NUMBER)
-            return readings.pop(), *FINE
-        number = parse_number(value, convention)
-        if number is None:
-            return unreadable("not a number; set to unknown", IssueCode.NOT_A_NUMBER)
-        return number, *FINE
+        number = plain_quantity(value, convention, whole) if type(value) is str else None
+        if number is not None:  # most texts of a number column: read without the general parser
+            return number, *FINE
+        return read_quantity(value, convention, evidence, whole)
 
     minimum_text = f"{minimum:g}"
     rules = [
@@ -141,6 +131,51 @@ def parse_quantities(raw: pd.Series, minimum: float, whole: bool) -> Parsed:
             )
         )
     return parse_numbers(raw, quantity_from_text, tuple(rules))
+
+
+def read_quantity(value: object, convention: str | None, evidence: tuple[int, int], whole: bool) -> Outcome:
+    """One value of a count or amount column whose ``decimal_convention`` is ``convention``
+    (with its ``evidence``): the general per-value reading."""
+    if normalize_key(value) in NOT_APPLICABLE:
+        return MARKED_UNKNOWN
+    if convention is None and is_ambiguous_number(value):
+        readings = {parse_number(value, DECIMAL_POINT), parse_number(value, DECIMAL_COMMA)}
+        if whole:  # a count is whole: "1,200" users is 1200, never 1.2
+            readings = {number for number in readings if number is not None and number == math.floor(number)}
+        if len(readings) != 1:
+            return unreadable(_ambiguity(value, evidence), IssueCode.AMBIGUOUS_NUMBER)
+        return readings.pop(), *FINE
+    number = parse_number(value, convention)
+    if number is None:
+        return unreadable("not a number; set to unknown", IssueCode.NOT_A_NUMBER)
+    return number, *FINE
+
+
+# Texts that only digits, or digits grouped in threes by commas, make up ("1234", "1,234",
+# "1,234,567"): ``plain_quantity`` reads them as ``read_quantity`` does, in one step. At most
+# 300 digits, so the number is never infinite.
+_DIGITS = re.compile(r"[0-9]{1,300}")
+_COMMA_GROUPS = re.compile(r"([0-9]{1,3})((?:,[0-9]{3}){1,99})")
+
+
+def plain_quantity(text: str, convention: str | None, whole: bool) -> float | None:
+    """The number ``read_quantity`` reads, without a problem, from a text of digits or of
+    comma-grouped digits; None for any other text, and for one it would not read as a plain
+    number (an ambiguous "1,000" in a column without a convention is left to it)."""
+    if _DIGITS.fullmatch(text):
+        return float(text)
+    groups = _COMMA_GROUPS.fullmatch(text)
+    if groups is None:
+        return None
+    lead, rest = groups.groups()
+    if len(rest) > 4 or convention == DECIMAL_POINT:  # thousands: "1,234,567"; or the column's reading
+        return float(lead + rest.replace(",", ""))
+    if convention == DECIMAL_COMMA:  # "1,234" → 1.234
+        return float(f"{lead}.{rest[1:]}")
+    # No convention: of the two readings a count takes the only whole one ("1,200" users).
+    if whole and rest != ",000":
+        return float(lead + rest[1:])
+    return None
 
 
 def _ambiguity(value: object, evidence: tuple[int, int]) -> str:
@@ -190,12 +225,15 @@ def parse_numbers(
     )
 
 
+_PLAIN_NUMBERS = frozenset({int, float})
+
+
 def _coerce_numbers(raw: pd.Series) -> pd.Series:
     if raw.dtype.kind in "fiu":
         numbers = raw.astype("float64")
     else:
         # Booleans and text are never numbers here; text goes through the per-value parser.
-        plain = raw.where(raw.map(type).isin((int, float)), None) if raw.dtype == object else raw
+        plain = raw.where(of_types(raw, _PLAIN_NUMBERS), None) if raw.dtype == object else raw
         try:
             numbers = pd.to_numeric(plain, errors="coerce").astype("float64")
         except (TypeError, ValueError):

@@ -53,7 +53,11 @@ def comparison_keys(texts: pd.Series) -> pd.Series:
     return keys.str.strip()
 
 
-_PUNCTUATION_RUN = r"[\s_.,;:!?'\"()\[\]{}/\\|\-–—‐‑’‘“”]+"
+# What ``\s`` matches in Python (every character ``str.isspace`` calls whitespace), spelled
+# out: pyarrow's RE2 reads ``\s`` as ASCII blanks only, so pandas would run a pattern with
+# ``\s`` through Python's re, one call per row; with the characters listed it runs in RE2.
+WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_PUNCTUATION_RUN = "[" + WHITESPACE + r"_.,;:!?'\"()\[\]{}/\\|\-–—‐‑’‘“”]+"
 
 # Text values are kept in Unicode NFC, not NFKC. NFC only joins canonically equivalent
 # spellings, which look the same and differ only in how a keyboard or a system composed

@@ -42,11 +42,7 @@ def parse_by_unique(raw: pd.Series, parse_one: Callable[[object], Outcome]) -> P
 def _factorize(raw: pd.Series) -> tuple[np.ndarray, list[object]]:
     """A code per cell (-1 when missing) and the distinct values. Booleans are kept apart
     from the numbers they equal (True == 1, False == 0), so a FALSE cell never reads as 0."""
-    is_bool = (
-        raw.map(type).isin((bool, np.bool_)).to_numpy(dtype=bool)
-        if raw.dtype == object
-        else np.zeros(len(raw), dtype=bool)
-    )
+    is_bool = of_types(raw, _BOOLEANS) if raw.dtype == object else np.zeros(len(raw), dtype=bool)
     if not is_bool.any():
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)
         return codes, list(uniques)
@@ -59,6 +55,16 @@ def _factorize(raw: pd.Series) -> tuple[np.ndarray, list[object]]:
     return codes, [*others, *booleans]
 
 
+_BOOLEANS = frozenset({bool, np.bool_})
+
+
+def of_types(raw: pd.Series, types: frozenset[type]) -> np.ndarray:
+    """Per cell, whether its exact type is one of ``types``: ``raw.map(type).isin(types)`` as
+    one array, without a Series of types in between."""
+    values = raw.to_numpy(dtype=object)
+    return np.fromiter(map(types.__contains__, map(type, values)), dtype=bool, count=len(values))
+
+
 def _spread(index: pd.Index, codes: np.ndarray, outcomes: list[Outcome]) -> Parsed:
     # One small array per part of the outcome, taken by code: no per-row hashing, and no
     # per-row copies of a million-row column (the last slot, None, is what code -1 takes).
@@ -66,8 +72,8 @@ def _spread(index: pd.Index, codes: np.ndarray, outcomes: list[Outcome]) -> Pars
         picked = np.empty(len(outcomes) + 1, dtype=object)
         for slot, outcome in enumerate(outcomes):
             picked[slot] = outcome[position]
-        spread = pd.Series(picked[codes], index=index, dtype=object)
-        return spread.where(spread.notna(), None)
+        picked[pd.isna(picked)] = None  # missing as None, decided once per distinct value
+        return pd.Series(picked[codes], index=index, dtype=object)
 
     return Parsed(values=column(0), reasons=column(1), severity=column(2), codes=column(3))
 
@@ -94,12 +100,15 @@ def lookup_value_map(key: str, value_map: Mapping[str, object]) -> tuple[bool, o
     return False, None
 
 
+_TEXT = frozenset({str})
+
+
 def as_text(raw: pd.Series) -> pd.Series:
     """Cell values as display text: 34.0 → "34", dates → ISO, strings unchanged; missing → NA."""
     if isinstance(raw.dtype, pd.StringDtype):
         return raw.astype("string")
     texts = raw.astype(object)
-    is_text = texts.map(type).eq(str)
+    is_text = of_types(texts, _TEXT)
     if is_text.all():
         return texts.astype("string")
     # Only the cells that are not already text (numbers, dates) go through cell_text.
