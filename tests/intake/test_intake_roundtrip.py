@@ -112,6 +112,16 @@ def test_a_register_in_any_valid_dialect_reads_back_to_the_same_pilots(
         data = text.encode(encoding)
     except UnicodeEncodeError:
         assume(False)  # cp1252 cannot hold every character: only the registers it can
+    if encoding == "cp1252" and not text.isascii():
+        # A cp1252 file whose bytes are also valid UTF-8 ("ß—" is DF 97, one UTF-8 character) is
+        # read as UTF-8, as the reader's rule says (docs/intake.md): no reader can tell them
+        # apart. Only the cp1252 files that are not valid UTF-8 test the cp1252 path.
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            assume(False)
 
     result = read_portfolio(data, filename="register.csv")
 
