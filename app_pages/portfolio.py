@@ -42,7 +42,7 @@ from ui.auth import allowed
 from ui.decisions import bulk_accept
 from ui.questions import decide_the_undecided
 from ui.sidebar import current_view
-from ui.state import painting_headline_first
+from ui.state import first_paint_pass
 from ui.tables import SHORTLIST_CONFIG, pilot_table_config, shown_columns, table_height, text_column
 from ui.widgets import (
     blank,
@@ -55,7 +55,7 @@ from ui.widgets import (
 )
 
 TABLE_LIMIT = 2_000
-# On the first paint, the blank box below the short lists: taller than a projector's or a
+# On the first paint, the blank box below what is drawn so far: taller than a projector's or a
 # laptop's screen, so what comes next never moves what is in view.
 BELOW_THE_FOLD = 1_800
 
@@ -96,9 +96,8 @@ def show_shortlist(name: str, listed: Shortlist, currency: str, *, later: bool =
         go_to_pilot(str(listed.pilots.iloc[picked.selection.rows[0]]["pilot_id"]))
 
 
-def show_the_rest(view, table, currency: str) -> None:
-    """Below the short lists: where the portfolio sits, the flows, verdicts and blockers, the
-    deciding questions and the pilot table."""
+def show_the_charts(view, table, currency: str) -> None:
+    """Below the short lists: where the portfolio sits, the flows, verdicts and blockers."""
     st.subheader("Where the portfolio sits")
     placement = placement_points(table)
     grid = demand_supply_grid(table)
@@ -186,6 +185,9 @@ def show_the_rest(view, table, currency: str) -> None:
         else:
             chart(blocker_bars(top, by=by, currency=currency), key=f"blockers_{kind}")
 
+
+def show_the_tables(view, table) -> None:
+    """Below the charts: the deciding questions and the pilot table."""
     decide_the_undecided(view)
 
     st.subheader("Pilots")
@@ -297,13 +299,17 @@ with st.container(horizontal=True, gap="medium"):
     for option, share in figures.option_share.items():  # keep piloting, the options, undecided
         st.metric(option_label(option), percent(share), width="content")
 
-later = painting_headline_first()  # the charts and tables once the browser shows the headline
+# A browser session's first paint: the headline, then the charts once it is on screen, then the
+# tables once the charts are drawn (each pass asked for by the page script, ui.state).
+paint = first_paint_pass()
 st.subheader("What to do now")
 st.caption("The most valuable pilots to promote now and at risk. Select a row to open the pilot.")
 for name, listed in shortlists(table).items():  # one above the other: the next step needs the width
-    show_shortlist(name, listed, currency, later=later)
-if later:  # the charts' and tables' code loads once the headline is on screen
+    show_shortlist(name, listed, currency, later=paint is not None)
+if paint != "headline":
+    show_the_charts(view, table, currency)
+if paint is None:
+    show_the_tables(view, table)
+else:  # what is still to come loads once this is on screen
     blank(BELOW_THE_FOLD)
-    rest_after_paint()
-else:
-    show_the_rest(view, table, currency)
+    rest_after_paint(paint)

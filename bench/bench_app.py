@@ -192,6 +192,11 @@ def load(browser, case: Case, *, settle: bool = False, trace: Path | None = None
             " done: p.done, messages: p.messages,"
             " charts: p.charts.filter(c => c.host.isConnected).map(c => [c.added, c.drawn])}; }"
         )
+        # Then let the page finish (a pass after the charts: the tables) before closing it, so
+        # the server's work for this load is not paid by the next one.
+        for _ in range(2):
+            page.wait_for_function(FINISHED, arg=[0, True], timeout=180_000, polling=50)
+            page.wait_for_timeout(300)
     finally:
         if trace is not None:
             browser.stop_tracing()

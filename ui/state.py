@@ -162,27 +162,28 @@ def sync_url() -> None:
             params[param] = value
 
 
-FIRST_PAINT_KEY = "_first_paint"  # "now": this run paints the headline first; then "done"
+FIRST_PAINT_KEY = "_first_paint"  # "now": the headline first; "charts": then the charts; "done"
 
 
 def begin_first_paint(on_portfolio: bool) -> bool:
     """Once a run, from app.py: whether this run is a browser session's first, on the Portfolio
-    page, which then sends the headline before the sidebar and draws the charts and tables on
-    the next run, once the browser shows it (docs/benchmarks.md, "First paint"). Every later
-    run draws everything at once, and so does a session no browser opened (AppTest: no request
-    headers, no page to paint)."""
+    page, which then sends the headline before the sidebar; the next run draws the charts and
+    the one after it the tables, each asked for by the page once the browser shows what came
+    before (docs/benchmarks.md, "First paint"). Every later run draws everything at once, and
+    so does a session no browser opened (AppTest: no request headers, no page to paint)."""
     state = st.session_state.get(FIRST_PAINT_KEY)
     if state is None:
         now = on_portfolio and bool(st.context.headers)
         st.session_state[FIRST_PAINT_KEY] = "now" if now else "done"
         return now
-    st.session_state[FIRST_PAINT_KEY] = "done"
+    st.session_state[FIRST_PAINT_KEY] = "charts" if state == "now" and on_portfolio else "done"
     return False
 
 
-def painting_headline_first() -> bool:
-    """This run is the first paint (`begin_first_paint`)."""
-    return st.session_state.get(FIRST_PAINT_KEY) == "now"
+def first_paint_pass() -> str | None:
+    """Which pass of the first paint this run is (`begin_first_paint`): "headline" (no chart,
+    no table), "charts" (no table yet) or None (the whole page)."""
+    return {"now": "headline", "charts": "charts"}.get(st.session_state.get(FIRST_PAINT_KEY))
 
 
 def presenting() -> bool:

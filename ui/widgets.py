@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -86,18 +87,39 @@ def empty_notice(view: View) -> bool:
     return False
 
 
-# Runs in the page on a session's first paint (`ui.state.begin_first_paint`): once the
-# headline's tiles are on screen (or after 3 s whatever happens), two animation frames later
-# (so they are painted), ask the server for the rest of the page. Until then the browser
-# fetches and evaluates only the code of the headline's and the sidebar's elements, not
-# plotly.js (4.7 MB) or the table's grid and Arrow (1.2 MB), which would hold the headline back.
+# Runs in the page on each pass of a session's first paint (`ui.state.begin_first_paint`): once
+# what this pass drew is on screen (the headline's tiles; then every chart drawn), or after 3 s
+# whatever happens, two animation frames later (so it is painted), ask the server for the next
+# pass. So the browser evaluates the headline's code before plotly.js (4.7 MB), and plotly's
+# before the tables' grid and Arrow (1.2 MB): each would hold the one before it back. Once the
+# headline is shown it also starts fetching plotly's code (a `modulepreload` link: fetched and
+# compiled off the main thread, run only when the first chart imports it), during the rerun's
+# round trip rather than after it.
 PAINTED_JS = """
-export default function ({ setTriggerValue }) {
+export default function ({ data, setTriggerValue }) {
+  const preload = () => {
+    const index = document.querySelector('script[type=module][src*="/static/js/index."]');
+    for (const file of (index && data.preload) || []) {
+      const href = new URL(file, index.src).href;
+      if (new URL(href).origin !== location.origin) continue;
+      if ([...document.querySelectorAll('link[rel=modulepreload]')].some((l) => l.href === href)) continue;
+      const link = document.createElement('link');
+      link.rel = 'modulepreload';
+      link.href = href;
+      document.head.appendChild(link);
+    }
+  };
+  const visible = (e) => e.getBoundingClientRect().height > 0;
+  const shown = data.wait === 'charts'
+    ? () => {
+        const charts = [...document.querySelectorAll('[data-testid=stPlotlyChart]')];
+        return charts.length > 0 && charts.every((c) => c.querySelector('.main-svg') && visible(c));
+      }
+    : () => [...document.querySelectorAll('[data-testid=stMetric]')].some(visible);
   const start = performance.now();
-  const shown = () => [...document.querySelectorAll('[data-testid=stMetric]')]
-    .some((tile) => tile.getBoundingClientRect().height > 0);
   const tick = () => {
     if (shown() || performance.now() - start > 3000) {
+      preload();
       requestAnimationFrame(() => requestAnimationFrame(() => setTriggerValue('painted', true)));
     } else {
       setTimeout(tick, 20);
@@ -107,11 +129,26 @@ export default function ({ setTriggerValue }) {
 }
 """
 _painted = st.components.v2.component("kairo_first_paint", js=PAINTED_JS)
+# Streamlit's element code, one file per element type, named `<Element>.<content hash>.js`
+# next to its main script: found by name here (the hash changes with every release).
+ELEMENT_CODE = Path(st.__file__).parent / "static" / "static" / "js"
 
 
-def rest_after_paint() -> None:
-    """Rerun the page, drawing everything, as soon as the browser has painted the headline."""
-    _painted(key="first_paint", on_painted_change=lambda: None)
+def element_code(element: str) -> list[str]:
+    """The file name of one element type's code (`PlotlyChart` → ["PlotlyChart.<hash>.js"]);
+    none when this streamlit names it otherwise (then nothing is loaded ahead)."""
+    return [path.name for path in sorted(ELEMENT_CODE.glob(f"{element}.*.js"))][:1]
+
+
+def rest_after_paint(shown: str) -> None:
+    """Rerun the page for the next pass of the first paint as soon as the browser has painted
+    what this pass (`shown`: "headline" or "charts") drew; plotly's code is fetched meanwhile."""
+    preload = element_code("PlotlyChart") if shown == "headline" else []
+    _painted(
+        key=f"first_paint_{shown}",
+        data={"wait": shown, "preload": preload},
+        on_painted_change=lambda: None,
+    )
 
 
 def blank(height: int) -> None:

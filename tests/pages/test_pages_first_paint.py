@@ -48,6 +48,14 @@ def test_a_browser_sessions_first_run_sends_the_headline_before_any_chart_or_tab
 
     at.run()  # what the page script's trigger asks for once the headline is painted
     no_errors(at)
+    assert at.session_state["_first_paint"] == "charts"
+    assert metrics(at) == first
+    kinds = _kinds(at)
+    assert kinds.count("plotly_chart") >= 3, kinds
+    assert "dataframe" not in kinds, kinds  # the tables' code waits until the charts are drawn
+
+    at.run()  # what the page script asks for once the charts are drawn
+    no_errors(at)
     assert at.session_state["_first_paint"] == "done"
     assert metrics(at) == first
     kinds = _kinds(at)
@@ -55,11 +63,25 @@ def test_a_browser_sessions_first_run_sends_the_headline_before_any_chart_or_tab
     assert kinds.count("dataframe") >= 2, kinds  # the short lists and the pilot table
 
 
+def test_the_headline_pass_loads_plotlys_code_ahead_from_this_streamlits_own_files():
+    """The file the page preloads is the one streamlit's main script imports for a plotly chart
+    (found by name, not a hash written down here), served from the app's own static folder."""
+    from ui.widgets import ELEMENT_CODE, element_code
+
+    files = element_code("PlotlyChart")
+    assert len(files) == 1 and "/" not in files[0] and (ELEMENT_CODE / files[0]).is_file()
+    main = "".join(path.read_text(errors="ignore") for path in ELEMENT_CODE.glob("index.*.js"))
+    assert f"import(`./{files[0]}`)" in main
+    assert element_code("NoSuchElement") == []
+
+
 def test_later_runs_draw_everything_at_once(store_path, browser):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     at.run()
+    at.run()
     drawn = _kinds(at)
+    assert "dataframe" in drawn
     at.sidebar.multiselect[0].select(at.sidebar.multiselect[0].options[0]).run()  # a filter
     no_errors(at)
     assert "plotly_chart" in _kinds(at)
