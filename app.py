@@ -9,7 +9,15 @@ import streamlit as st
 from kairo_scoring import KairoError
 from ui.auth import render_access, resolve_access, sign_in_page
 from ui.sidebar import render_sidebar
-from ui.state import begin_first_paint, init_state, presenting, show_flash, sync_url
+from ui.state import (
+    begin_first_paint,
+    end_first_paint,
+    init_state,
+    next_pass_asked,
+    presenting,
+    show_flash,
+    sync_url,
+)
 from ui.text import md_escape
 
 init_state()
@@ -67,7 +75,7 @@ PRESENTATION_CSS = """<style>
 html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] { font-size: 1.08rem; }
 /* Metric values render through markdown too: keep them headline-sized. */
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 1.65rem; line-height: 1.25; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p, .kairo-figure-value { font-size: 1.65rem; line-height: 1.25; }
 </style>"""
 
 # Every layout, every page: metrics wrap rather than end in "…" (a label or value is never cut),
@@ -79,6 +87,10 @@ LAYOUT_CSS = """<style>
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   overflow-wrap: break-word;
 }
+/* The first paint's headline figures (ui.widgets.figure, early): a metric tile's look, in markdown. */
+.kairo-figure { padding-bottom: 1rem; } /* markdown's last block sits 1rem up: the tile's height */
+.kairo-figure-label { font-size: 0.875rem; line-height: 1.5rem; }
+.kairo-figure-value { font-size: 2.25rem; line-height: normal; padding-bottom: 0.25rem; overflow-wrap: break-word; }
 @media (max-width: 640px) {
   .js-plotly-plot .modebar-container { display: none; }
   [class*="st-key-wide_chart"] { overflow-x: auto; }
@@ -86,9 +98,9 @@ LAYOUT_CSS = """<style>
 }
 </style>"""
 
-# A browser session's first run on the Portfolio page sends the headline first: the page before
+# A browser session's first run on the Portfolio page sends the headline first: the page without
 # the sidebar (the same view, read before its widgets are drawn; nothing was touched yet), and
-# the charts and tables on the next run, once the browser shows the headline (ui.state).
+# the sidebar and charts on the next run, once the browser shows the headline (ui.state).
 headline_first = begin_first_paint(page is PORTFOLIO_PAGE)
 render_access(access)
 try:
@@ -96,6 +108,10 @@ try:
 except KairoError as exc:
     st.error(f"The portfolio store cannot be used: {md_escape(exc)}", icon=":material/error:")
     st.stop()
+if headline_first and not len(view.scored):  # no pilot in view: the page only says so and stops
+    end_first_paint()  # after a stop nothing more is drawn: the sidebar now, the whole page
+    headline_first = False
+    view = render_sidebar()
 st.session_state["_view"] = view
 st.html(LAYOUT_CSS)
 if view.presenting:
@@ -107,6 +123,8 @@ try:
 except KairoError as exc:
     st.error(md_escape(exc), icon=":material/error:")
 finally:
-    if headline_first:  # also when the page stopped (no pilot in view): the filters stay reachable
+    # The sidebar comes with the next pass, once the headline is painted; at once when the page
+    # stopped before asking for it (no pilot in view): the filters stay reachable.
+    if headline_first and not next_pass_asked():
         render_sidebar()
 sync_url()

@@ -49,6 +49,7 @@ from ui.widgets import (
     chart,
     context_line,
     empty_notice,
+    figure,
     go_to_pilot,
     rest_after_paint,
     selected_point_id,
@@ -249,45 +250,49 @@ table = view.scored.table
 currency = view.profile.currency
 
 
+# A browser session's first paint: the headline, then the charts once it is on screen, then the
+# tables once the charts are drawn (each pass asked for by the page script, ui.state). On the
+# headline pass the figures are markdown tiles (ui.widgets.figure): no metric code to fetch first.
+paint = first_paint_pass()
+early = paint == "headline"
+
 # Headline figures as tiles that size to their text and wrap, so no label is cut short on a
 # projector or a phone (issue 11); the details are in each tile's help.
 figures = headline(table)
 with st.container(horizontal=True, gap="medium"):
-    st.metric(
-        "Pilots", count(figures.pilots), help="Pilots in view (after the sidebar filters)", width="content"
-    )
-    st.metric(
+    figure("Pilots", count(figures.pilots), help="Pilots in view (after the sidebar filters)", early=early)
+    figure(
         "Ready to promote",
         count(figures.ready_to_promote),
         help=f"Verdict {verdict_label('promote')}: can move up now",
-        width="content",
+        early=early,
     )
-    st.metric(
+    figure(
         verdict_label("at_risk"),
         count(figures.at_risk),
         help="Run heavier than they can govern: fix controls first",
-        width="content",
+        early=early,
     )
-    st.metric(
+    figure(
         "Value at stake",
         money(figures.value_at_stake, currency),
         help="Monthly value of pilots at risk, blocked (build readiness), not ready or needing data, "
         f"out of {money(figures.total_value, currency)} a month in view.",
-        width="content",
+        early=early,
     )
     decided = decision_summary(view.states)
-    st.metric(
+    figure(
         decision_state_label("decided"),
         count(decided.decided),
         help="Pilots whose decision is signed off and still rests on the current verdict and "
         f"recommendation; {count(decided.to_review)} more to review because that changed.",
-        width="content",
+        early=early,
     )
-    st.metric(
+    figure(
         decision_status_label("proposed"),
         count(decided.awaiting_sign_off),
         help="Pilots with a proposed decision that someone with the approver role has not signed off yet.",
-        width="content",
+        early=early,
     )
 st.caption(
     "Recommended option now, share of pilots. "
@@ -297,11 +302,8 @@ st.caption(
 )
 with st.container(horizontal=True, gap="medium"):
     for option, share in figures.option_share.items():  # keep piloting, the options, undecided
-        st.metric(option_label(option), percent(share), width="content")
+        figure(option_label(option), percent(share), early=early)
 
-# A browser session's first paint: the headline, then the charts once it is on screen, then the
-# tables once the charts are drawn (each pass asked for by the page script, ui.state).
-paint = first_paint_pass()
 st.subheader("What to do now")
 st.caption("The most valuable pilots to promote now and at risk. Select a row to open the pilot.")
 for name, listed in shortlists(table).items():  # one above the other: the next step needs the width

@@ -78,7 +78,10 @@ PROBE = """
   Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
   const visible = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
   const headline = () => {
-    const metrics = [...document.querySelectorAll('[data-testid=stMetric]')].filter(visible);
+    // The Portfolio page's figures: metric tiles, or on a first paint the same figures as
+    // markdown tiles (ui.widgets.figure, early) until the next pass draws the metrics.
+    const metrics = [...document.querySelectorAll('[data-testid=stMetric], .kairo-figure')]
+      .filter((e) => visible(e) && /[0-9]/.test(e.textContent));
     if (metrics.length >= 4) return true;
     return [...document.querySelectorAll('[data-testid=stMarkdownContainer]')]
       .some((e) => e.textContent.includes('A line of text.') && visible(e));

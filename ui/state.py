@@ -180,6 +180,26 @@ def begin_first_paint(on_portfolio: bool) -> bool:
     return False
 
 
+def end_first_paint() -> None:
+    """This run draws the whole page after all (nothing to paint first)."""
+    st.session_state[FIRST_PAINT_KEY] = "done"
+
+
+FOLLOW_UP_KEY = "_first_paint_next"  # set by the page when it asked for the next pass
+
+
+def ask_next_pass() -> None:
+    """Note that this pass of the first paint asked the browser for the next one."""
+    st.session_state[FOLLOW_UP_KEY] = True
+
+
+def next_pass_asked() -> bool:
+    """Whether this run asked for the next pass (and forget it): app.py then leaves the sidebar
+    to that pass, so the headline pass sends nothing but the headline. A page that stopped
+    before asking (no pilot in view) gets its sidebar at once."""
+    return bool(st.session_state.pop(FOLLOW_UP_KEY, False))
+
+
 def first_paint_pass() -> str | None:
     """Which pass of the first paint this run is (`begin_first_paint`): "headline" (no chart,
     no table), "charts" (no table yet) or None (the whole page)."""

@@ -10,7 +10,7 @@ import streamlit as st
 
 from kairo_scoring import filters_text, scale_for_room
 from ui.sidebar import View
-from ui.state import open_pilot, presenting, url_params
+from ui.state import ask_next_pass, open_pilot, presenting, url_params
 from ui.text import md_escape
 
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True}
@@ -115,7 +115,7 @@ export default function ({ data, setTriggerValue }) {
         const charts = [...document.querySelectorAll('[data-testid=stPlotlyChart]')];
         return charts.length > 0 && charts.every((c) => c.querySelector('.main-svg') && visible(c));
       }
-    : () => [...document.querySelectorAll('[data-testid=stMetric]')].some(visible);
+    : () => [...document.querySelectorAll('.kairo-figure, [data-testid=stMetric]')].some(visible);
   const start = performance.now();
   const tick = () => {
     if (shown() || performance.now() - start > 3000) {
@@ -144,10 +144,28 @@ def rest_after_paint(shown: str) -> None:
     """Rerun the page for the next pass of the first paint as soon as the browser has painted
     what this pass (`shown`: "headline" or "charts") drew; plotly's code is fetched meanwhile."""
     preload = element_code("PlotlyChart") if shown == "headline" else []
+    ask_next_pass()
     _painted(
         key=f"first_paint_{shown}",
         data={"wait": shown, "preload": preload},
         on_painted_change=lambda: None,
+    )
+
+
+def figure(label: str, value: str, *, help: str | None = None, early: bool = False) -> None:
+    """One headline figure as a tile that sizes to its text. `early` (the first paint's headline
+    pass): the same label and value as markdown, whose code the browser loads for any text
+    anyway, where a metric tile's is nine more files fetched before the headline could show;
+    the next pass draws the metric tile in its place (with its help), styled the same
+    (`.kairo-figure` in app.py's LAYOUT_CSS)."""
+    if not early:
+        st.metric(label, value, help=help, width="content")
+        return
+    st.markdown(
+        f'<div class="kairo-figure"><div class="kairo-figure-label">{html.escape(label)}</div>'
+        f'<div class="kairo-figure-value">{html.escape(value)}</div></div>',
+        unsafe_allow_html=True,
+        width="content",
     )
 
 

@@ -8,6 +8,9 @@ no browser (no request headers), so it always sees the whole page; here a browse
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -33,23 +36,39 @@ def _kinds(at: AppTest) -> list[str]:
     return found
 
 
+FIGURE = re.compile(
+    r'<div class="kairo-figure"><div class="kairo-figure-label">(.*?)</div>'
+    r'<div class="kairo-figure-value">(.*?)</div></div>'
+)
+
+
+def early_figures(at: AppTest) -> dict[str, str]:
+    """The headline pass's figures ({label: value}), drawn as markdown tiles."""
+    found = [FIGURE.fullmatch(m.value) for m in at.markdown]
+    return {html.unescape(f[1]): html.unescape(f[2]) for f in found if f}
+
+
 def test_a_browser_sessions_first_run_sends_the_headline_before_any_chart_or_table(store_path, browser):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params["verdict"] = "promote"
     at.run()
     no_errors(at)
-    first = metrics(at)
-    assert int(first["Pilots"]) > 0 and first["Pilots"] == first["Ready to promote"]  # the filters apply
+    early = early_figures(at)
+    assert not at.metric  # no metric code for the browser to fetch before the headline shows
+    assert int(early["Pilots"]) > 0 and early["Pilots"] == early["Ready to promote"]  # the filters apply
     kinds = _kinds(at)
     assert "plotly_chart" not in kinds and "dataframe" not in kinds, kinds
     assert at.session_state["_first_paint"] == "now"
-    verdicts = [m for m in at.sidebar.multiselect if m.key == "verdict"]
-    assert verdicts and verdicts[0].value == ["promote"]  # the sidebar is drawn, after the headline
+    assert not at.sidebar.multiselect and not at.sidebar.selectbox  # its widgets come next
 
     at.run()  # what the page script's trigger asks for once the headline is painted
     no_errors(at)
     assert at.session_state["_first_paint"] == "charts"
-    assert metrics(at) == first
+    verdicts = [m for m in at.sidebar.multiselect if m.key == "verdict"]
+    assert verdicts and verdicts[0].value == ["promote"]  # the sidebar, with the link's filter kept
+    first = metrics(at)
+    assert first == early  # the metric tiles show what the markdown tiles showed, in their place
+    assert not early_figures(at)
     kinds = _kinds(at)
     assert kinds.count("plotly_chart") >= 3, kinds
     assert "dataframe" not in kinds, kinds  # the tables' code waits until the charts are drawn
@@ -96,11 +115,37 @@ def test_without_a_browser_the_first_run_draws_the_whole_page(store_path):
     assert "plotly_chart" in _kinds(at) and "dataframe" in _kinds(at)
 
 
-def test_a_first_paint_that_finds_no_pilot_still_draws_the_sidebar(store_path, browser):
+def test_a_first_paint_with_dropped_link_values_draws_the_sidebar_on_the_next_pass(store_path, browser):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params["verdict"] = "promote"
     at.query_params["risk"] = "no such risk level"  # dropped: not an option
     at.query_params["bu"] = "Nowhere"  # dropped too
     at.run()
     no_errors(at)
-    assert [m.key for m in at.sidebar.multiselect if m.key == "verdict"]
+    assert early_figures(at) and not at.sidebar.multiselect  # the headline first
+    at.run()  # the pass the page asked for
+    no_errors(at)
+    assert [m.value for m in at.sidebar.multiselect if m.key == "verdict"] == [["promote"]]
+
+
+def test_a_first_paint_that_finds_no_pilot_draws_the_sidebar_at_once(store_path, browser):
+    """The page stops before it asks for a next pass: the filters must not wait for one."""
+    seed = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    seed.run()
+    table = seed.session_state["_view"].everything.table
+    # Two filters that each keep pilots and together none: a business unit and an owner of another.
+    unit, owner = next(
+        (unit, owner)
+        for unit in sorted(table["business_unit"].dropna().unique())
+        for owner in sorted(table["owner"].dropna().unique())
+        if not ((table["business_unit"] == unit) & (table["owner"] == owner)).any()
+    )
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["bu"] = unit
+    at.query_params["owner"] = owner
+    at.run()
+    no_errors(at)
+    assert at.session_state["_first_paint"] == "done" and not early_figures(at)
+    assert any("No pilot matches the filters" in i.value for i in at.info)
+    assert [m.value for m in at.sidebar.multiselect if m.key == "bu"] == [[unit]]  # the filters, at once
