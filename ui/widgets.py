@@ -97,6 +97,19 @@ def empty_notice(view: View) -> bool:
 # round trip rather than after it.
 PAINTED_JS = """
 export default function ({ data, setTriggerValue }) {
+  // Stand down once the person goes elsewhere: a link clicked (the sidebar's pages), the page's
+  // address changed, or this element gone. Asking for the next pass then would rerun this page
+  // over the one they chose.
+  const path = location.pathname;
+  let stood = false;
+  const away = (event) => { if (event.target.closest && event.target.closest('a[href]')) stood = true; };
+  document.addEventListener('click', away, true);
+  const standDown = () => { stood = true; document.removeEventListener('click', away, true); };
+  const ask = () => {
+    const wanted = !stood && location.pathname === path;
+    standDown();
+    if (wanted) setTriggerValue('painted', true);
+  };
   const preload = () => {
     const index = document.querySelector('script[type=module][src*="/static/js/index."]');
     for (const file of (index && data.preload) || []) {
@@ -118,14 +131,16 @@ export default function ({ data, setTriggerValue }) {
     : () => [...document.querySelectorAll('.kairo-figure, [data-testid=stMetric]')].some(visible);
   const start = performance.now();
   const tick = () => {
+    if (stood) return;
     if (shown() || performance.now() - start > 3000) {
       preload();
-      requestAnimationFrame(() => requestAnimationFrame(() => setTriggerValue('painted', true)));
+      requestAnimationFrame(() => requestAnimationFrame(ask));
     } else {
       setTimeout(tick, 20);
     }
   };
   tick();
+  return standDown;  // unmounted (another page, or the next pass drawn): nothing more to ask
 }
 """
 _painted = st.components.v2.component("kairo_first_paint", js=PAINTED_JS)
