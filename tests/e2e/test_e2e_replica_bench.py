@@ -11,6 +11,7 @@ KAIRO_REQUIRE_POSTGRES=1, tests/pg_server.py)."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import sys
 from pathlib import Path
 
@@ -28,10 +29,17 @@ PILOTS = 200
 CHARTS = 3  # the Portfolio page draws at least the placement, the flow and the verdict charts
 
 
+def _in_a_thread(coroutine):
+    """Run the bench's asyncio client in a thread of its own: the browser tests' sync
+    Playwright keeps an event loop running in this one (asyncio.run would refuse)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_the_bench_client_gets_the_finished_portfolio_page(postgres_url: str, tmp_path: Path) -> None:
     import_portfolio(postgres_url, tmp_path, PILOTS)
     with replica(postgres_url, tmp_path) as (process, base):
-        steps = asyncio.run(measure_sessions(base, process.pid, None, [1, 2], window=3.0, think=1.0))
+        steps = _in_a_thread(measure_sessions(base, process.pid, None, [1, 2], window=3.0, think=1.0))
 
     assert [step.sessions for step in steps] == [1, 2]
     loads = [run for step in steps for run in step.first_loads]
@@ -53,7 +61,7 @@ def test_a_failing_page_counts_as_an_error_not_a_fast_rerun(tmp_path: Path) -> N
     process, base = start_app(tmp_path / "kairo.duckdb", tmp_path / "streamlit.log", app=script)
     try:
         session = PageSession(base)
-        run = asyncio.run(_once(session))
+        run = _in_a_thread(_once(session))
     finally:
         stop_app(process)
     assert run.error is not None and run.error.startswith("exception on the page")  # details are redacted
