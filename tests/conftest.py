@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.pg_server import DUCKDB_ONLY, parametrize_backends, postgres_server, postgres_url  # noqa: F401
+from tests.pg_server import (  # noqa: F401 - fixtures for every test folder
+    DUCKDB_ONLY,
+    parametrize_backends,
+    postgres_server,
+    postgres_url,
+    store_backend,
+    store_path,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

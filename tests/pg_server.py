@@ -200,3 +200,15 @@ def store_location(request: pytest.FixtureRequest, backend: str, tmp_path: Path)
         return request.getfixturevalue("postgres_url")
     (tmp_path / "data").mkdir(exist_ok=True)  # the store never creates folders
     return tmp_path / "data" / "kairo.duckdb"
+
+
+@pytest.fixture
+def store_backend(request: pytest.FixtureRequest) -> str:
+    """The backend of a test parametrised by `parametrize_backends`; DuckDB otherwise."""
+    return getattr(request, "param", "duckdb")
+
+
+@pytest.fixture
+def store_path(request: pytest.FixtureRequest, store_backend: str, tmp_path: Path) -> Path | str:
+    """A new, empty store on the test's backend (`store_location`)."""
+    return store_location(request, store_backend, tmp_path)

@@ -10,7 +10,6 @@ import pytest
 
 from kairo_scoring import Actor, PortfolioStore, ScoredPortfolio, schema, score
 from kairo_scoring.intake.result import ISSUE_COLUMNS, IntakeResult
-from tests.pg_server import store_location
 
 PORTFOLIO = "Acme"
 ROLES = """default_role = "viewer"
@@ -76,16 +75,6 @@ def make_intake(p1_maturity: float = 5.0, *, content_hash: str | None = None) ->
         missing_inputs=(),
         derived_id=False,
     )
-
-
-@pytest.fixture
-def store_backend(request: pytest.FixtureRequest) -> str:
-    return getattr(request, "param", "duckdb")  # both backends: tests/pg_server.parametrize_backends
-
-
-@pytest.fixture
-def store_path(request: pytest.FixtureRequest, store_backend: str, tmp_path: Path) -> Path | str:
-    return store_location(request, store_backend, tmp_path)
 
 
 @pytest.fixture

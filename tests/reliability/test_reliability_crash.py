@@ -23,23 +23,13 @@ from kairo_scoring.store.postgres_backend import is_database_url
 from kairo_scoring.synthetic import generate_portfolio
 from tests.cli.test_cli import SAMPLE
 from tests.conftest import REPO
-from tests.pg_server import store_location, wait_for_no_open_transaction
+from tests.pg_server import wait_for_no_open_transaction
 
 # More than one DuckDB row group (122,880 rows), so the import writes row groups to the
 # database file before it commits: the kill leaves real, uncommitted blocks behind (on
 # PostgreSQL, the COPY has written the rows' heap pages).
 REGISTER_ROWS = 130_000
 PORTFOLIO = "Quarterly review"
-
-
-@pytest.fixture
-def store_backend(request: pytest.FixtureRequest) -> str:
-    return getattr(request, "param", "duckdb")  # both backends: tests/pg_server.parametrize_backends
-
-
-@pytest.fixture
-def store_path(request: pytest.FixtureRequest, store_backend: str, tmp_path: Path) -> Path | str:
-    return store_location(request, store_backend, tmp_path)
 
 
 def _store_bytes(store_path: Path | str) -> int:

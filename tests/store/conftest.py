@@ -12,17 +12,6 @@ from pathlib import Path
 import pytest
 
 from kairo_scoring.store import PortfolioStore
-from tests.pg_server import store_location
-
-
-@pytest.fixture
-def store_backend(request: pytest.FixtureRequest) -> str:
-    return getattr(request, "param", "duckdb")
-
-
-@pytest.fixture
-def store_path(request: pytest.FixtureRequest, store_backend: str, tmp_path: Path) -> Path | str:
-    return store_location(request, store_backend, tmp_path)
 
 
 @pytest.fixture
