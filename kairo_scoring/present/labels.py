@@ -13,7 +13,7 @@ Over 400 lines on purpose: it is the one place every name people read is spelled
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -29,7 +29,9 @@ from kairo_scoring.schema import (
     VERDICT_LABELS,
 )
 from kairo_scoring.values import is_missing, number_text
-from kairo_scoring.views import FILTER_FIELDS, PortfolioFilter
+
+if TYPE_CHECKING:  # views imports the store: loaded when a filter is put in words, not before
+    from kairo_scoring.views import PortfolioFilter
 
 UNKNOWN = "unknown"
 
@@ -392,6 +394,8 @@ def blockers_in_words(text: Any, profile: Profile) -> str:
 
 def filters_text(filters: PortfolioFilter) -> str:
     """'Business unit: Finance; Verdict: Promote, Hold' for the active filters ('' when none)."""
+    from kairo_scoring.views import FILTER_FIELDS
+
     chosen = {name: getattr(filters, name) for name in FILTER_FIELDS}
     parts = [
         f"{field_label(name)}: {', '.join(value_label(name, v) for v in values)}"
