@@ -19,10 +19,12 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from playwright.async_api import Page, async_playwright
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from kairo_scoring import PortfolioStore
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, register_upload, start_app, stop_app, type_portfolio
@@ -44,6 +46,7 @@ class Session:
     replica: str
     number: int
     url: str
+    folder: Path  # where a failing step leaves its screenshot
     snapshot_id: int | None = None  # set once the import is confirmed on the page
     decided: bool = False  # set once the decision is confirmed on the page
     errors: list[str] = field(default_factory=list)
@@ -101,7 +104,14 @@ async def import_register(page: Page, session: Session) -> None:
     await type_portfolio(page, SHARED_PORTFOLIO, STEP_TIMEOUT)
     await page.get_by_role("button", name="Save snapshot").click()
     saved = page.get_by_text(SAVED).first
-    await saved.wait_for(timeout=STEP_TIMEOUT)
+    try:
+        await saved.wait_for(timeout=STEP_TIMEOUT)
+    except PlaywrightTimeout as exc:  # what the page showed instead, kept for whoever reads the failure
+        await page.screenshot(path=str(session.folder / f"{session.tag}_save.png"), full_page=True)
+        shown = await page.locator('[data-testid="stMain"]').inner_text()
+        raise AssertionError(
+            f"{session.tag}: no 'Saved snapshot' after the click; the page showed:\n{shown[-1500:]}"
+        ) from exc
     session.snapshot_id = int(SAVED.search(await saved.inner_text()).group(1))
     await settled(page)
     await check(page, session, "import")
@@ -141,7 +151,7 @@ async def sees_the_other(browser, here: str, written: Session) -> list[str]:
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
     page = await context.new_page()
     page.set_default_timeout(STEP_TIMEOUT)
-    viewer = Session(replica=f"view {here}", number=0, url=here)
+    viewer = Session(replica=f"view {here}", number=0, url=here, folder=written.folder)
     try:
         await page.goto(pilot_link(written, here), timeout=STEP_TIMEOUT)
         await page.get_by_role("heading", name=f"Replica {written.tag} pilot 1").wait_for(
@@ -187,7 +197,9 @@ def test_two_replicas_share_one_postgresql_store(tmp_path, postgres_url):
     apps = start_replicas(postgres_url, tmp_path)
     urls = {r: url for r, (_, url) in apps.items()}
     sessions = [
-        Session(replica=r, number=n, url=urls[r]) for n in range(SESSIONS_PER_REPLICA) for r in REPLICAS
+        Session(replica=r, number=n, url=urls[r], folder=tmp_path)
+        for n in range(SESSIONS_PER_REPLICA)
+        for r in REPLICAS
     ]
     outcome: dict[str, object] = {}
 
