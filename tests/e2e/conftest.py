@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -92,12 +93,20 @@ def stop_app(process: subprocess.Popen) -> None:
         process.wait(timeout=5)
 
 
+@contextmanager
+def app_running(folder: Path) -> Iterator[str]:
+    """The app on a free port with a fresh store (and its log) in ``folder``, stopped afterwards."""
+    process, url = start_app(folder / "kairo.duckdb", folder / "streamlit.log")
+    try:
+        yield url
+    finally:
+        stop_app(process)
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("e2e")
-    process, url = start_app(folder / "kairo.duckdb", folder / "streamlit.log")
-    yield url
-    stop_app(process)
+    with app_running(tmp_path_factory.mktemp("e2e")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

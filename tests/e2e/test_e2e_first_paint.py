@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import start_app, stop_app
+from tests.e2e.conftest import app_running
 
 pytestmark = pytest.mark.e2e
 
@@ -18,10 +18,8 @@ CLICK_AFTER_MS = [0, 300, 800, 900, 1000, 1100, 1200, 1400, 1700, 2200]
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("first_paint")
-    process, url = start_app(folder / "kairo.duckdb", folder / "streamlit.log")
-    yield url
-    stop_app(process)
+    with app_running(tmp_path_factory.mktemp("first_paint")) as url:
+        yield url
 
 
 def test_left_alone_the_first_paint_ends_with_the_whole_page(served, page):

@@ -7,11 +7,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import (  # noqa: F401 - the two browser fixtures are used by pytest-playwright
+    app_running,
     browser_context_args,
     browser_type_launch_args,
     register_upload,
-    start_app,
-    stop_app,
 )
 from tests.e2e.test_e2e_app import WAIT, open_page, settle
 from tests.security.test_output_safety import HOSTILE_CSV, HOSTILE_PORTFOLIO, IMG, SCRIPT
@@ -72,10 +71,8 @@ def go_to(page: Page, title: str) -> None:
 
 @pytest.fixture(scope="module")
 def xss_app_url(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("xss")
-    process, url = start_app(folder / "kairo.duckdb", folder / "streamlit.log")
-    yield url
-    stop_app(process)
+    with app_running(tmp_path_factory.mktemp("xss")) as url:
+        yield url
 
 
 def test_a_hostile_register_renders_as_text(page: Page, xss_app_url):

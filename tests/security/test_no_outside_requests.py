@@ -13,10 +13,9 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from tests.e2e.conftest import (  # noqa: F401 - the two browser fixtures are used by pytest-playwright
+    app_running,
     browser_context_args,
     browser_type_launch_args,
-    start_app,
-    stop_app,
 )
 from tests.e2e.test_e2e_app import WAIT, open_page, settle
 
@@ -53,10 +52,8 @@ def outside_requests(context: BrowserContext) -> list[str]:
 
 @pytest.fixture(scope="module")
 def loopback_app_url(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("no-outside-requests")
-    process, url = start_app(folder / "kairo.duckdb", folder / "streamlit.log")
-    yield url
-    stop_app(process)
+    with app_running(tmp_path_factory.mktemp("no-outside-requests")) as url:
+        yield url
 
 
 def test_no_page_of_the_app_requests_another_host(page: Page, loopback_app_url, outside_requests):
