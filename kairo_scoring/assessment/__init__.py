@@ -1,29 +1,28 @@
-"""The assessment loop: workbooks out to owners or units (`workbook`), answers back in (`returns`).
+"""The assessment loop: workbooks out to owners or units, answers back in.
 
-`plan_assessment` decides what to ask of whom from the latest snapshot and its deciding
-questions; `write_assessment` / `assessment_zip` write the workbooks and their index;
-`read_returns` checks filled workbooks and reports every answer, row and workbook;
-`save_returns` lands the answers as one new snapshot.
+`plan_assessment` (`plan`) decides what to ask of whom from the latest snapshot and its
+deciding questions; `write_assessment` / `assessment_zip` (`workbook`) write the workbooks
+and their index, to the layout both ends share (`layout`); `read_returns` (`returns`) checks
+filled workbooks, reading each file (`reading`) and deciding answer by answer (`answers`), and
+reports every answer, row and workbook (`report`); `save_returns` lands the answers as one new
+snapshot.
 """
 
-from kairo_scoring.assessment.returns import (
+from kairo_scoring.assessment.layout import ANSWER_FIELDS
+from kairo_scoring.assessment.plan import GROUPINGS, AssessmentPlan, plan_assessment
+from kairo_scoring.assessment.report import (
     CODE_MEANINGS,
     REPORT_COLUMNS,
     AssessmentReturns,
     ReturnCode,
     ReturnsSummary,
     ReturnStatus,
-    read_returns,
     rejected_csv,
     rejected_xlsx,
-    save_returns,
 )
+from kairo_scoring.assessment.returns import read_returns, save_returns
 from kairo_scoring.assessment.workbook import (
-    ANSWER_FIELDS,
-    GROUPINGS,
-    AssessmentPlan,
     assessment_zip,
-    plan_assessment,
     workbook_bytes,
     write_assessment,
 )

@@ -20,172 +20,44 @@ A workbook has four sheets:
 Workbooks are written with xlsxwriter; `write_assessment` writes them all and the index
 csv through `write_outputs` (all or nothing).
 
-Over 400 lines because it writes one workbook whose sheets (instructions, answers, rubric, about)
-refer to each other's ranges.
+The plan (`plan`) says what goes into which workbook; the layout both ends share (sheet
+names, key row, locked fields, how answers show in cells) is in `layout`.
 """
 
 from __future__ import annotations
 
 import io
-import re
-import unicodedata
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import IO
 
 import pandas as pd
 import xlsxwriter
 
-from kairo_scoring.errors import StoreError
-from kairo_scoring.exports import WORKBOOK_OPTIONS, neutralise_formulas, write_outputs
-from kairo_scoring.present.labels import field_label, value_label
-from kairo_scoring.profile import RUBRIC_FIELDS, Profile, Rubric
-from kairo_scoring.questions import deciding_questions
-from kairo_scoring.schema import FIELD_BY_NAME
-from kairo_scoring.scoring import score
-from kairo_scoring.store import PortfolioStore, SnapshotInfo
-from kairo_scoring.values import is_missing
-
-ASSESSMENT_FORMAT = "kairo-assessment/1"
-ANSWERS_SHEET, RUBRIC_SHEET, ABOUT_SHEET, INSTRUCTIONS_SHEET = "Answers", "Rubric", "About", "Instructions"
-# The answers a workbook asks for: every field the rubric describes.
-ANSWER_FIELDS: tuple[str, ...] = RUBRIC_FIELDS
-# Locked columns that say which pilot a row is; the import checks them against the snapshot.
-LOCKED_FIELDS: tuple[str, ...] = ("pilot_id", "name", "business_unit", "owner")
-QUESTIONS_KEY = "deciding_questions"  # a locked column listing the row's deciding questions
-GROUPINGS: tuple[str, ...] = ("owner", "business_unit")
-LABEL_ROW, KEY_ROW, FIRST_ANSWER_ROW = 1, 2, 3  # as Excel numbers them
-PILOT_LIST_COLUMN = 3  # About: the workbook's pilot IDs, in column D from row 2
-INDEX_NAME = "index.csv"
-INDEX_COLUMNS: tuple[str, ...] = (
-    "file",
-    "by",
-    "respondent",
-    "pilots",
-    "undecided",
-    "deciding_cells",
-    "prefilled_cells",
-    "blank_cells",
+from kairo_scoring.assessment.layout import (
+    ABOUT_SHEET,
+    ANSWER_FIELDS,
+    ANSWERS_SHEET,
+    ASSESSMENT_FORMAT,
+    FIRST_ANSWER_ROW,
+    INSTRUCTIONS_SHEET,
+    LOCKED_FIELDS,
+    PILOT_LIST_COLUMN,
+    QUESTIONS_KEY,
+    RUBRIC_SHEET,
+    _level_label,
+    answer_display,
 )
+from kairo_scoring.assessment.plan import INDEX_NAME, AssessmentPlan
+from kairo_scoring.exports import WORKBOOK_OPTIONS, neutralise_formulas, write_outputs
+from kairo_scoring.present.labels import field_label
+from kairo_scoring.profile import Rubric
+from kairo_scoring.schema import FIELD_BY_NAME
+
 MAX_VALIDATION_MESSAGE = 250  # Excel refuses a data validation's input message over 255 characters
 PREFILLED_FILL, DECIDING_FILL, LOCKED_FILL, KEY_FILL = "#DDEBF7", "#FFF2CC", "#F2F2F2", "#EDEDED"
-
-
-def no_group_label(by: str) -> str:
-    """The respondent of the pilots that name no owner (or unit)."""
-    return f"(no {field_label(by).lower()})"
-
-
-@dataclass(frozen=True)
-class AssessmentPlan:
-    """What an assessment export will write: made from one snapshot with one profile.
-
-    ``pilots`` holds the snapshot's pilots with ``respondent`` (the owner or unit, or
-    `no_group_label`), ``file`` (its workbook) and ``questions`` (a tuple of the pilot's
-    deciding questions, () when it is decided). ``index`` has one row per workbook
-    (``INDEX_COLUMNS``). ``field_rank`` orders the fields by how many pilots they decide.
-    """
-
-    portfolio: str
-    snapshot: SnapshotInfo
-    profile: Profile
-    by: str
-    made_at: datetime
-    pilots: pd.DataFrame = field(hash=False)
-    index: pd.DataFrame = field(hash=False)
-    field_rank: tuple[str, ...] = ()
-
-
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^A-Za-z0-9]+", "_", ascii_text).strip("_").lower()
-    return slug[:60].rstrip("_") or "unnamed"
-
-
-def _file_names(respondents: Sequence[str]) -> dict[str, str]:
-    """One distinct, safe file name per respondent (a number added when two slugs meet)."""
-    names: dict[str, str] = {}
-    taken: set[str] = {INDEX_NAME.casefold()}
-    for respondent in respondents:
-        stem = f"assessment_{_slug(respondent)}"
-        name, n = f"{stem}.xlsx", 1
-        while name.casefold() in taken:
-            n += 1
-            name = f"{stem}_{n}.xlsx"
-        taken.add(name.casefold())
-        names[respondent] = name
-    return names
-
-
-def plan_assessment(
-    store: PortfolioStore,
-    portfolio: str,
-    profile: Profile,
-    *,
-    by: str = "owner",
-    made_at: datetime | None = None,
-) -> AssessmentPlan:
-    """The workbooks to write for the latest snapshot of ``portfolio``, one per ``by``
-    (owner or business_unit). StoreError when the portfolio has no snapshot."""
-    if by not in GROUPINGS:
-        raise ValueError(f"by must be one of {', '.join(GROUPINGS)}; got {by!r}")
-    snapshot_id = store.latest_snapshot_id(portfolio)
-    if snapshot_id is None:
-        known = ", ".join(store.portfolios()["portfolio"].astype(str)) or "none"
-        raise StoreError(f"The store has no snapshot of portfolio '{portfolio}'; portfolios stored: {known}.")
-    snapshot = store.snapshot_info(snapshot_id)
-    pilots = store.load_pilots(snapshot_id).reset_index(drop=True)
-    scored = score(pilots, profile)
-    questions = deciding_questions(scored)
-    asked = dict(zip(questions.pilots["pilot_id"], questions.pilots["questions"], strict=True))
-    group = pilots[by].astype("string").str.strip()
-    respondent = group.where(group.notna() & group.ne(""), no_group_label(by)).astype(str)
-    order = sorted(set(respondent), key=lambda r: (r == no_group_label(by), r.casefold(), r))
-    files = _file_names(order)
-    planned = pilots.assign(
-        respondent=respondent.to_numpy(),
-        file=respondent.map(files).to_numpy(),
-        questions=[tuple(asked.get(p, ())) for p in pilots["pilot_id"]],
-    )
-    known = planned[list(ANSWER_FIELDS)].notna()
-    deciding = planned["questions"].map(len)
-    index = (
-        pd.DataFrame(
-            {
-                "file": planned["file"],
-                "respondent": planned["respondent"],
-                "undecided": deciding.gt(0).astype(int),
-                "deciding_cells": deciding,
-                "prefilled_cells": known.sum(axis=1),
-                "blank_cells": (~known).sum(axis=1),
-            }
-        )
-        .groupby(["file", "respondent"], sort=False)
-        .agg(
-            pilots=("undecided", "size"),
-            undecided=("undecided", "sum"),
-            deciding_cells=("deciding_cells", "sum"),
-            prefilled_cells=("prefilled_cells", "sum"),
-            blank_cells=("blank_cells", "sum"),
-        )
-        .reset_index()
-        .assign(by=by)
-    )
-    index = index.set_index("respondent").loc[order].reset_index()[list(INDEX_COLUMNS)]
-    rank = tuple(questions.fields["field"]) if len(questions.fields) else ()
-    return AssessmentPlan(
-        portfolio=snapshot.portfolio,
-        snapshot=snapshot,
-        profile=profile,
-        by=by,
-        made_at=made_at or datetime.now(UTC),
-        pilots=planned,
-        index=index,
-        field_rank=rank,
-    )
 
 
 def answer_columns(pilots: pd.DataFrame, field_rank: Sequence[str]) -> list[str]:
@@ -198,25 +70,6 @@ def answer_columns(pilots: pd.DataFrame, field_rank: Sequence[str]) -> list[str]
     rank = {name: i for i, name in enumerate(field_rank)}
     first = sorted(asked, key=lambda f: (-asked[f], rank.get(f, len(rank)), ANSWER_FIELDS.index(f)))
     return [*first, *(f for f in ANSWER_FIELDS if f not in asked)]
-
-
-def _level_label(field_name: str, value: object) -> str:
-    return value_label(field_name, value)
-
-
-def answer_display(rubric: Rubric, field_name: str, value: object) -> object:
-    """What a workbook cell shows for a known value: the dropdown entry, or the number."""
-    if is_missing(value):
-        return None
-    if rubric.entry(field_name).choices:
-        return rubric.display(field_name, value, _level_label)
-    number = float(value)  # type: ignore[arg-type]
-    return int(number) if number.is_integer() else number
-
-
-def parse_answer(rubric: Rubric, field_name: str, value: object) -> object:
-    """The answer a dropdown entry (or a bare level) stands for; None when it is none of them."""
-    return rubric.parse_display(field_name, value, _level_label)
 
 
 def about_entries(plan: AssessmentPlan, file_name: str, respondent: str) -> list[tuple[str, str]]:

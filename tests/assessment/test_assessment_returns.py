@@ -298,7 +298,7 @@ def test_a_newer_snapshot_or_a_viewer_refuses_the_save(store, profile, workbooks
 
 
 def test_a_return_over_the_register_size_limit_is_reported_not_read():
-    from kairo_scoring.assessment.returns import _open
+    from kairo_scoring.assessment.reading import _open
     from kairo_scoring.intake.limits import IntakeLimits
 
     book, reason = _open("huge.xlsx", b"PK\x03\x04" + b"\0" * (IntakeLimits().max_file_bytes + 1))

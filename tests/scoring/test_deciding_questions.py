@@ -14,10 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kairo_scoring import questions
 from kairo_scoring.present.questions import questions_detail, questions_sentence
 from kairo_scoring.profile import default_profile
-from kairo_scoring.questions import DecidingQuestions, answer_classes, deciding_questions
+from kairo_scoring.questions import DecidingQuestions, answer_classes, deciding_questions, parts, search
 from kairo_scoring.schema import CURRENT_MODES, RISK_LEVELS, SCORE_FIELDS
 from kairo_scoring.scoring import score
 from kairo_scoring.synthetic import generate_portfolio
@@ -252,7 +251,7 @@ def test_an_exact_set_is_a_smallest_one(row):
 
 def test_greedy_sets_decide_and_are_irreducible(monkeypatch):
     # With the default fields the exact search covers every pilot; force the greedy path.
-    monkeypatch.setattr("kairo_scoring.questions.EXACT_MAX_FIELDS", 1)
+    monkeypatch.setattr("kairo_scoring.questions.search.EXACT_MAX_FIELDS", 1)
     frame = generate_portfolio(150, seed=21, unknown_rate=0.45)
     found = deciding_questions(score(frame)).pilots
     greedy = found[found["n_questions"] >= 2]
@@ -290,9 +289,9 @@ def test_the_part_tables_give_the_same_sets_as_scoring_every_variant(
     # every filled-in variant is scored. Both must give the same tables, to the last value.
     scored = score(generate_portfolio(5000, seed=seed, unknown_rate=unknown_rate), profile)
     with monkeypatch.context() as tables_only:
-        tables_only.setattr(questions._Search, "reachable", _never)
+        tables_only.setattr(search._Search, "reachable", _never)
         from_tables = deciding_questions(scored)
-    monkeypatch.setattr(questions, "PART_SPACE_MAX", 0)
+    monkeypatch.setattr(parts, "PART_SPACE_MAX", 0)
     from_variants = deciding_questions(scored)
     assert from_tables.undecided == from_variants.undecided > 1000
     for name in ("pilots", "fields", "owners", "business_units", "coverage"):
@@ -304,14 +303,14 @@ def test_a_fractional_answer_has_its_supply_variants_scored_with_the_same_sets(m
     frame.loc[frame.index[0], "controls"] = 3.5  # 1-5 values no longer all whole: no classes
     scored = score(frame)
     parts_scored = []
-    scored_one_by_one = questions._Search.reachable
+    scored_one_by_one = search._Search.reachable
 
     def reachable(self, jobs, part):
         parts_scored.append(part)
         return scored_one_by_one(self, jobs, part)
 
-    monkeypatch.setattr(questions._Search, "reachable", reachable)
+    monkeypatch.setattr(search._Search, "reachable", reachable)
     with_tables = deciding_questions(scored)
     assert set(parts_scored) == {2}  # supply only: current mode and demand keep their tables
-    monkeypatch.setattr(questions, "PART_SPACE_MAX", 0)
+    monkeypatch.setattr(parts, "PART_SPACE_MAX", 0)
     pd.testing.assert_frame_equal(with_tables.pilots, deciding_questions(scored).pilots)
