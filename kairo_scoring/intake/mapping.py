@@ -11,105 +11,75 @@ A profile is data (TOML), saved and reused by name:
   field without its own map.
 - ``[[derived]]``: a canonical field computed from inputs (see ``DERIVATION_KINDS``).
 
-Over 400 lines because it does one job: mapping profiles (aliases, word matching with scores, value
-maps, derivations) and their TOML.
+This module reads and writes profiles as TOML (``mapping_from_toml``, ``mapping_to_toml``),
+finds the built-in ones (``list_mappings``, ``load_mapping``) and revises a profile the way
+the user mapped a register (``mapping_with_columns``, ``mapping_with_values``). It is the one
+face of the mapping modules: the types and their rules are in ``mapping_profile``, matching
+a profile to a header row in ``column_match``, and both are imported from here.
 """
 
 from __future__ import annotations
 
-import difflib
-import functools
 import tomllib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
 import tomli_w
 
 from kairo_scoring import tomlsafe
-from kairo_scoring.errors import IntakeError, ProfileError, Remedy
-from kairo_scoring.intake.normalize import (
-    REJECT,
-    header_head,
-    header_parts,
-    header_words,
-    normalize_header,
-    normalize_key,
+from kairo_scoring.errors import ProfileError, Remedy
+from kairo_scoring.intake.column_match import (
+    MATCH_KINDS,
+    MATCH_THRESHOLD,
+    ColumnMatch,
+    apply_overrides,
+    headers_matched,
+    match_columns,
+    score_columns,
 )
+from kairo_scoring.intake.mapping_profile import (
+    DATE_ORDERS,
+    DERIVATION_KINDS,
+    EXTRA_KINDS,
+    RESERVED_COLUMNS,
+    SCORES,
+    Derivation,
+    Level,
+    MappingProfile,
+    _check_profile,
+)
+from kairo_scoring.intake.normalize import normalize_header, normalize_key
 from kairo_scoring.schema import FIELD_BY_NAME
 
-DERIVATION_KINDS: dict[str, str] = {
-    "join": "the non-empty inputs joined with `separator`",
-    "qualified_id": "inputs [namespace, local id]: the local id, prefixed with the namespace unless it already starts with it",
-    "map": "one input's answer through the value map `values`",
-    "practice_score": "1 + 4 × the mean credit (0–1, value map `values`) of the answered inputs, rounded half up",
-    "ladder": "the highest of `levels` whose `all` inputs are all done and, if it lists `any`, one of those "
-    "(done: credit 1 in the value map `values`); unknown when no level holds",
-}
-# How an [extras] column is typed: text as shown, a date (time of day dropped), a date and
-# time, a number, or a yes/no answer. Values that do not parse become unknown with a warning.
-EXTRA_KINDS = ("text", "date", "datetime", "number", "yes_no")
-# Columns intake adds to the pilots itself, which an extra must not shadow.
-RESERVED_COLUMNS = ("source_row",)
-DATE_ORDERS = ("dmy", "mdy")
-SCORES = (1, 2, 3, 4, 5)
+__all__ = [
+    "BUILTIN_PACKAGE",
+    "DATE_ORDERS",
+    "DERIVATION_KINDS",
+    "EXTRA_KINDS",
+    "MATCH_KINDS",
+    "MATCH_THRESHOLD",
+    "RESERVED_COLUMNS",
+    "SCORES",
+    "ColumnMatch",
+    "Derivation",
+    "Level",
+    "MappingProfile",
+    "apply_overrides",
+    "builtin_mappings",
+    "headers_matched",
+    "list_mappings",
+    "load_mapping",
+    "mapping_from_toml",
+    "mapping_to_toml",
+    "mapping_with_columns",
+    "mapping_with_values",
+    "match_columns",
+    "score_columns",
+]
+
 BUILTIN_PACKAGE = "kairo_scoring.intake"
-
-
-@dataclass(frozen=True)
-class Level:
-    """One level of a ``ladder`` derivation: it holds when every input in ``all`` is done and,
-    when ``any`` lists inputs, at least one of them is."""
-
-    level: int
-    all: tuple[str, ...] = ()
-    any: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Derivation:
-    """A canonical field computed from one or more source inputs.
-
-    ``name`` says what it computes in words (``label`` falls back to the kind and inputs):
-    provenance names the derivation that produced each derived value.
-    """
-
-    field: str
-    kind: str
-    inputs: tuple[str, ...]
-    values: str = ""
-    separator: str = " / "
-    min_known: int = 1
-    name: str = ""
-    levels: tuple[Level, ...] = ()
-
-    @property
-    def label(self) -> str:
-        """The derivation's name, or "<kind> of <inputs>" when it has none."""
-        return self.name or f"{self.kind} of {', '.join(self.inputs)}"
-
-
-@dataclass(frozen=True)
-class MappingProfile:
-    """Column aliases, value maps and derivations for one register format."""
-
-    name: str
-    version: int = 1
-    description: str = ""
-    columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    values: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
-    derived: tuple[Derivation, ...] = ()
-    extras: Mapping[str, str] = field(default_factory=dict)
-    date_order: str = "dmy"
-    percent_scores: bool = False
-
-    def value_map(self, field_name: str) -> Mapping[str, object]:
-        """The answers map for a canonical field (its own map, else ``score`` for 1–5 fields)."""
-        if field_name in self.values:
-            return self.values[field_name]
-        spec = FIELD_BY_NAME.get(field_name)
-        return self.values.get("score", {}) if spec is not None and spec.kind == "score" else {}
 
 
 def mapping_from_toml(text: str) -> MappingProfile:
@@ -248,94 +218,6 @@ def _level(entry: object, key: str) -> Level:
     )
 
 
-def _check_profile(profile: MappingProfile) -> None:
-    for target in profile.columns:
-        if not target:
-            raise ProfileError("columns", "a target name is empty")
-    for extra, kind in profile.extras.items():
-        if kind not in EXTRA_KINDS:
-            raise ProfileError(
-                f"extras.{extra}", f"kind must be one of {', '.join(EXTRA_KINDS)}, not '{kind}'"
-            )
-        if extra in FIELD_BY_NAME:
-            raise ProfileError(f"extras.{extra}", "is a canonical field, not an extra column")
-        if extra in RESERVED_COLUMNS:
-            raise ProfileError(f"extras.{extra}", "is a column intake adds itself; choose another name")
-    if profile.date_order not in DATE_ORDERS:
-        raise ProfileError("date_order", f"must be one of {', '.join(DATE_ORDERS)}")
-    for map_name, answers in profile.values.items():
-        _check_answer_targets(map_name, answers)
-    for index, derivation in enumerate(profile.derived):
-        if derivation.values and REJECT in profile.values.get(derivation.values, {}).values():
-            raise ProfileError(
-                f"derived[{index}].values",
-                f"'{REJECT}' rejects rows in a field's own map, not in a derivation's",
-            )
-    for index, derivation in enumerate(profile.derived):
-        _check_derivation(profile, derivation, f"derived[{index}]")
-
-
-def _check_derivation(profile: MappingProfile, derivation: Derivation, key: str) -> None:
-    if derivation.field not in FIELD_BY_NAME:
-        raise ProfileError(f"{key}.field", f"'{derivation.field}' is not a canonical field")
-    if derivation.kind not in DERIVATION_KINDS:
-        raise ProfileError(f"{key}.kind", f"must be one of {', '.join(DERIVATION_KINDS)}")
-    if not derivation.inputs:
-        raise ProfileError(f"{key}.inputs", "lists no input")
-    for source in derivation.inputs:
-        if source not in profile.columns and source not in FIELD_BY_NAME:
-            raise ProfileError(
-                f"{key}.inputs", f"'{source}' is neither a [columns] target nor a canonical field"
-            )
-    if derivation.kind in ("map", "practice_score", "ladder") and derivation.values not in profile.values:
-        raise ProfileError(f"{key}.values", f"names no value map in [values]: '{derivation.values}'")
-    if derivation.kind in ("practice_score", "ladder"):
-        for answer, credit in profile.values[derivation.values].items():
-            if credit != "" and not (isinstance(credit, int | float) and 0 <= credit <= 1):
-                raise ProfileError(
-                    f"values.{derivation.values}.{answer}", "a practice credit is a number from 0 to 1"
-                )
-    if derivation.kind == "ladder":
-        _check_levels(derivation, key)
-    if derivation.kind == "qualified_id" and len(derivation.inputs) != 2:
-        raise ProfileError(f"{key}.inputs", "qualified_id takes exactly two inputs: namespace and local id")
-
-
-def _check_levels(derivation: Derivation, key: str) -> None:
-    if not derivation.levels:
-        raise ProfileError(f"{key}.levels", "a ladder needs at least one level")
-    spec = FIELD_BY_NAME[derivation.field]
-    if spec.kind != "score":
-        raise ProfileError(f"{key}.field", "a ladder derives a 1–5 field")
-    for index, level in enumerate(derivation.levels):
-        where = f"{key}.levels[{index}]"
-        if not 1 <= level.level <= 5:
-            raise ProfileError(f"{where}.level", "a level is a score from 1 to 5")
-        if not level.all and not level.any:
-            raise ProfileError(where, "lists no input in all or any")
-        for name in (*level.all, *level.any):
-            if name not in derivation.inputs:
-                raise ProfileError(where, f"'{name}' is not one of the derivation's inputs")
-
-
-def _check_answer_targets(map_name: str, answers: Mapping[str, object]) -> None:
-    """A field's map (or ``score``) holds values of that field, "" (unknown) or ``REJECT``."""
-    spec = FIELD_BY_NAME.get(map_name)
-    is_score = map_name == "score" or (spec is not None and spec.kind == "score")
-    if not is_score and (spec is None or spec.kind != "enum"):
-        return  # a derivation's map (credits, answers → values) is checked with the derivation
-    for answer, target in answers.items():
-        if target in ("", REJECT):
-            continue
-        if is_score and not (isinstance(target, int | float) and target in SCORES):
-            raise ProfileError(
-                f"values.{map_name}.{answer}", f'a score is a whole number from 1 to 5, "" or "{REJECT}"'
-            )
-        if not is_score and target not in spec.allowed:
-            allowed = ", ".join(spec.allowed)
-            raise ProfileError(f"values.{map_name}.{answer}", f'must be one of {allowed}, "" or "{REJECT}"')
-
-
 def _answer_target(target: object, key: str) -> object:
     if isinstance(target, bool) or not isinstance(target, str | int | float):
         raise ProfileError(key, "an answer maps to a text value or a number")
@@ -378,195 +260,6 @@ def _string_list(value: object, key: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ProfileError(key, "must be a list of strings")
     return value
-
-
-# --- matching a profile to a header row -------------------------------------------------
-
-
-# A header matched by its words rather than its exact spelling must score at least this to be
-# mapped; below it, the column is left for the user (a guess is never applied silently).
-MATCH_THRESHOLD = 0.75
-# How each kind of match scores: exact alias 1.0; the same words in another order, case or
-# spelling 0.95; a combined header's part ("Use Case ID/Name") 0.9; the header before a
-# trailing note ("Owner - who is accountable") 0.9; an alias's words inside a longer header
-# 0.6 + 0.3 × the share of the header's words it covers (+0.05 when it ends the header, as
-# the word that names a thing usually does); a misspelt alias 0.9 × its similarity.
-MATCH_KINDS = {
-    "alias": "the header is one of the aliases",
-    "words": "the header has an alias's words (case, order, abbreviations and numbering aside)",
-    "part": "one part of a combined header is an alias",
-    "head": "the header before its trailing note is an alias",
-    "contained": "an alias's words are inside the header",
-    "spelling": "the header is an alias spelt slightly differently",
-}
-
-
-@dataclass(frozen=True)
-class ColumnMatch:
-    """A source column proposed for a target: how sure (``score``, 0–1), through which alias,
-    and which kind of match (a key of ``MATCH_KINDS``)."""
-
-    target: str
-    column: str
-    score: float
-    alias: str
-    how: str
-
-
-@dataclass(frozen=True, eq=False)
-class _AliasIndex:
-    exact: dict[str, tuple[str, str]]  # normalised alias → (target, alias), first one wins
-    words: dict[frozenset[str], tuple[str, str]]
-    phrases: tuple[tuple[str, str, tuple[str, ...]], ...]  # (target, alias, words) of 2+ words
-
-
-@functools.lru_cache(maxsize=32)
-def _alias_index(columns: tuple[tuple[str, tuple[str, ...]], ...]) -> _AliasIndex:
-    exact: dict[str, tuple[str, str]] = {}
-    words: dict[frozenset[str], tuple[str, str]] = {}
-    phrases = []
-    for target, aliases in columns:
-        for alias in aliases:
-            exact.setdefault(normalize_header(alias), (target, alias))
-            alias_words = header_words(alias)
-            if alias_words:
-                words.setdefault(frozenset(alias_words), (target, alias))
-            if len(set(alias_words)) >= 2:
-                phrases.append((target, alias, alias_words))
-    return _AliasIndex(exact, words, tuple(phrases))
-
-
-def _index(profile: MappingProfile) -> _AliasIndex:
-    return _alias_index(tuple((target, tuple(aliases)) for target, aliases in profile.columns.items()))
-
-
-@functools.lru_cache(maxsize=4096)
-def _header_candidates(header: str, index: _AliasIndex, spelling: bool) -> tuple[ColumnMatch, ...]:
-    """Every target the header could be, best match per target, best first (exact aliases
-    are matched before this and are not repeated here)."""
-    best: dict[str, ColumnMatch] = {}
-
-    def offer(target: str, alias: str, score: float, how: str) -> None:
-        if target not in best or score > best[target].score:
-            best[target] = ColumnMatch(target, header, round(score, 3), alias, how)
-
-    forms = [(header, 1.0, "words")]
-    forms += [(part, 0.9 / 0.95, "part") for part in header_parts(header)]
-    head = header_head(header)
-    if head is not None:
-        forms.append((head, 0.9 / 0.95, "head"))
-    for text, weight, how in forms:
-        words = header_words(text)
-        if not words:
-            continue
-        key = frozenset(words)
-        if how != "words" and normalize_header(text) in index.exact:
-            offer(*index.exact[normalize_header(text)], 0.95 * weight, how)
-        if key in index.words:
-            offer(*index.words[key], 0.95 * weight, how)
-        for target, alias, alias_words in index.phrases:
-            if len(key) > len(set(alias_words)) and key.issuperset(alias_words):
-                ends = words[-1] == alias_words[-1]
-                offer(target, alias, 0.6 + 0.3 * len(set(alias_words)) / len(key) + 0.05 * ends, "contained")
-        if spelling and how == "words" and len(" ".join(words)) >= 5:
-            _offer_spelling(" ".join(words), index, offer)
-    return tuple(sorted(best.values(), key=lambda match: -match.score))
-
-
-def _offer_spelling(text: str, index: _AliasIndex, offer) -> None:
-    for alias_words, (target, alias) in index.words.items():
-        joined = " ".join(sorted(alias_words))
-        matcher = difflib.SequenceMatcher(None, " ".join(sorted(text.split())), joined)
-        if matcher.real_quick_ratio() >= 0.88 and matcher.ratio() >= 0.88:
-            offer(target, alias, 0.9 * matcher.ratio(), "spelling")
-
-
-def score_columns(
-    headers: Sequence[str], profile: MappingProfile, *, spelling: bool = True
-) -> dict[str, ColumnMatch]:
-    """target → the column proposed for it, with its score, for every target a header matches.
-
-    Exact aliases first, tried in the profile's order (the first alias is the preferred one),
-    and a source column may feed several targets this way (a stage and a derivation reading
-    it). Then, for the targets still open, the headers no alias named exactly, matched by
-    their words (``MATCH_KINDS``); each such header goes to one target, the best score first
-    (the pilot name before other fields on a tie, so "Use Case ID/Name" names the pilot), and
-    only at ``MATCH_THRESHOLD`` or above. ``spelling=False`` skips the slower check for
-    misspellings (header-row scanning uses it)."""
-    index = _index(profile)
-    by_normalised: dict[str, str] = {}
-    for header in headers:
-        by_normalised.setdefault(normalize_header(header), header)
-    matched: dict[str, ColumnMatch] = {}
-    for target, aliases in profile.columns.items():
-        for alias in aliases:
-            source = by_normalised.get(normalize_header(alias))
-            if source is not None:
-                matched[target] = ColumnMatch(target, source, 1.0, alias, "alias")
-                break
-    taken = {match.column for match in matched.values()}
-    order = {target: position for position, target in enumerate(profile.columns)}
-    offers = [
-        candidate
-        for header in dict.fromkeys(headers)
-        if header not in taken and normalize_header(header)
-        for candidate in _header_candidates(header, index, spelling)
-        if candidate.target not in matched and candidate.score >= MATCH_THRESHOLD
-    ]
-    position = {header: i for i, header in enumerate(headers)}
-    offers.sort(key=lambda m: (-m.score, m.target != "name", order.get(m.target, 0), position[m.column]))
-    for offer in offers:
-        if offer.target not in matched and offer.column not in taken:
-            matched[offer.target] = offer
-            taken.add(offer.column)
-    return matched
-
-
-def match_columns(headers: Sequence[str], profile: MappingProfile) -> dict[str, str]:
-    """target → source column, for every profile target a header matches (``score_columns``)."""
-    return {target: match.column for target, match in score_columns(headers, profile).items()}
-
-
-def apply_overrides(
-    matched: Mapping[str, str], overrides: Mapping[str, str], headers: Sequence[str], profile: MappingProfile
-) -> dict[str, str]:
-    """The matched columns with the caller's edits applied (target → source column; "" unmaps).
-
-    A source names a header exactly or, failing that, as the aliases do (case, spaces and
-    punctuation aside), so a column typed by hand finds the header a page would offer.
-    """
-    targets = set(FIELD_BY_NAME) | set(profile.columns) | set(profile.extras)
-    plan = dict(matched)
-    for target, source in overrides.items():
-        if target not in targets:
-            raise IntakeError(_unknown_target(target, targets, profile), remedy=Remedy.COLUMN)
-        if not source:
-            plan.pop(target, None)
-            continue
-        plan[target] = _source_column(source, target, headers)
-    return plan
-
-
-def _unknown_target(target: str, targets: set[str], profile: MappingProfile) -> str:
-    close = difflib.get_close_matches(target, sorted(targets), n=5, cutoff=0.6)
-    offer = f"close matches: {', '.join(close)}" if close else f"Kairo fields: {', '.join(FIELD_BY_NAME)}"
-    return (
-        f"Cannot map a column to '{target}': it is not a Kairo field nor an input of mapping "
-        f"'{profile.name}'; {offer}"
-    )
-
-
-def _source_column(source: str, target: str, headers: Sequence[str]) -> str:
-    if source in headers:
-        return source
-    alike = [h for h in headers if normalize_header(h) == normalize_header(source)]
-    if len(alike) == 1:
-        return alike[0]
-    raise IntakeError(
-        f"Column '{source}' (mapped to '{target}') is not in the file; columns found: "
-        f"{', '.join(headers) or 'none'}. Choose one of them.",
-        remedy=Remedy.COLUMN,
-    )
 
 
 def mapping_with_columns(
@@ -621,10 +314,3 @@ def mapping_with_values(
     except ProfileError as exc:
         raise ProfileError(exc.key, exc.problem, remedy=Remedy.MAPPING) from None
     return revised
-
-
-def headers_matched(headers: Sequence[str], profile: MappingProfile, *, exact: bool = True) -> int:
-    """How many distinct source columns a profile recognises: by an exact alias (the basis of
-    choosing a profile), or with ``exact=False`` also by their words (finding the header row)."""
-    matches = score_columns(headers, profile, spelling=False).values()
-    return len({m.column for m in matches if not exact or m.how == "alias"})
