@@ -1,243 +1,39 @@
-"""Who may do what: roles from a TOML file, mapped from a signed-in user's email.
+"""Who may do what: the actor of a write, and the one authorisation check every write makes.
 
 Pure functions, no UI. The app asks `role_for(email, roles)` to decide which controls to
 offer; the store decides whether a write happens: every `PortfolioStore` write takes an
 `Actor` and calls `authorize(actor, action)`, which reads the roles file again at that
 moment, so a role changed while a page is open applies to the next click. `MIN_ROLE` is
-the one place that says who may take each action. The roles file maps exact emails and
-email domains to a role, with a default for everyone else::
+the one place that says who may take each action.
 
-    default_role = "viewer"
-
-    [emails]
-    "ann@example.com" = "admin"
-
-    [domains]
-    "example.com" = "editor"
-
-An exact email wins over its domain; an email the provider says is not verified gets the
-default role, so nobody gains a role by claiming an address they do not own.
-
-Identities are compared as the identity provider issues them, never by Unicode case
-folding (which gives ``roß@`` the entry of ``ross@`` and ``straße.de`` that of
-``strasse.de``): an address must already be in Unicode NFC (the Kelvin sign K is not the
-letter K), only ASCII letters compare case-insensitively, and domains compare as IDNA 2008
-A-labels without the transitional ß → ss mapping, so full-width, Cyrillic or Greek
-look-alikes and dotless i are other domains. The roles file may name a domain either way
-(``straße.de`` or ``xn--strae-oqa.de``).
-
-Over 400 lines because roles, actors, the roles file and the one authorisation check are one
-rule (who may write what): split apart, a new write could be added without its role.
+The rule has three parts: roles.py (`Role`, `Action`, `MIN_ROLE`: who may take each action),
+sign_in.py (the roles file, which maps a signed-in email or its domain to a role, and how
+identities compare) and this module (`Actor`, who asks; `current_role` and `authorize`, the
+check at the moment of the write; `identity_key`, which makes two actors one person). The
+names of all three are importable from here, as they always were.
 """
 
 from __future__ import annotations
 
-import os
-import tomllib
 import unicodedata
-from dataclasses import dataclass, field
-from enum import IntEnum, StrEnum
+from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any
 
-import idna
-
-from kairo_scoring import tomlsafe
-from kairo_scoring.errors import AccessDenied, KairoError
-
-
-class Role(IntEnum):
-    """Ordered roles: each can do everything the ones below it can."""
-
-    VIEWER = 1  # sees every page
-    EDITOR = 2  # also imports registers, saves mapping profiles and answers, proposes decisions
-    APPROVER = 3  # also approves or rejects others' decisions and reads the audit trail
-    ADMIN = 4  # also saves scoring profiles and deletes snapshots
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
-
-class Action(StrEnum):
-    """What a user can try to do in the app."""
-
-    VIEW = "view"
-    IMPORT = "import"  # save an uploaded register as a snapshot
-    EDIT_PROFILE = "edit_profile"  # save a scoring profile version
-    SAVE_MAPPING = "save_mapping"  # save a mapping profile for the next register
-    DELETE_SNAPSHOT = "delete_snapshot"  # remove a stored snapshot and its rows
-    SAVE_ANSWERS = "save_answers"  # land assessment or app answers as a new snapshot
-    PROPOSE_DECISION = "propose_decision"  # record a decision on a pilot, to be signed off
-    SIGN_OFF = "sign_off"  # approve or reject a decision someone else proposed
-    READ_AUDIT = "read_audit"  # read the audit trail of every write
-
-    @property
-    def what(self) -> str:
-        """The action as the start of a sentence: 'Saving a register as a snapshot'."""
-        return ACTION_TEXT[self]
-
-
-# The least role that may take each action: the one place that says who may do what.
-# A new write adds its Action here and calls `authorize(actor, Action.…)` in the store.
-MIN_ROLE: MappingProxyType[Action, Role] = MappingProxyType(
-    {
-        Action.VIEW: Role.VIEWER,
-        Action.IMPORT: Role.EDITOR,
-        Action.SAVE_MAPPING: Role.EDITOR,
-        Action.SAVE_ANSWERS: Role.EDITOR,
-        Action.PROPOSE_DECISION: Role.EDITOR,
-        Action.SIGN_OFF: Role.APPROVER,
-        Action.READ_AUDIT: Role.APPROVER,
-        Action.EDIT_PROFILE: Role.ADMIN,
-        Action.DELETE_SNAPSHOT: Role.ADMIN,
-    }
+from kairo_scoring.errors import AccessDenied
+from kairo_scoring.roles import ACTION_TEXT as ACTION_TEXT
+from kairo_scoring.roles import MIN_ROLE, Action, Role, can
+from kairo_scoring.sign_in import DEFAULT_ROLES_PATH as DEFAULT_ROLES_PATH
+from kairo_scoring.sign_in import (
+    ROLES_ENV,
+    RolesConfig,
+    email_key,
+    load_roles,
+    role_for,
+    roles_file_path,
+    roles_from_toml,
 )
-ACTION_TEXT: MappingProxyType[Action, str] = MappingProxyType(
-    {
-        Action.VIEW: "Seeing the portfolio",
-        Action.IMPORT: "Saving a register as a snapshot",
-        Action.SAVE_MAPPING: "Saving a mapping profile",
-        Action.SAVE_ANSWERS: "Saving answers as a new snapshot",
-        Action.PROPOSE_DECISION: "Recording a decision",
-        Action.SIGN_OFF: "Approving or rejecting a decision",
-        Action.READ_AUDIT: "Reading the audit trail",
-        Action.EDIT_PROFILE: "Saving a scoring profile",
-        Action.DELETE_SNAPSHOT: "Deleting a snapshot",
-    }
-)
-
-
-@dataclass(frozen=True)
-class RolesConfig:
-    """Emails and email domains (lower case) mapped to roles, and the role of everyone else."""
-
-    default_role: Role = Role.VIEWER
-    emails: MappingProxyType[str, Role] = field(default_factory=lambda: MappingProxyType({}))
-    domains: MappingProxyType[str, Role] = field(default_factory=lambda: MappingProxyType({}))
-
-
-_ASCII_SPACE = " \t\r\n"
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-# Dots other than '.' that IDNA 2003 treated as label separators; IDNA 2008 leaves them out.
-_OTHER_DOTS = ("\u3002", "\uff0e", "\uff61")
-
-
-def domain_key(domain: str) -> str | None:
-    """A domain as it is compared: its IDNA 2008 A-label ('Straße.de' → 'xn--strae-oqa.de').
-
-    Only ASCII letters are lower-cased; no Unicode mapping is applied (UTS 46 would turn
-    full-width letters into ASCII and, in its transitional form, ß into ss). None when
-    `domain` is not a valid domain name as written.
-    """
-    lowered = domain.translate(_ASCII_LOWER)
-    if not lowered or any(dot in lowered for dot in _OTHER_DOTS):
-        return None
-    if not unicodedata.is_normalized("NFC", lowered):
-        return None
-    try:
-        return idna.encode(lowered, uts46=False, transitional=False).decode("ascii")
-    except UnicodeError:  # idna.IDNAError and its kin
-        return None
-
-
-def email_key(address: str) -> str | None:
-    """An email address as it is compared: the local part as issued, the domain as `domain_key`.
-
-    ASCII letters compare case-insensitively (providers issue one mailbox whatever the case);
-    nothing else is folded. None when `address` is not in the form a provider issues: no
-    '@', not in Unicode NFC (a Kelvin sign is not the letter K), or a domain that is not valid.
-    """
-    local, at, domain = address.strip(_ASCII_SPACE).rpartition("@")
-    if not at or not local or not unicodedata.is_normalized("NFC", local):
-        return None
-    canonical_domain = domain_key(domain)
-    if canonical_domain is None:
-        return None
-    return f"{local.translate(_ASCII_LOWER)}@{canonical_domain}"
-
-
-def parse_role(value: object, *, where: str) -> Role:
-    """'editor' → Role.EDITOR; anything else raises `KairoError` naming `where`."""
-    try:
-        return Role[str(value).strip().upper()]
-    except KeyError:
-        allowed = ", ".join(r.label for r in Role)
-        raise KairoError(f"Roles file: {where} is {value!r}; use one of {allowed}.") from None
-
-
-def _role_table(raw: Any, section: str) -> MappingProxyType[str, Role]:
-    if raw is None:
-        return MappingProxyType({})
-    if not isinstance(raw, dict):
-        raise KairoError(f'Roles file: [{section}] must be a table of "name" = "role".')
-    table: dict[str, Role] = {}
-    for key, value in raw.items():
-        # The file is written by hand: NFC-normalise it, so a decomposed é still names é.
-        name = unicodedata.normalize("NFC", str(key).strip(_ASCII_SPACE)).removeprefix("@")
-        if not name:
-            raise KairoError(f"Roles file: [{section}] has an empty name.")
-        canonical = email_key(name) if section == "emails" else domain_key(name)
-        if canonical is None:
-            kind = "an email address" if section == "emails" else "a domain name"
-            raise KairoError(
-                f"Roles file: [{section}] {key!r} is not {kind} an identity provider issues; "
-                "write it in plain letters, e.g. ann@example.com or example.com."
-            )
-        if canonical in table:
-            raise KairoError(f"Roles file: [{section}] names {key!r} twice; keep one entry.")
-        table[canonical] = parse_role(value, where=f"[{section}] {key!r}")
-    return MappingProxyType(table)
-
-
-def roles_from_toml(text: str) -> RolesConfig:
-    """Parse a roles file's text; a malformed file raises `KairoError` (never a silent default)."""
-    try:
-        raw = tomlsafe.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise KairoError(f"Roles file is not valid TOML: {exc}") from None
-    unknown = sorted(set(raw) - {"default_role", "emails", "domains"})
-    if unknown:
-        raise KairoError(
-            f"Roles file: unknown key(s) {', '.join(unknown)}; use default_role, emails, domains."
-        )
-    return RolesConfig(
-        default_role=parse_role(raw.get("default_role", "viewer"), where="default_role"),
-        emails=_role_table(raw.get("emails"), "emails"),
-        domains=_role_table(raw.get("domains"), "domains"),
-    )
-
-
-def load_roles(path: str | Path) -> RolesConfig:
-    """The roles file at `path`; a missing file means everyone gets the default role (viewer)."""
-    path = Path(path)
-    if not path.is_file():
-        return RolesConfig()
-    return roles_from_toml(path.read_text(encoding="utf-8"))
-
-
-def role_for(email: str | None, roles: RolesConfig, *, email_verified: bool | None = None) -> Role:
-    """The role of a signed-in user: their exact email, else their email's domain, else the default.
-
-    `email_verified=False` (the provider's own claim) always gives the default role.
-    An address that is not in the form a provider issues (not NFC, a domain that is not a
-    valid IDNA 2008 name) matches no entry and gets the default role too.
-    """
-    if not email or email_verified is False:
-        return roles.default_role
-    address = email_key(str(email))
-    if address is None:
-        return roles.default_role
-    if address in roles.emails:
-        return roles.emails[address]
-    domain = address.rpartition("@")[2]
-    return roles.domains.get(domain, roles.default_role)
-
-
-def can(role: Role, action: Action | str) -> bool:
-    """Whether `role` may take `action`; an unknown action raises ValueError."""
-    return Role(role) >= MIN_ROLE[Action(action)]
+from kairo_scoring.sign_in import domain_key as domain_key
+from kairo_scoring.sign_in import parse_role as parse_role
 
 
 @dataclass(frozen=True)
@@ -346,16 +142,6 @@ def recorded_identity_key(who: str, verified: bool) -> str:
     if verified:
         return "email:" + who
     return "name:" + "".join(unicodedata.normalize("NFC", who).casefold().split())
-
-
-ROLES_ENV = "KAIRO_ROLES"
-# <repo>/.streamlit/roles.toml: next to app.py.
-DEFAULT_ROLES_PATH = Path(__file__).resolve().parents[1] / ".streamlit" / "roles.toml"
-
-
-def roles_file_path() -> Path:
-    """The roles file the app and the CLI read: ``$KAIRO_ROLES``, else `.streamlit/roles.toml`."""
-    return Path(os.environ.get(ROLES_ENV) or DEFAULT_ROLES_PATH)
 
 
 LOCAL_OPERATOR = Actor(local_operator=True)
