@@ -138,7 +138,7 @@ COLUMN_LABELS: dict[str, str] = {
 # "What blocks the most" in two parts (issue 11): a gate known to fail is a blocker; a gate
 # that cannot be checked because an answer is missing is a question to ask, not a blocker.
 BLOCKER_KINDS: dict[str, str] = {"failed": "Blockers", "unknown": "Questions to ask"}
-# The deck's slide titles (kairo_scoring/deck.py), in the words of the Portfolio page and the summary.
+# The deck's slide titles (kairo_scoring/deck/slides.py), in the words of the Portfolio page and the summary.
 SLIDE_TITLES: dict[str, str] = {
     "headline": "The headline figures",
     "grid": "Where the portfolio sits: what it needs vs what it can govern",
