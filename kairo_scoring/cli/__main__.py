@@ -1,0 +1,5 @@
+"""`python -m kairo_scoring.cli`: the `kairo` command."""
+
+from kairo_scoring.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,45 @@
+"""`kairo` start-up: the package and its parser load no library part a command does not use
+(issue 12), and every module of the CLI stays small enough to read (the 400-line house rule)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+# What a command may pay for when it runs, never before: the store's drivers, the figures,
+# the workbook and deck writers, and the library parts themselves (the errors excepted).
+HEAVY = ("plotly", "duckdb", "psycopg", "psycopg_pool", "openpyxl", "pptx")
+PARSED = [
+    ["validate", "register.csv"],
+    ["score", "register.csv", "-o", "scored.xlsx"],
+    ["assessment", "export", "--db", "kairo.duckdb", "--portfolio", "P", "-o", "out"],
+    ["decide", "P1", "--db", "kairo.duckdb", "--portfolio", "P", "--accept"],
+    ["store", "copy", "--from", "a.duckdb", "--to", "b.duckdb"],
+]
+
+
+@pytest.mark.parametrize("argv", PARSED, ids=lambda argv: " ".join(argv[:2]))
+def test_parsing_a_command_line_imports_no_library_part(argv: list[str]) -> None:
+    code = (
+        "import sys\n"
+        "from kairo_scoring.cli import build_parser\n"
+        f"build_parser().parse_args({argv!r})\n"
+        f"heavy = sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))\n"
+        "parts = sorted(m for m in sys.modules if m.startswith('kairo_scoring.')\n"
+        "               and not m.startswith('kairo_scoring.cli') and m != 'kairo_scoring.errors')\n"
+        "print(heavy, parts)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "[] []"
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "kairo_scoring" / "cli").glob("*.py")), ids=lambda p: p.name)
+def test_every_module_of_the_cli_is_under_400_lines(path) -> None:
+    assert len(path.read_text().splitlines()) <= 400, f"{path.name}: split it by command family"
