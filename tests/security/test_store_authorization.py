@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -146,11 +147,18 @@ def test_every_backend_method_is_classed_as_a_read_or_a_write():
 
 
 def test_every_store_method_that_writes_authorizes_first():
-    """A method that calls a backend write calls `authorize(actor, …)` before it (new writes too)."""
-    tree = ast.parse((REPO / "kairo_scoring" / "store" / "store.py").read_text(encoding="utf-8"))
-    store_class = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "PortfolioStore")
+    """A method that calls a backend write calls `authorize(actor, …)` before it (new writes too),
+    in `PortfolioStore` and every class of the store it is built from (snapshots.py, profiles.py …)."""
+    families = [cls for cls in PortfolioStore.__mro__ if cls.__module__.startswith("kairo_scoring.store.")]
+    assert families[0] is PortfolioStore
+    methods = [
+        node
+        for cls in families
+        for node in ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0].body
+        if isinstance(node, ast.FunctionDef)
+    ]
     writers = {}
-    for method in (n for n in store_class.body if isinstance(n, ast.FunctionDef)):
+    for method in methods:
         calls = [n for n in ast.walk(method) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)]
         backend_writes = [
             c

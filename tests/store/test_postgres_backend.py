@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from kairo_scoring.errors import StoreError
-from kairo_scoring.store import PortfolioStore, StoreBackend, resolve_store_path, sql_backend
+from kairo_scoring.store import PortfolioStore, StoreBackend, resolve_store_path, sql_backend, sql_units
 from kairo_scoring.store.postgres_backend import PostgresBackend, postgres_sql, safe_label
 from tests.pg_server import PASSWORD, PostgresServer, free_port
 from tests.store.store_fixtures import make_result
@@ -67,7 +67,7 @@ def test_an_unreachable_server_is_one_clear_line() -> None:
 def test_a_serialization_failure_is_retried_then_reported_as_busy(
     postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sql_backend, "_BACKOFF_SECONDS", 0.0)
+    monkeypatch.setattr(sql_units, "_BACKOFF_SECONDS", 0.0)
     backend = PostgresBackend(postgres_url)
     calls = []
 

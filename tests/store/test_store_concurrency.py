@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from kairo_scoring.errors import StoreError, StoreLockedError
-from kairo_scoring.store import PortfolioStore, SnapshotInfo, duckdb_backend, sql_backend
+from kairo_scoring.store import PortfolioStore, SnapshotInfo, duckdb_backend, sql_units
 from kairo_scoring.store.duckdb_backend import DuckDBBackend
 from tests.store.store_fixtures import make_result
 
@@ -141,7 +141,7 @@ def test_a_store_held_by_another_process_raises_store_locked_error(store_path: P
 def test_a_conflicting_unit_of_work_is_retried_then_reported_as_busy(
     store_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sql_backend, "_BACKOFF_SECONDS", 0.0)
+    monkeypatch.setattr(sql_units, "_BACKOFF_SECONDS", 0.0)
     backend = DuckDBBackend(store_path)
     attempts: list[int] = []
 
