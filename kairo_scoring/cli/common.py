@@ -162,7 +162,7 @@ def as_of_option(text: str | None) -> date | None:
 def _store_label(location: str) -> str:
     """A store as messages show it: a URL without its password, a path as given."""
     from kairo_scoring.store import is_database_url
-    from kairo_scoring.store.postgres_backend import safe_label
+    from kairo_scoring.store.location import safe_label
 
     return safe_label(location) if is_database_url(location) else location
 

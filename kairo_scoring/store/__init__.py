@@ -9,7 +9,7 @@ from kairo_scoring.store import governance
 from kairo_scoring.store.backend import SnapshotRecord, StoreBackend
 from kairo_scoring.store.copy import TableCheck, compare_stores, copy_store
 from kairo_scoring.store.governance import *  # noqa: F403
-from kairo_scoring.store.postgres_backend import is_database_url
+from kairo_scoring.store.location import is_database_url
 from kairo_scoring.store.sql_schema import STORE_SCHEMA_VERSION
 from kairo_scoring.store.startup import SAMPLE_PORTFOLIO, ensure_default_profile, ensure_sample_portfolio
 from kairo_scoring.store.store import (

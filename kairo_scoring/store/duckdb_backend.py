@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 
 from kairo_scoring.errors import Remedy, StoreError, StoreLockedError
+from kairo_scoring.store.location import display_path  # noqa: F401 - importable here as before
 from kairo_scoring.store.sql_backend import MAX_ATTEMPTS, SqlBackend
 from kairo_scoring.store.sql_schema import MIGRATIONS, SNAPSHOT_ROW_TABLES, table
 
@@ -89,17 +90,6 @@ def _is_conflict(exc: duckdb.Error) -> bool:
     # A unique key committed by a concurrent writer after our transaction started
     # (e.g. the same file imported twice at once): the retry re-reads and sees it.
     return isinstance(exc, duckdb.ConstraintException) and "duplicate key" in str(exc).lower()
-
-
-def display_path(path: Path | str) -> str:
-    """The store path as a user would type it: relative to the working directory when inside it."""
-    if str(path) == ":memory:":
-        return ":memory:"
-    resolved = Path(path).resolve()
-    try:
-        return str(resolved.relative_to(Path.cwd()))
-    except ValueError:
-        return str(resolved)
 
 
 def _lock_holder(message: str) -> str:

@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
@@ -35,10 +35,10 @@ import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from kairo_scoring.errors import Remedy, StoreError
+from kairo_scoring.store.location import URL_SCHEMES, is_database_url, safe_label  # noqa: F401 - importable here as before
 from kairo_scoring.store.sql_backend import SqlBackend
 from kairo_scoring.store.sql_schema import MIGRATIONS, table
 
-URL_SCHEMES: tuple[str, ...] = ("postgresql://", "postgres://")
 # How long a unit of work waits for a connection, and a connection for the server.
 POOL_TIMEOUT_SECONDS = 30.0
 CONNECT_TIMEOUT_SECONDS = 10
@@ -54,21 +54,6 @@ _WRITE_FAILURES: dict[str, tuple[str, str]] = {
     "25006": ("the database server is read-only (a standby)", "point KAIRO_STORE at the primary server"),
 }
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
-
-
-def is_database_url(value: object) -> bool:
-    """True when ``value`` names a PostgreSQL database (``postgresql://…``) rather than a store file."""
-    return isinstance(value, str) and value.startswith(URL_SCHEMES)
-
-
-def safe_label(url: str) -> str:
-    """The URL as messages show it: everything but the password (``postgresql://kairo@db:5432/kairo``)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = (
-        (f"{parts.username}@" if parts.username else "") + host + (f":{parts.port}" if parts.port else "")
-    )
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 @functools.lru_cache(maxsize=512)

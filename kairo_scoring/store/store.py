@@ -21,9 +21,8 @@ from kairo_scoring.access import LOCAL_OPERATOR, Action, Actor, authorize
 from kairo_scoring.errors import Remedy, StoreError
 from kairo_scoring.store.backend import StoreBackend
 from kairo_scoring.store.decision_log import DecisionOperations
-from kairo_scoring.store.duckdb_backend import DuckDBBackend, display_path
 from kairo_scoring.store.governance import AUDIT_COLUMNS, AuditAction
-from kairo_scoring.store.postgres_backend import PostgresBackend, is_database_url, safe_label
+from kairo_scoring.store.location import display_path, is_database_url, safe_label
 from kairo_scoring.store.profiles import ProfileOperations
 from kairo_scoring.store.snapshot_writes import SavedAnswers, SnapshotWrites
 from kairo_scoring.store.snapshots import SnapshotInfo
@@ -119,10 +118,15 @@ class PortfolioStore(SnapshotWrites, DecisionOperations, ProfileOperations):
             self._backend = backend
             return
         self.path = resolve_store_path(path)
+        # The driver of the kind opened loads here, not with the store's types and rules.
         if is_database_url(self.path):
+            from kairo_scoring.store.postgres_backend import PostgresBackend
+
             self._label = safe_label(str(self.path))
             self._backend = PostgresBackend(str(self.path), read_only=read_only)
             return
+        from kairo_scoring.store.duckdb_backend import DuckDBBackend
+
         self._label = display_path(self.path)
         self._backend = DuckDBBackend(self.path, read_only=read_only)
 

@@ -43,3 +43,22 @@ def test_parsing_a_command_line_imports_no_library_part(argv: list[str]) -> None
 @pytest.mark.parametrize("path", sorted((REPO / "kairo_scoring" / "cli").glob("*.py")), ids=lambda p: p.name)
 def test_every_module_of_the_cli_is_under_400_lines(path) -> None:
     assert len(path.read_text().splitlines()) <= 400, f"{path.name}: split it by command family"
+
+
+def test_validating_a_csv_imports_no_store_driver_figure_or_workbook_writer(tmp_path) -> None:
+    """The whole of `kairo validate` on a csv, run in the process: it reads, maps, validates and
+    reports, and the store's drivers (the views' decision states reach the store's types),
+    plotly and the workbook writers stay unloaded (they cost ≈ 0.3 s of its start-up)."""
+    register = tmp_path / "register.csv"
+    register.write_text("Pilot ID,Pilot name,Risk\nP1,Invoice triage,low\nP2,Contract summaries,high\n")
+    code = (
+        "import sys\n"
+        "from kairo_scoring.cli import main\n"
+        f"main(['validate', {str(register)!r}])\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip().splitlines()[-1] == "[]"
