@@ -167,10 +167,18 @@ async def settled(page, timeout: float) -> None:
     await page.get_by_test_id("stStatusWidget").wait_for(state="detached", timeout=timeout)
 
 
+def portfolio_box(page):
+    """The Intake page's "Portfolio" box to save into. The sidebar's portfolio picker has the same
+    label, so the box is looked for in the main area only: by DOM order alone ("the last one") a
+    rerun in flight could hand the picker the typed name, and the save then went to the file's
+    own name."""
+    return page.get_by_test_id("stMain").get_by_label("Portfolio", exact=True)
+
+
 async def type_portfolio(page, name: str, timeout: float) -> None:
     """Type the portfolio to save into on the Intake page; a rerun still on its way can
     replace what was typed, so try again until the box holds it."""
-    portfolio = page.get_by_label("Portfolio", exact=True).last
+    portfolio = portfolio_box(page)
     for _ in range(3):
         await portfolio.fill(name)
         await portfolio.press("Enter")

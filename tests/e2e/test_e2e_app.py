@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kairo_scoring import sample_portfolio
-from tests.e2e.conftest import register_upload
+from tests.e2e.conftest import portfolio_box, register_upload
 
 pytestmark = pytest.mark.e2e
 WAIT = 30_000  # ms, for any one thing to appear
@@ -74,7 +74,7 @@ def test_upload_a_register_and_export_it_safely(page: Page, app_url, screenshot,
     expect(page.get_by_text("Errors (row rejected)")).to_be_visible()
     screenshot(page, "03_intake")
 
-    name = page.get_by_label("Portfolio", exact=True).last
+    name = portfolio_box(page)
     name.fill("E2E upload")
     name.press("Enter")
     settle(page)

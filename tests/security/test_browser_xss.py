@@ -10,6 +10,7 @@ from tests.e2e.conftest import (  # noqa: F401 - the two browser fixtures are us
     app_running,
     browser_context_args,
     browser_type_launch_args,
+    portfolio_box,
     register_upload,
 )
 from tests.e2e.test_e2e_app import WAIT, open_page, settle
@@ -51,7 +52,7 @@ def type_portfolio_name(page: Page, value: str, tries: int = 3) -> None:
     Retried: on a loaded machine the upload's own rerun can still be in flight when the
     test types, and that run's widget state then replaces what was typed (a user on a
     slow connection would see the same and type again)."""
-    name = page.get_by_label("Portfolio", exact=True).last
+    name = portfolio_box(page)
     for _ in range(tries):
         settle(page)
         name.fill(value)
