@@ -330,9 +330,11 @@ def gate_label(gate: Gate) -> str:
     return gate.phrase()
 
 
-def option_gate_label(option: str, phrase: str) -> str:
-    """'Shared AI workspace: Controls at least 3': a gate's phrase with the option it belongs to."""
-    return f"{option_label(option)}: {phrase}"
+def option_gate_label(option: str, phrase: str, *, two_lines: bool = False) -> str:
+    """'Shared AI workspace: Controls at least 3': a gate's phrase with the option it belongs to
+    (``two_lines``: the option on a line of its own, for a chart's narrow labels)."""
+    separator = "\n" if two_lines else " "
+    return f"{option_label(option)}:{separator}{phrase}"
 
 
 # Columns whose values are codes people read by a label.

@@ -69,6 +69,26 @@ OVERLAPS_JS = """(selector) => {
 }"""
 
 
+# Every axis's text (tick labels, axis titles) of every chart that lies beyond its chart's frame:
+# the charts set their own margins (present/figures/style.py::fixed_margins), so a margin too
+# narrow for its labels shows here as a label cut at the edge.
+AXIS_TEXT_CUT_JS = """() => {
+  const cut = [];
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const svg = plot.querySelector('.main-svg');
+    if (!svg) continue;
+    const frame = svg.getBoundingClientRect();
+    for (const t of plot.querySelectorAll('.xtick text, .ytick text, .g-xtitle text, .g-ytitle text')) {
+      const r = t.getBoundingClientRect();
+      if (!t.textContent.trim() || r.width === 0) continue;
+      if (r.left < frame.left - 1 || r.right > frame.right + 1 || r.top < frame.top - 1 || r.bottom > frame.bottom + 1)
+        cut.push(`${t.textContent.trim()} (${Math.round(r.left - frame.left)}..${Math.round(r.right - frame.left)} of ${Math.round(frame.width)})`);
+    }
+  }
+  return cut;
+}"""
+
+
 def url_of(app_url: str, page_name: str, layout: str) -> str:
     path, query = PAGES[page_name], LAYOUTS[layout][2]
     if query:
@@ -222,6 +242,37 @@ def test_the_portfolio_on_a_phone(browser: Browser, app_url):
     assert legends.count() >= 2
     expect(page.locator(".js-plotly-plot .modebar-container").first).to_be_hidden()
     page.context.close()
+
+
+def test_no_chart_axis_text_is_cut_or_overlaps_at_any_size(sized_page: Page, app_url, layout):
+    """The Portfolio page's charts at desk, projector (room-sized text) and phone sizes: each
+    tick label and axis title inside its chart, and no two tick labels of a chart over another."""
+    open_at(sized_page, url_of(app_url, "portfolio", layout))
+    charts = sized_page.locator(".js-plotly-plot")
+    expect(charts.nth(3)).to_be_attached(timeout=WAIT)  # the first paint's charts pass has come
+    settle(sized_page)
+    for index in range(charts.count()):  # plotly draws a chart once it is scrolled near
+        charts.nth(index).scroll_into_view_if_needed()
+    sized_page.wait_for_timeout(800)
+    assert sized_page.evaluate(AXIS_TEXT_CUT_JS) == []
+    for index in range(charts.count()):
+        chart = f".js-plotly-plot >> nth={index}"
+        for ticks in (".ytick text", ".xtick text"):
+            texts = charts.nth(index).locator(ticks)
+            boxes = [texts.nth(i).bounding_box() for i in range(texts.count())]
+            boxes = [b for b in boxes if b and b["width"] > 0]
+            overlaps = [
+                (i, j)
+                for i in range(len(boxes))
+                for j in range(i + 1, len(boxes))
+                if min(boxes[i]["x"] + boxes[i]["width"], boxes[j]["x"] + boxes[j]["width"])
+                - max(boxes[i]["x"], boxes[j]["x"])
+                > 1
+                and min(boxes[i]["y"] + boxes[i]["height"], boxes[j]["y"] + boxes[j]["height"])
+                - max(boxes[i]["y"], boxes[j]["y"])
+                > 1
+            ]
+            assert overlaps == [], f"{chart} {ticks}: labels over one another at {layout}"
 
 
 def test_sankey_labels_do_not_overlap_on_desk_or_projector(browser: Browser, app_url):

@@ -4,13 +4,19 @@ ternary plot (`fit_triangle`)."""
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from kairo_scoring.present.figures.style import _axis, _figure, _texts, figure_text
+from kairo_scoring.present.figures.style import (
+    _axis,
+    _figure,
+    _fixed_axis,
+    _texts,
+    _wrapped,
+    figure_text,
+    fixed_margins,
+)
 from kairo_scoring.present.formats import count, count_phrase, money, score_text
 from kairo_scoring.present.labels import DEMAND_LABELS, SUPPLY_LABELS, option_label, verdict_label
 from kairo_scoring.present.palette import GRID, MUTED, SEQUENTIAL, VERDICT_COLOURS
@@ -19,16 +25,10 @@ from kairo_scoring.views import Placement
 
 
 # --- the portfolio across the three options ---------------------------------------------
-def _wrapped(text: str, width: int = 10) -> str:
-    """Figure text broken into lines of about `width` characters, so a tick label is narrow
-    enough for a column of a phone-wide chart."""
-    return "<br>".join(figure_text(line) for line in textwrap.wrap(str(text), width)) or figure_text(text)
-
-
 def _level_axis(title: str, labels) -> dict:
     """An axis of the four levels 0..3 (nothing/assisted/shared/API), fixed, without grid lines;
     labels on short lines, so all four fit on a phone."""
-    return _axis(
+    return _fixed_axis(
         title=_wrapped(title, 30),
         tickvals=list(range(4)),
         ticktext=[_wrapped(label) for label in labels],
@@ -128,11 +128,21 @@ def placement_grid(
         for cell in grid.itertuples()
         if cell.pilots
     ]
+    xaxis = _level_axis("What the organisation can govern today (supply) →", SUPPLY_LABELS)
+    yaxis = _level_axis("What the workflow needs (demand) →", DEMAND_LABELS)
     layout = dict(
         shapes=shapes,
         annotations=annotations,
-        xaxis=_level_axis("What the organisation can govern today (supply) →", SUPPLY_LABELS),
-        yaxis=_level_axis("What the workflow needs (demand) →", DEMAND_LABELS),
+        xaxis=xaxis,
+        yaxis=yaxis,
+        margin=fixed_margins(
+            left_ticks=yaxis["ticktext"],
+            left_title=yaxis["title"]["text"],
+            bottom_ticks=xaxis["ticktext"],
+            bottom_title=xaxis["title"]["text"],
+            top=40,
+            right=10,
+        ),
         clickmode="event+select",
         dragmode=False,
     )

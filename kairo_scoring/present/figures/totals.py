@@ -7,7 +7,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from kairo_scoring.present.figures.style import _axis, _figure, _rgba, _texts, figure_text
+from kairo_scoring.present.figures.style import (
+    _figure,
+    _fixed_axis,
+    _rgba,
+    _texts,
+    figure_text,
+    fixed_margins,
+)
 from kairo_scoring.present.formats import count, count_phrase, money
 from kairo_scoring.present.labels import UNKNOWN, column_label, option_gate_label, option_label, verdict_label
 from kairo_scoring.present.palette import INK, OPTION_COLOURS, VERDICT_COLOURS
@@ -68,11 +75,12 @@ def flow_sankey(
 def verdict_bars(counts: pd.DataFrame, *, currency: str = "", height: int = 340) -> go.Figure:
     """Pilots per verdict, one bar each in the verdict's colour."""
     ordered = counts.iloc[::-1]
+    labels = [figure_text(verdict_label(v)) for v in ordered["verdict"]]
     data = [
         dict(
             type="bar",
             x=ordered["pilots"].tolist(),
-            y=[figure_text(verdict_label(v)) for v in ordered["verdict"]],
+            y=labels,
             orientation="h",
             marker=dict(color=[VERDICT_COLOURS[v] for v in ordered["verdict"]]),
             text=[count(v) for v in ordered["pilots"]],
@@ -88,7 +96,11 @@ def verdict_bars(counts: pd.DataFrame, *, currency: str = "", height: int = 340)
             hovertemplate="%{y}: %{customdata[0]} · %{customdata[1]} a month<extra></extra>",
         )
     ]
-    layout = dict(xaxis=_axis(title="Pilots", rangemode="tozero"), yaxis=_axis(showgrid=False))
+    layout = dict(
+        xaxis=_fixed_axis(title="Pilots", rangemode="tozero"),
+        yaxis=_fixed_axis(showgrid=False),
+        margin=fixed_margins(left_ticks=labels, bottom_ticks=["0"], bottom_title="Pilots"),
+    )
     return _figure(data, layout, height=height, legend=False)
 
 
@@ -103,9 +115,11 @@ def blocker_bars(
     waiting = by.endswith("_unknown")
     pilots, value = ("pilots_unknown", "value_unknown") if waiting else ("pilots_blocked", "value_blocked")
     meaning = "wait on this answer: a question to ask" if waiting else "blocked: the gate fails"
-    labels = _texts(
-        option_gate_label(o, p) for o, p in zip(ordered["option"], ordered["phrase"], strict=True)
-    )
+    # On two lines, the option and then the gate: half as wide a margin, so the bars keep room on a phone.
+    labels = [
+        "<br>".join(_texts(option_gate_label(o, p, two_lines=True).splitlines()))
+        for o, p in zip(ordered["option"], ordered["phrase"], strict=True)
+    ]
     data = []
     for option in dict.fromkeys(ordered["option"]):
         rows = (ordered["option"] == option).to_numpy()
@@ -131,9 +145,18 @@ def blocker_bars(
                 hovertemplate=f"%{{y}}<br>%{{customdata[0]}} {meaning}<br>%{{customdata[1]}} a month<extra></extra>",
             )
         )
+    margin = fixed_margins(
+        left_ticks=labels,
+        bottom_ticks=["0"],
+        bottom_title=column_label(by),
+        top=40,
+        right=70 if is_value else 40,
+    )
     layout = dict(
         barmode="overlay",
-        xaxis=_axis(title=column_label(by), rangemode="tozero"),
-        yaxis=_axis(showgrid=False, categoryorder="array", categoryarray=labels),
+        xaxis=_fixed_axis(title=column_label(by), rangemode="tozero"),
+        yaxis=_fixed_axis(showgrid=False, categoryorder="array", categoryarray=labels),
+        margin=margin,
     )
-    return _figure(data, layout, height=height)
+    # Two-line labels need two lines' room a bar.
+    return _figure(data, layout, height=max(height, margin["t"] + margin["b"] + 44 * len(labels)))
