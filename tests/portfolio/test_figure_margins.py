@@ -85,4 +85,4 @@ def test_blocker_labels_read_on_two_lines_and_the_chart_grows_for_them(scored_sa
     assert labels and all(
         label.count("<br>") == 1 and label.split("<br>")[0].endswith(":") for label in labels
     )
-    assert figure.layout.height >= 44 * len(labels)
+    assert figure.layout.height >= 50 * len(labels)

@@ -159,4 +159,4 @@ def blocker_bars(
         margin=margin,
     )
     # Two-line labels need two lines' room a bar.
-    return _figure(data, layout, height=max(height, margin["t"] + margin["b"] + 44 * len(labels)))
+    return _figure(data, layout, height=max(height, margin["t"] + margin["b"] + 50 * len(labels)))
