@@ -7,6 +7,7 @@ a figure."""
 
 from __future__ import annotations
 
+import html
 import textwrap
 
 import plotly.graph_objects as go
@@ -49,16 +50,12 @@ def _lines(text: str) -> list[str]:
 
 def _width(texts, size: float) -> float:
     """Pixels the widest line of `texts` (figure text: entities count as one character) needs."""
-    return max((_em(_unescaped(line)) for text in texts for line in _lines(text)), default=0) * size
+    return max((_em(html.unescape(line)) for text in texts for line in _lines(text)), default=0) * size
 
 
 def _height(texts, size: float) -> float:
     """Pixels the tallest of `texts` (lines split at <br>) needs."""
     return max((len(_lines(text)) for text in texts), default=0) * size * _LINE_EM
-
-
-def _unescaped(text: str) -> str:
-    return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
 
 
 def fixed_margins(

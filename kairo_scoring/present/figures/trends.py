@@ -23,6 +23,17 @@ from kairo_scoring.values import is_missing
 
 
 # --- history -----------------------------------------------------------------------------
+def _snapshot_stack(data: list[dict], *, height: int) -> go.Figure:
+    """Bars of pilots stacked per snapshot, the legend above (the verdict and decision trends)."""
+    layout = dict(
+        barmode="stack",
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, traceorder="normal"),
+        xaxis=_axis(title="Snapshot", type="category"),
+        yaxis=_axis(title="Pilots", rangemode="tozero"),
+    )
+    return _figure(data, layout, height=height)
+
+
 def readiness_delta_histogram(deltas: pd.Series, *, height: int = 320) -> go.Figure:
     """How readiness moved between two snapshots (after minus before), in 5-point bins."""
     values = deltas.to_numpy(dtype=float).clip(-50, 50)
@@ -66,13 +77,7 @@ def verdict_trend_chart(trend: pd.DataFrame, *, height: int = 360) -> go.Figure:
                 + ": %{customdata}<extra></extra>",
             )
         )
-    layout = dict(
-        barmode="stack",
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, traceorder="normal"),
-        xaxis=_axis(title="Snapshot", type="category"),
-        yaxis=_axis(title="Pilots", rangemode="tozero"),
-    )
-    return _figure(data, layout, height=height)
+    return _snapshot_stack(data, height=height)
 
 
 # How each kind of known value reads in the completeness chart's legend.
@@ -186,10 +191,4 @@ def decision_trend_chart(summaries, *, height: int = 340) -> go.Figure:
                 hovertemplate="%{x}<br>" + name + ": %{customdata}<extra></extra>",
             )
         )
-    layout = dict(
-        barmode="stack",
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, traceorder="normal"),
-        xaxis=_axis(title="Snapshot", type="category"),
-        yaxis=_axis(title="Pilots", rangemode="tozero"),
-    )
-    return _figure(data, layout, height=height)
+    return _snapshot_stack(data, height=height)
