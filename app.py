@@ -14,9 +14,11 @@ from ui.state import (
     end_first_paint,
     init_state,
     next_pass_asked,
+    page_chosen_meanwhile,
     presenting,
     show_flash,
     sync_url,
+    url_params,
 )
 from ui.text import md_escape
 
@@ -69,6 +71,12 @@ PAGES = {
 # legacy multipage pass on the first run of a process, before st.navigation has run, and
 # that pass shows a spurious "Page not found" to the first visitor on a deep link.
 page = st.navigation(PAGES)
+# A pass of the Portfolio page's first paint that overtook a page the person chose: back to it.
+if (chosen := page_chosen_meanwhile(page.url_path, PORTFOLIO_PAGE.url_path)) is not None:
+    st.switch_page(
+        next(p for section in PAGES.values() for p in section if p.url_path == chosen),
+        query_params=url_params(),
+    )
 
 # Larger type for workshops; a fixed stylesheet, never user text.
 PRESENTATION_CSS = """<style>

@@ -186,6 +186,35 @@ def end_first_paint() -> None:
 
 
 FOLLOW_UP_KEY = "_first_paint_next"  # set by the page when it asked for the next pass
+ASKED_KEY = "_first_paint_asked"  # set by the browser's ask (a callback, before the run)
+LAST_PAGE_KEY = "_page_last_run"  # the url path of the page the last run started on
+
+
+def note_pass_asked() -> None:
+    """The callback of the browser's ask for the next pass (`ui.widgets.rest_after_paint`): it
+    runs before the run the ask caused, so app.py can tell that run from a page chosen."""
+    st.session_state[ASKED_KEY] = True
+
+
+def page_chosen_meanwhile(url_path: str, asking: str) -> str | None:
+    """Once a run, from app.py, before anything is drawn: the url path of the page the person
+    chose while a pass of the first paint of the page `asking` (its url path) was on its way,
+    when this run is that pass; else None.
+
+    The page's script holds a click back until its ask for a pass is sent (ui.widgets'
+    PAINTED_JS), but a click just before the ask, or another way of leaving (the browser's
+    back button), can still reach the server first: its run starts, and then the pass's request
+    (still for the asking page: the browser learns of a new page from the server) interrupts it
+    and would draw the asking page over the page chosen. Such a run is on the asking page, comes
+    with the ask (its callback, `note_pass_asked`, ran before it), and the run before it started
+    on another page: app.py then goes back to that page. (An ask merged into the chosen page's
+    own request, when both arrive before either runs, is that page's run: nothing to undo.)
+    """
+    asked = bool(st.session_state.pop(ASKED_KEY, False))
+    last = st.session_state.get(LAST_PAGE_KEY)
+    st.session_state[LAST_PAGE_KEY] = url_path
+    overtaken = asked and url_path == asking and last is not None and last != url_path
+    return last if overtaken else None
 
 
 def ask_next_pass() -> None:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from kairo_scoring import filters_text, scale_for_room
 from ui.sidebar import View
-from ui.state import ask_next_pass, open_pilot, presenting, url_params
+from ui.state import ask_next_pass, note_pass_asked, open_pilot, presenting, url_params
 from ui.text import md_escape
 
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True}
@@ -97,18 +97,45 @@ def empty_notice(view: View) -> bool:
 # round trip rather than after it.
 PAINTED_JS = """
 export default function ({ data, setTriggerValue }) {
-  // Stand down once the person goes elsewhere: a link clicked (the sidebar's pages), the page's
-  // address changed, or this element gone. Asking for the next pass then would rerun this page
-  // over the one they chose.
+  // Stand down once the person goes elsewhere: a link clicked (the sidebar's pages; noted once
+  // for the whole page load, so a pass drawn after the click stands down too), the page's address
+  // changed, or this element gone. Asking for the next pass then would rerun this page over the
+  // one they chose. Streamlit sends an ask in a timer task after it is made (widget changes go
+  // in batches), while a page link sends at once: a click between the two is held back and
+  // replayed once the ask is sent, so the server always gets the person's choice last.
+  const seen = (window.kairoFirstPaint ??= { left: false, sending: 0, held: [] });
+  if (!seen.listening) {
+    seen.listening = true;
+    document.addEventListener('click', (event) => {
+      const link = event.target.closest && event.target.closest('a[href]');
+      if (!link) return;
+      if (seen.sending > 0) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        seen.held.push(link.getAttribute('href'));
+        return;
+      }
+      seen.left = true;
+    }, true);
+  }
   const path = location.pathname;
-  let stood = false;
-  const away = (event) => { if (event.target.closest && event.target.closest('a[href]')) stood = true; };
-  document.addEventListener('click', away, true);
-  const standDown = () => { stood = true; document.removeEventListener('click', away, true); };
+  let done = false;
+  const standDown = () => { done = true; };
   const ask = () => {
-    const wanted = !stood && location.pathname === path;
-    standDown();
-    if (wanted) setTriggerValue('painted', true);
+    const wanted = !done && !seen.left && location.pathname === path;
+    done = true;
+    if (!wanted) return;
+    seen.sending += 1;
+    setTriggerValue('painted', true);
+    document.dispatchEvent(new CustomEvent('kairo:next-pass', { detail: data.wait }));
+    setTimeout(() => {  // set after Streamlit's own timer for the ask: runs once it is sent
+      seen.sending -= 1;
+      // the same link drawn now (a pass may have drawn the sidebar again meanwhile)
+      for (const href of seen.held.splice(0)) {
+        const link = [...document.querySelectorAll('a[href]')].find((a) => a.getAttribute('href') === href);
+        if (link) link.click();
+      }
+    }, 0);
   };
   const preload = () => {
     const index = document.querySelector('script[type=module][src*="/static/js/index."]');
@@ -131,7 +158,7 @@ export default function ({ data, setTriggerValue }) {
     : () => [...document.querySelectorAll('.kairo-figure, [data-testid=stMetric]')].some(visible);
   const start = performance.now();
   const tick = () => {
-    if (stood) return;
+    if (done) return;
     if (shown() || performance.now() - start > 3000) {
       preload();
       requestAnimationFrame(() => requestAnimationFrame(ask));
@@ -163,7 +190,7 @@ def rest_after_paint(shown: str) -> None:
     _painted(
         key=f"first_paint_{shown}",
         data={"wait": shown, "preload": preload},
-        on_painted_change=lambda: None,
+        on_painted_change=note_pass_asked,  # app.py: page_chosen_meanwhile
     )
 
 
