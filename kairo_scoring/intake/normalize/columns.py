@@ -198,17 +198,10 @@ def parse_numbers(
     """Numbers vectorised; only the cells that are not plain numbers go through ``from_text``."""
     # Positional numpy arrays throughout: a Series assignment by mask aligns on the index,
     # which cost more than the parsing itself on a 100,000-row column.
-    values = _coerce_numbers(raw).to_numpy(dtype="float64", copy=True)
-    leftover = raw.notna().to_numpy(dtype=bool) & np.isnan(values)
-    reasons, severity, codes = (np.full(len(raw), None, dtype=object) for _ in range(3))
-    if leftover.any():
-        parsed = parse_by_unique(raw[leftover], from_text)  # in the order of raw[leftover]
-        values[leftover] = pd.to_numeric(parsed.values, errors="coerce").to_numpy(
-            dtype="float64", na_value=np.nan
-        )
-        reasons[leftover] = parsed.reasons.to_numpy(dtype=object)
-        severity[leftover] = parsed.severity.to_numpy(dtype=object)
-        codes[leftover] = parsed.codes.to_numpy(dtype=object)
+    if raw.dtype == object and of_types(raw, _TEXT_OR_NONE).all():
+        values, reasons, severity, codes = _numbers_from_texts(raw, from_text)
+    else:
+        values, reasons, severity, codes = _numbers_from_cells(raw, from_text)
     for rule in rules:
         with np.errstate(invalid="ignore"):
             failing = ~np.isnan(values) & rule.fails(values)
@@ -225,6 +218,49 @@ def parse_numbers(
     )
 
 
+def _numbers_from_cells(
+    raw: pd.Series, from_text: Callable[[object], Outcome]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Values, reasons, severity and codes of any column: plain numbers as they are, every
+    other cell through ``from_text``."""
+    values = _coerce_numbers(raw).to_numpy(dtype="float64", copy=True)
+    leftover = raw.notna().to_numpy(dtype=bool) & np.isnan(values)
+    reasons, severity, codes = (np.full(len(raw), None, dtype=object) for _ in range(3))
+    if leftover.any():
+        parsed = parse_by_unique(raw[leftover], from_text)  # in the order of raw[leftover]
+        values[leftover] = pd.to_numeric(parsed.values, errors="coerce").to_numpy(
+            dtype="float64", na_value=np.nan
+        )
+        reasons[leftover] = parsed.reasons.to_numpy(dtype=object)
+        severity[leftover] = parsed.severity.to_numpy(dtype=object)
+        codes[leftover] = parsed.codes.to_numpy(dtype=object)
+    return values, reasons, severity, codes
+
+
+def _numbers_from_texts(
+    raw: pd.Series, from_text: Callable[[object], Outcome]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``_numbers_from_cells`` for a column holding only texts and None (every csv column):
+    no cell is a plain number, so each distinct text goes through ``from_text`` and its
+    outcome is spread by code, with no per-row Series in between. Texts equal no other
+    type, so factorising merges nothing that ``_numbers_from_cells`` keeps apart."""
+    cell_codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
+    outcomes = [from_text(value) for value in uniques]
+    parts = []
+    for position in range(4):
+        picked = np.empty(len(outcomes) + 1, dtype=object)  # the last slot, None, is code -1's
+        for slot, outcome in enumerate(outcomes):
+            picked[slot] = outcome[position]
+        picked[pd.isna(picked)] = None
+        parts.append(picked)
+    numbers = pd.to_numeric(pd.Series(parts[0], dtype=object), errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan
+    )
+    values = numbers[cell_codes]  # a copy: fancy indexing
+    return values, parts[1][cell_codes], parts[2][cell_codes], parts[3][cell_codes]
+
+
+_TEXT_OR_NONE = frozenset({str, type(None)})
 _PLAIN_NUMBERS = frozenset({int, float})
 
 

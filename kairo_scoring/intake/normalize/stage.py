@@ -84,7 +84,8 @@ def _mapped_values(
         log.add_parsed(column, parsed, table.original[column])
         values[spec.name] = parsed.values
         rejecting = parsed.severity.eq(Severity.ERROR) & rejected.isna()
-        rejected[rejecting] = f"column '{column}': " + parsed.reasons[rejecting].astype("string")
+        if rejecting.any():  # an assignment by an all-false mask still aligns both Series
+            rejected[rejecting] = f"column '{column}': " + parsed.reasons[rejecting].astype("string")
     if "pilot_id" in values:
         values["pilot_id"], placeholder = blank_placeholder_ids(values["pilot_id"])
         column = plan["pilot_id"]
