@@ -250,9 +250,9 @@ table = view.scored.table
 currency = view.profile.currency
 
 
-# A browser session's first paint: the headline, then the charts once it is on screen, then the
-# tables once the charts are drawn (each pass asked for by the page script, ui.state). On the
-# headline pass the figures are markdown tiles (ui.widgets.figure): no metric code to fetch first.
+# A browser session's first paint: the headline and the charts, then the tables and the sidebar
+# once the charts are drawn (asked for by the page script, ui.state). On that first pass the
+# figures are markdown tiles (ui.widgets.figure): no metric code to fetch before they show.
 paint = first_paint_pass()
 early = paint == "headline"
 
@@ -308,10 +308,9 @@ st.subheader("What to do now")
 st.caption("The most valuable pilots to promote now and at risk. Select a row to open the pilot.")
 for name, listed in shortlists(table).items():  # one above the other: the next step needs the width
     show_shortlist(name, listed, currency, later=paint is not None)
-if paint != "headline":
-    show_the_charts(view, table, currency)
+show_the_charts(view, table, currency)
 if paint is None:
     show_the_tables(view, table)
 else:  # what is still to come loads once this is on screen
     blank(BELOW_THE_FOLD)
-    rest_after_paint(paint)
+    rest_after_paint()

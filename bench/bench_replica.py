@@ -61,7 +61,7 @@ from tests.pg_server import PostgresServer, server_bin  # noqa: E402
 PORTFOLIO = "Replica bench"
 PAGE_TITLE = "Portfolio"  # the st.title of app_pages/portfolio.py, the app's default page
 NO_CHART = "the page drew no chart"
-FIRST_PAINT_PASSES = 3  # the most runs a first load may take (ui.state.begin_first_paint)
+FIRST_PAINT_PASSES = 2  # the most runs a first load may take (ui.state.begin_first_paint)
 RERUN_TIMEOUT = 60.0  # s: a rerun slower than this is an error
 P95_BOUND = 2.0  # s: a step "holds" while its rerun p95 stays under this
 RSS_BUDGET_MB = 1024  # the memory one replica may use (a 1 GiB container)
@@ -108,7 +108,7 @@ class PageSession:
     async def load(self) -> PageRun:
         """Open the page as a browser does. A page may draw its headline first and ask the
         browser, through a component, for the next pass once it is painted, and so on
-        (app_pages/portfolio.py's first paint: headline, charts, then the whole page); each
+        (app_pages/portfolio.py's first paint: the headline and charts, then the whole page); each
         answer is one more run, so is this client's: the load is every pass, timed from the
         first request to the finished page, which is the run that asks for no further pass."""
         started = time.perf_counter()

@@ -162,21 +162,21 @@ def sync_url() -> None:
             params[param] = value
 
 
-FIRST_PAINT_KEY = "_first_paint"  # "now": the headline first; "charts": then the charts; "done"
+FIRST_PAINT_KEY = "_first_paint"  # "now": the headline and charts first; "done"
 
 
 def begin_first_paint(on_portfolio: bool) -> bool:
     """Once a run, from app.py: whether this run is a browser session's first, on the Portfolio
-    page, which then sends the headline before the sidebar; the next run draws the charts and
-    the one after it the tables, each asked for by the page once the browser shows what came
-    before (docs/benchmarks.md, "First paint"). Every later run draws everything at once, and
-    so does a session no browser opened (AppTest: no request headers, no page to paint)."""
+    page, which then sends the headline (and the charts) before the sidebar; the next run, asked
+    for by the page once the browser has drawn the charts, draws the whole page
+    (docs/benchmarks.md, "First paint"). Every later run draws everything at once, and so does
+    a session no browser opened (AppTest: no request headers, no page to paint)."""
     state = st.session_state.get(FIRST_PAINT_KEY)
     if state is None:
         now = on_portfolio and bool(st.context.headers)
         st.session_state[FIRST_PAINT_KEY] = "now" if now else "done"
         return now
-    st.session_state[FIRST_PAINT_KEY] = "charts" if state == "now" and on_portfolio else "done"
+    st.session_state[FIRST_PAINT_KEY] = "done"
     return False
 
 
@@ -230,9 +230,9 @@ def next_pass_asked() -> bool:
 
 
 def first_paint_pass() -> str | None:
-    """Which pass of the first paint this run is (`begin_first_paint`): "headline" (no chart,
-    no table), "charts" (no table yet) or None (the whole page)."""
-    return {"now": "headline", "charts": "charts"}.get(st.session_state.get(FIRST_PAINT_KEY))
+    """Which pass of the first paint this run is (`begin_first_paint`): "headline" (the headline
+    as markdown tiles and the charts; no table, no sidebar) or None (the whole page)."""
+    return "headline" if st.session_state.get(FIRST_PAINT_KEY) == "now" else None
 
 
 def presenting() -> bool:

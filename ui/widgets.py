@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -87,14 +86,11 @@ def empty_notice(view: View) -> bool:
     return False
 
 
-# Runs in the page on each pass of a session's first paint (`ui.state.begin_first_paint`): once
-# what this pass drew is on screen (the headline's tiles; then every chart drawn), or after 3 s
-# whatever happens, two animation frames later (so it is painted), ask the server for the next
-# pass. So the browser evaluates the headline's code before plotly.js (4.7 MB), and plotly's
-# before the tables' grid and Arrow (1.2 MB): each would hold the one before it back. Once the
-# headline is shown it also starts fetching plotly's code (a `modulepreload` link: fetched and
-# compiled off the main thread, run only when the first chart imports it), during the rerun's
-# round trip rather than after it.
+# Runs in the page on the first pass of a session's first paint (`ui.state.begin_first_paint`):
+# once every chart of that pass is drawn, or after 3 s whatever happens, two animation frames
+# later (so it is painted), ask the server for the next pass, which draws the whole page. So the
+# browser evaluates the headline's and plotly's code before the tables' grid and Arrow (1.2 MB)
+# and the sidebar's widgets, which would hold the charts back.
 PAINTED_JS = """
 export default function ({ data, setTriggerValue }) {
   // Stand down once the person goes elsewhere: a link clicked (the sidebar's pages; noted once
@@ -127,7 +123,7 @@ export default function ({ data, setTriggerValue }) {
     if (!wanted) return;
     seen.sending += 1;
     setTriggerValue('painted', true);
-    document.dispatchEvent(new CustomEvent('kairo:next-pass', { detail: data.wait }));
+    document.dispatchEvent(new CustomEvent('kairo:next-pass'));
     setTimeout(() => {  // set after Streamlit's own timer for the ask: runs once it is sent
       seen.sending -= 1;
       // the same link drawn now (a pass may have drawn the sidebar again meanwhile)
@@ -137,30 +133,15 @@ export default function ({ data, setTriggerValue }) {
       }
     }, 0);
   };
-  const preload = () => {
-    const index = document.querySelector('script[type=module][src*="/static/js/index."]');
-    for (const file of (index && data.preload) || []) {
-      const href = new URL(file, index.src).href;
-      if (new URL(href).origin !== location.origin) continue;
-      if ([...document.querySelectorAll('link[rel=modulepreload]')].some((l) => l.href === href)) continue;
-      const link = document.createElement('link');
-      link.rel = 'modulepreload';
-      link.href = href;
-      document.head.appendChild(link);
-    }
-  };
   const visible = (e) => e.getBoundingClientRect().height > 0;
-  const shown = data.wait === 'charts'
-    ? () => {
-        const charts = [...document.querySelectorAll('[data-testid=stPlotlyChart]')];
-        return charts.length > 0 && charts.every((c) => c.querySelector('.main-svg') && visible(c));
-      }
-    : () => [...document.querySelectorAll('.kairo-figure, [data-testid=stMetric]')].some(visible);
+  const shown = () => {
+    const charts = [...document.querySelectorAll('[data-testid=stPlotlyChart]')];
+    return charts.length > 0 && charts.every((c) => c.querySelector('.main-svg') && visible(c));
+  };
   const start = performance.now();
   const tick = () => {
     if (done) return;
     if (shown() || performance.now() - start > 3000) {
-      preload();
       requestAnimationFrame(() => requestAnimationFrame(ask));
     } else {
       setTimeout(tick, 20);
@@ -171,27 +152,12 @@ export default function ({ data, setTriggerValue }) {
 }
 """
 _painted = st.components.v2.component("kairo_first_paint", js=PAINTED_JS)
-# Streamlit's element code, one file per element type, named `<Element>.<content hash>.js`
-# next to its main script: found by name here (the hash changes with every release).
-ELEMENT_CODE = Path(st.__file__).parent / "static" / "static" / "js"
 
 
-def element_code(element: str) -> list[str]:
-    """The file name of one element type's code (`PlotlyChart` → ["PlotlyChart.<hash>.js"]);
-    none when this streamlit names it otherwise (then nothing is loaded ahead)."""
-    return [path.name for path in sorted(ELEMENT_CODE.glob(f"{element}.*.js"))][:1]
-
-
-def rest_after_paint(shown: str) -> None:
-    """Rerun the page for the next pass of the first paint as soon as the browser has painted
-    what this pass (`shown`: "headline" or "charts") drew; plotly's code is fetched meanwhile."""
-    preload = element_code("PlotlyChart") if shown == "headline" else []
+def rest_after_paint() -> None:
+    """Rerun the page for the whole page once the browser has drawn the first pass's charts."""
     ask_next_pass()
-    _painted(
-        key=f"first_paint_{shown}",
-        data={"wait": shown, "preload": preload},
-        on_painted_change=note_pass_asked,  # app.py: page_chosen_meanwhile
-    )
+    _painted(key="first_paint", data={}, on_painted_change=note_pass_asked)  # app.py: page_chosen_meanwhile
 
 
 def figure(label: str, value: str, *, help: str | None = None, early: bool = False) -> None:

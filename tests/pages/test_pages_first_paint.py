@@ -1,8 +1,10 @@
-"""The Portfolio page's first paint: the headline first, the charts and tables once it is shown.
+"""The Portfolio page's first paint: the headline and the charts first, the tables and the
+sidebar once the charts are drawn.
 
-A browser session's first run sends the headline, the short lists' titles and blank boxes of the
-tables' heights, and a small page script that asks for the rest once the headline is painted
-(docs/benchmarks.md, "First paint"). Every later run draws the whole page at once. AppTest has
+A browser session's first run sends the headline (as markdown tiles), the short lists' titles
+and blank boxes of the tables' heights, the charts, and a small page script that asks for the
+whole page once the charts are drawn (docs/benchmarks.md, "First paint"). Every later run draws
+the whole page at once. AppTest has
 no browser (no request headers), so it always sees the whole page; here a browser is faked.
 """
 
@@ -57,13 +59,15 @@ def test_a_browser_sessions_first_run_sends_the_headline_before_any_chart_or_tab
     assert not at.metric  # no metric code for the browser to fetch before the headline shows
     assert int(early["Pilots"]) > 0 and early["Pilots"] == early["Ready to promote"]  # the filters apply
     kinds = _kinds(at)
-    assert "plotly_chart" not in kinds and "dataframe" not in kinds, kinds
+    assert kinds.count("plotly_chart") >= 3, kinds  # the charts come with the headline, after it
+    assert "dataframe" not in kinds, kinds  # the tables' code waits until the charts are drawn
+    assert kinds.index("markdown") < kinds.index("plotly_chart")  # the headline's tiles first
     assert at.session_state["_first_paint"] == "now"
     assert not at.sidebar.multiselect and not at.sidebar.selectbox  # its widgets come next
 
-    at.run()  # what the page script's trigger asks for once the headline is painted
+    at.run()  # what the page script's trigger asks for once the charts are drawn
     no_errors(at)
-    assert at.session_state["_first_paint"] == "charts"
+    assert at.session_state["_first_paint"] == "done"
     verdicts = [m for m in at.sidebar.multiselect if m.key == "verdict"]
     assert verdicts and verdicts[0].value == ["promote"]  # the sidebar, with the link's filter kept
     first = metrics(at)
@@ -71,27 +75,7 @@ def test_a_browser_sessions_first_run_sends_the_headline_before_any_chart_or_tab
     assert not early_figures(at)
     kinds = _kinds(at)
     assert kinds.count("plotly_chart") >= 3, kinds
-    assert "dataframe" not in kinds, kinds  # the tables' code waits until the charts are drawn
-
-    at.run()  # what the page script asks for once the charts are drawn
-    no_errors(at)
-    assert at.session_state["_first_paint"] == "done"
-    assert metrics(at) == first
-    kinds = _kinds(at)
-    assert kinds.count("plotly_chart") >= 3, kinds
     assert kinds.count("dataframe") >= 2, kinds  # the short lists and the pilot table
-
-
-def test_the_headline_pass_loads_plotlys_code_ahead_from_this_streamlits_own_files():
-    """The file the page preloads is the one streamlit's main script imports for a plotly chart
-    (found by name, not a hash written down here), served from the app's own static folder."""
-    from ui.widgets import ELEMENT_CODE, element_code
-
-    files = element_code("PlotlyChart")
-    assert len(files) == 1 and "/" not in files[0] and (ELEMENT_CODE / files[0]).is_file()
-    main = "".join(path.read_text(errors="ignore") for path in ELEMENT_CODE.glob("index.*.js"))
-    assert f"import(`./{files[0]}`)" in main
-    assert element_code("NoSuchElement") == []
 
 
 def test_later_runs_draw_everything_at_once(store_path, browser):
