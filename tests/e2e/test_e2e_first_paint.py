@@ -36,6 +36,15 @@ def test_left_alone_the_first_paint_ends_with_the_whole_page(served, page):
     assert page.get_by_test_id("stSidebar").get_by_text("Filters").count() == 1
 
 
+def assert_the_pilot_page_stays(page) -> None:
+    """The Pilot page opens, and no pass of the first paint still asked for draws over it."""
+    page.get_by_role("heading", name="Pilot", exact=True).wait_for(timeout=30_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=TIMEOUT)
+    page.wait_for_timeout(2500)  # long enough for any pass still asked for to have landed
+    assert page.get_by_role("heading", name="Pilot", exact=True).count() == 1
+    assert page.get_by_role("heading", name="Portfolio", exact=True).count() == 0
+
+
 @pytest.mark.parametrize("delay", CLICK_AFTER_MS)
 def test_a_page_chosen_during_the_first_paint_is_the_page_shown(served, browser, delay):
     page = browser.new_page(viewport={"width": 1280, "height": 800})
@@ -44,13 +53,7 @@ def test_a_page_chosen_during_the_first_paint_is_the_page_shown(served, browser,
         page.get_by_role("heading", name="Portfolio", exact=True).wait_for(timeout=TIMEOUT)
         page.wait_for_timeout(delay)
         page.get_by_test_id("stSidebarNav").get_by_role("link", name="Pilot", exact=True).click()
-        page.get_by_role("heading", name="Pilot", exact=True).wait_for(timeout=30_000)
-        page.wait_for_function(
-            "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=TIMEOUT
-        )
-        page.wait_for_timeout(2500)  # long enough for any pass still asked for to have landed
-        assert page.get_by_role("heading", name="Pilot", exact=True).count() == 1
-        assert page.get_by_role("heading", name="Portfolio", exact=True).count() == 0
+        assert_the_pilot_page_stays(page)
     finally:
         page.close()
 
@@ -70,13 +73,7 @@ def test_a_click_between_the_ask_for_a_pass_and_its_sending_wins(served, browser
     try:
         page.goto(served, timeout=TIMEOUT)
         page.wait_for_function("() => window.kairoClicked === true", timeout=TIMEOUT)
-        page.get_by_role("heading", name="Pilot", exact=True).wait_for(timeout=30_000)
-        page.wait_for_function(
-            "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=TIMEOUT
-        )
-        page.wait_for_timeout(2500)  # long enough for any pass still asked for to have landed
-        assert page.get_by_role("heading", name="Pilot", exact=True).count() == 1
-        assert page.get_by_role("heading", name="Portfolio", exact=True).count() == 0
+        assert_the_pilot_page_stays(page)
     finally:
         page.close()
 
