@@ -83,7 +83,7 @@ PRESENTATION_CSS = """<style>
 html, body, [data-testid="stAppViewContainer"] { font-size: 19px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] { font-size: 1.08rem; }
 /* Metric values render through markdown too: keep them headline-sized. */
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] p, .kairo-figure-value { font-size: 1.65rem; line-height: 1.25; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p, [class*="st-key-kairo_figure"] h2 { font-size: 1.65rem; line-height: 1.25; }
 </style>"""
 
 # Every layout, every page: metrics wrap rather than end in "…" (a label or value is never cut),
@@ -95,10 +95,14 @@ LAYOUT_CSS = """<style>
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   overflow-wrap: break-word;
 }
-/* The first paint's headline figures (ui.widgets.figure, early): a metric tile's look, in markdown. */
-.kairo-figure { padding-bottom: 1rem; } /* markdown's last block sits 1rem up: the tile's height */
-.kairo-figure-label { font-size: 0.875rem; line-height: 1.5rem; }
-.kairo-figure-value { font-size: 2.25rem; line-height: normal; padding-bottom: 0.25rem; overflow-wrap: break-word; }
+/* The first paint's headline figures (ui.widgets.figure, early): a metric tile's look, in plain
+   markdown (its label small, its value a heading: the right sizes before this sheet arrives). */
+[class*="st-key-kairo_figure"] { padding-bottom: 0.9375rem; } /* a metric tile's height */
+[class*="st-key-kairo_figure"] p { margin: 0; line-height: 1.5rem; }
+[class*="st-key-kairo_figure"] h2 {
+  font-size: 2.25rem; font-weight: 400; line-height: normal; padding: 0 0 0.25rem; margin: 0;
+  overflow-wrap: break-word;
+}
 @media (max-width: 640px) {
   .js-plotly-plot .modebar-container { display: none; }
   [class*="st-key-wide_chart"] { overflow-x: auto; }

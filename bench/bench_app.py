@@ -80,7 +80,7 @@ PROBE = """
   const headline = () => {
     // The Portfolio page's figures: metric tiles, or on a first paint the same figures as
     // markdown tiles (ui.widgets.figure, early) until the next pass draws the metrics.
-    const metrics = [...document.querySelectorAll('[data-testid=stMetric], .kairo-figure')]
+    const metrics = [...document.querySelectorAll('[data-testid=stMetric], .kairo-figure, [class*=st-key-kairo_figure]')]
       .filter((e) => visible(e) && /[0-9]/.test(e.textContent));
     if (metrics.length >= 4) return true;
     return [...document.querySelectorAll('[data-testid=stMarkdownContainer]')]

@@ -157,24 +157,32 @@ _painted = st.components.v2.component("kairo_first_paint", js=PAINTED_JS)
 def rest_after_paint() -> None:
     """Rerun the page for the whole page once the browser has drawn the first pass's charts."""
     ask_next_pass()
+    # The next pass draws metric tiles in the markdown tiles' place. An empty one now, that nobody
+    # sees, has the browser load their code with the charts' (React waits for an element type's
+    # code, showing a grey box, the first time one is drawn: else the headline would give way to
+    # grey boxes for up to a second and a half while the next pass loads).
+    st.metric("Headline figures", "", label_visibility="collapsed")
     _painted(key="first_paint", data={}, on_painted_change=note_pass_asked)  # app.py: page_chosen_meanwhile
 
 
 def figure(label: str, value: str, *, help: str | None = None, early: bool = False) -> None:
     """One headline figure as a tile that sizes to its text. `early` (the first paint's headline
-    pass): the same label and value as markdown, whose code the browser loads for any text
-    anyway, where a metric tile's is nine more files fetched before the headline could show;
-    the next pass draws the metric tile in its place (with its help), styled the same
-    (`.kairo-figure` in app.py's LAYOUT_CSS)."""
+    pass): the same label and value as plain markdown, whose code the browser loads for any text
+    anyway (a metric tile's is nine more files fetched before the headline could show): the
+    label small, the value a heading of the metric's size, so it reads right before app.py's
+    stylesheet (`st-key-kairo_figure…` in LAYOUT_CSS) arrives. No HTML: markdown with HTML waits
+    for a plugin of its own (rehype-raw), fetched while the server is busy with the charts, which
+    held the headline back by ≈ 0.4 s. The next pass draws the metric tile in its place (with its
+    help), the same height."""
     if not early:
         st.metric(label, value, help=help, width="content")
         return
-    st.markdown(
-        f'<div class="kairo-figure"><div class="kairo-figure-label">{html.escape(label)}</div>'
-        f'<div class="kairo-figure-value">{html.escape(value)}</div></div>',
-        unsafe_allow_html=True,
-        width="content",
-    )
+    with st.container(key=f"kairo_figure_{_key(label)}", width="content"):
+        st.markdown(f":small[{md_escape(label)}]\n\n## {md_escape(value)}", anchors=False, width="content")
+
+
+def _key(label: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in label.lower())
 
 
 def blank(height: int) -> None:

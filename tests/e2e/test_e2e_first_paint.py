@@ -7,6 +7,7 @@ goes back to it (ui.state.page_chosen_meanwhile)."""
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 
 import pytest
 
@@ -20,6 +21,27 @@ TIMEOUT = 120_000
 CLICK_AFTER_MS = [0, 300, 800, 900, 1000, 1100, 1200, 1400, 1700, 2200]
 
 
+EARLY_TILE = "[class*=st-key-kairo_figure]"  # the first pass's markdown tiles (ui.widgets.figure)
+
+# From the page's start, every 5 ms: how many headline figures show a number (the first pass's
+# markdown tiles or the metric tiles) and how many grey boxes (element code still loading) stand
+# in the headline's rows; one entry each time that changes.
+WATCH_THE_HEADLINE = """
+window.__headline = [];
+setInterval(() => {
+  const visible = (e) => e.getBoundingClientRect().height > 0;
+  const tiles = 'TILES';
+  const figures = [...document.querySelectorAll(tiles)]
+    .filter((e) => visible(e) && /[0-9]/.test(e.textContent)).length;
+  const rows = [...document.querySelectorAll('[data-testid=stHorizontalBlock]')]
+    .filter((row) => row.querySelector(tiles));
+  const grey = rows.flatMap((row) => [...row.querySelectorAll('[data-testid=stSkeleton]')]).filter(visible).length;
+  const last = window.__headline[window.__headline.length - 1];
+  if (!last || last[1] !== figures || last[2] !== grey) window.__headline.push([Math.round(performance.now()), figures, grey]);
+}, 5);
+""".replace("TILES", f"{EARLY_TILE}, [data-testid=stMetric]")
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     with app_running(tmp_path_factory.mktemp("first_paint")) as url:
@@ -28,12 +50,33 @@ def served(tmp_path_factory):
 
 def test_left_alone_the_first_paint_ends_with_the_whole_page(served, page):
     page.goto(served, timeout=TIMEOUT)
-    page.locator(".kairo-figure, [data-testid=stMetric]").first.wait_for(timeout=TIMEOUT)
+    page.locator(f"{EARLY_TILE}, [data-testid=stMetric]").first.wait_for(timeout=TIMEOUT)
     page.get_by_role("heading", name="Pilots", exact=True).wait_for(timeout=TIMEOUT)  # the last pass
     assert page.get_by_test_id("stMetric").count() >= 6  # the metric tiles replaced the early ones
-    assert page.locator(".kairo-figure").count() == 0
+    assert page.locator(EARLY_TILE).count() == 0
     assert page.get_by_test_id("stPlotlyChart").count() >= 3
     assert page.get_by_test_id("stSidebar").get_by_text("Filters").count() == 1
+
+
+def test_the_headline_stays_on_screen_from_its_first_paint_to_the_whole_page(served, browser):
+    """The next pass draws metric tiles where the markdown tiles were: the figures never give way
+    to grey boxes (or to nothing) while it loads, whichever pass draws them."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.add_init_script(WATCH_THE_HEADLINE)
+        page.goto(served, timeout=TIMEOUT)
+        page.get_by_role("heading", name="Pilots", exact=True).wait_for(timeout=TIMEOUT)  # the last pass
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=TIMEOUT
+        )
+        page.wait_for_timeout(1000)
+        log = page.evaluate("() => window.__headline")
+    finally:
+        page.close()
+    first = next(i for i, (_, figures, _) in enumerate(log) if figures >= 6)  # the first row
+    counts = [figures for _, figures, _ in log[first:]]
+    assert all(later >= before for before, later in pairwise(counts)), log  # never fewer
+    assert all(grey == 0 for _, _, grey in log[first:]), log
 
 
 def assert_the_pilot_page_stays(page) -> None:

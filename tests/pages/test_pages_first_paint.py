@@ -10,11 +10,11 @@ no browser (no request headers), so it always sees the whole page; here a browse
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
 import streamlit as st
+from streamlit.proto.LabelVisibility_pb2 import LabelVisibility
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.conftest import APP, TIMEOUT, metrics, no_errors
@@ -38,16 +38,21 @@ def _kinds(at: AppTest) -> list[str]:
     return found
 
 
-FIGURE = re.compile(
-    r'<div class="kairo-figure"><div class="kairo-figure-label">(.*?)</div>'
-    r'<div class="kairo-figure-value">(.*?)</div></div>'
-)
+FIGURE = re.compile(r":small\[(.*?)\]\n\n## (.*)", re.DOTALL)  # ui.widgets.figure, early
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)  # ui.text.md_escape undone
 
 
 def early_figures(at: AppTest) -> dict[str, str]:
     """The headline pass's figures ({label: value}), drawn as markdown tiles."""
-    found = [FIGURE.fullmatch(m.value) for m in at.markdown]
-    return {html.unescape(f[1]): html.unescape(f[2]) for f in found if f}
+    found = [(FIGURE.fullmatch(m.value), m) for m in at.markdown]
+    return {_unescape(f[1]): _unescape(f[2]) for f, _ in found if f}
+
+
+def early_tiles(at: AppTest) -> list:
+    return [m for m in at.markdown if FIGURE.fullmatch(m.value)]
 
 
 def test_a_browser_sessions_first_run_sends_the_headline_before_any_chart_or_table(store_path, browser):
@@ -56,12 +61,22 @@ def test_a_browser_sessions_first_run_sends_the_headline_before_any_chart_or_tab
     at.run()
     no_errors(at)
     early = early_figures(at)
-    assert not at.metric  # no metric code for the browser to fetch before the headline shows
+    # Plain markdown: no element code of their own, and no markdown plugin either (HTML, maths and
+    # emoji each load one first, and the tile would wait for it behind a grey box).
+    assert len(early_tiles(at)) >= 6 and not any(m.proto.allow_html for m in early_tiles(at))
+    assert not any(
+        "$" in m.value.replace("\\$", "") or re.search(r"(?<!\\):\w+:", m.value) for m in early_tiles(at)
+    )
     assert int(early["Pilots"]) > 0 and early["Pilots"] == early["Ready to promote"]  # the filters apply
     kinds = _kinds(at)
     assert kinds.count("plotly_chart") >= 3, kinds  # the charts come with the headline, after it
     assert "dataframe" not in kinds, kinds  # the tables' code waits until the charts are drawn
     assert kinds.index("markdown") < kinds.index("plotly_chart")  # the headline's tiles first
+    # One metric tile, empty and after every chart: its code loads with the charts', so the next
+    # pass's metric tiles replace the markdown ones at once (no grey boxes in between).
+    assert [(m.label, m.value) for m in at.metric] == [("Headline figures", "")]
+    assert at.metric[0].proto.label_visibility.value == LabelVisibility.LabelVisibilityOptions.COLLAPSED
+    assert kinds.index("metric") > len(kinds) - 1 - kinds[::-1].index("plotly_chart")
     assert at.session_state["_first_paint"] == "now"
     assert not at.sidebar.multiselect and not at.sidebar.selectbox  # its widgets come next
 
