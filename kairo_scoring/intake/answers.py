@@ -6,9 +6,10 @@ profile (``mapping_with_values``), the same ``[values.<field>]`` tables a TOML f
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kairo_scoring.intake.codes import Severity
@@ -39,50 +40,70 @@ def answer_summary(cells: pd.DataFrame, profile: MappingProfile, plan: Mapping[s
     ``answer`` as most cells spell it, ``key`` as the value map looks it up, ``cells`` how many
     cells hold it, ``reads_as`` the value it gives now ("unknown" when none), and ``code`` and
     ``severity`` of the problem it raises (empty when it reads fine)."""
-    parts = []
+    rows: list[tuple[object, ...]] = []
     for spec in FIELDS:
         column = plan.get(spec.name)
         if column is None or spec.kind not in ("score", "enum"):
             continue
-        counts = cells[column].dropna().value_counts(sort=False)
-        if counts.empty:
+        distinct, counts = _distinct_counts(cells[column])
+        if not len(counts):
             continue
-        # Each distinct cell value once: a 100,000-row column holds a handful of answers.
-        distinct = pd.Series(counts.index.to_numpy(dtype=object), dtype=object)
-        parsed = normalise_field(spec, distinct, profile)
-        texts = as_text(distinct)
-        frame = pd.DataFrame(
-            {
-                "answer": texts.to_numpy(dtype=object),
-                "key": texts.map(normalize_key).to_numpy(dtype=object),
-                "cells": counts.to_numpy(dtype="int64"),
-                "reads_as": parsed.values.map(_shown).to_numpy(dtype=object),
-                "code": parsed.codes.map(lambda c: "" if c is None else str(c)).to_numpy(dtype=object),
-                "severity": parsed.severity.map(lambda c: "" if c is None else str(c)).to_numpy(dtype=object),
-            }
+        # Each distinct cell value once: a 100,000-row column holds a handful of answers, so
+        # they are ranked and grouped as Python lists (a frame's sort and groupby per column
+        # cost more than the counting).
+        parsed = normalise_field(spec, pd.Series(distinct, dtype=object), profile)
+        texts = as_text(pd.Series(distinct, dtype=object)).tolist()
+        answers = zip(
+            texts,
+            map(normalize_key, texts),
+            counts.tolist(),
+            map(_shown, parsed.values.tolist()),
+            map(_named, parsed.codes.tolist()),
+            map(_named, parsed.severity.tolist()),
+            strict=True,
         )
-        grouped = (
-            frame.sort_values("cells", ascending=False, kind="stable")
-            .groupby("key", sort=False)
-            .agg(
-                answer=("answer", "first"),
-                cells=("cells", "sum"),
-                reads_as=("reads_as", "first"),
-                code=("code", "first"),
-                severity=("severity", "first"),
-            )
-        )
-        grouped = grouped.reset_index().assign(field=spec.name, column=column)
-        grouped = grouped.sort_values(["severity", "cells"], ascending=[False, False], key=_problems_first)
-        parts.append(grouped.head(MAX_ANSWERS))
-    if not parts:
+        rows += [(spec.name, column, *answer) for answer in _by_key(answers)[:MAX_ANSWERS]]
+    if not rows:
         return pd.DataFrame({name: pd.Series(dtype="string") for name in ANSWER_SUMMARY_COLUMNS}).astype(
             {"cells": "int64"}
         )
-    summary = pd.concat(parts, ignore_index=True)[list(ANSWER_SUMMARY_COLUMNS)]
-    return summary.astype(
+    order = ("field", "column", "answer", "key", "cells", "reads_as", "code", "severity")
+    summary = pd.DataFrame(dict(zip(order, map(list, zip(*rows, strict=True)), strict=True)))
+    return summary[list(ANSWER_SUMMARY_COLUMNS)].astype(
         {name: "string" for name in ANSWER_SUMMARY_COLUMNS if name != "cells"} | {"cells": "int64"}
     )
+
+
+def _distinct_counts(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct non-missing values of ``raw`` in the order they first appear, and how many
+    cells hold each: ``raw.dropna().value_counts(sort=False)`` (the same hash table decides
+    which values are equal) without the Series in between."""
+    codes, distinct = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
+    return np.asarray(distinct, dtype=object), np.bincount(codes[codes >= 0], minlength=len(distinct))
+
+
+def _by_key(answers: Iterable[tuple[str, str, int, str, str, str]]) -> list[tuple[object, ...]]:
+    """One row per lookup key: (answer, key, cells, reads_as, code, severity), the answer and
+    its reading those of the spelling most cells hold (the first seen on a tie), the cells
+    added up; the unusable keys first (error, warning, note), then the most cells."""
+    grouped: dict[str, list[object]] = {}
+    for answer, key, cells, reads_as, code, severity in sorted(answers, key=lambda a: -a[2]):
+        if key in grouped:
+            grouped[key][2] += cells  # type: ignore[operator]
+        else:
+            grouped[key] = [answer, key, cells, reads_as, code, severity]
+    return sorted(
+        map(tuple, grouped.values()),
+        key=lambda row: (-_SEVERITY_RANK.get(row[5], -1), -row[2]),  # type: ignore[arg-type, operator]
+    )
+
+
+def _named(code: object) -> str:
+    return "" if code is None else str(code)
+
+
+# Problems first: an error, then a warning, then a note, before an answer that reads fine.
+_SEVERITY_RANK = {"": 0, str(Severity.INFO): 1, str(Severity.WARNING): 2, str(Severity.ERROR): 3}
 
 
 def _shown(value: object) -> str:
@@ -91,13 +112,6 @@ def _shown(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def _problems_first(column: pd.Series) -> pd.Series:
-    """Sort key: a warning or error answer before one that reads fine."""
-    if column.name == "severity":
-        return column.map({"": 0, str(Severity.INFO): 1, str(Severity.WARNING): 2, str(Severity.ERROR): 3})
-    return column
 
 
 def answer_choices(field_name: str) -> tuple[str, ...]:

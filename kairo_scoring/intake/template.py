@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import xlsxwriter
-
 from kairo_scoring.schema import FIELDS, SCORE_MAX, SCORE_MIN, Field
 
 REGISTER_SHEET = "Pilots"
@@ -18,6 +16,8 @@ def write_template(path: str | Path) -> Path:
     """Write an empty register: sheet "Pilots" in the canonical columns, with dropdowns for
     the enumerated and 1–5 fields and number checks for counts and amounts, and a
     "Field guide" sheet explaining each field. Returns the path written."""
+    import xlsxwriter  # here, not at import: `kairo validate` loads intake and never writes a workbook
+
     path = Path(path)
     workbook = xlsxwriter.Workbook(str(path))
     try:

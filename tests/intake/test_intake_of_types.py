@@ -52,3 +52,19 @@ def test_blanking_the_distinct_outcomes_equals_blanking_the_spread_rows(outcomes
     parsed = _spread(index, codes, outcomes)
     for position, part in enumerate((parsed.values, parsed.reasons)):
         pd.testing.assert_series_equal(part, _spread_then_blank(index, codes, outcomes, position))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    kinds=st.lists(
+        st.sampled_from([None, "a", 1, 2.5, True, np.bool_(False), pd.NA]), min_size=1, max_size=3
+    ),
+    size=st.integers(0, 400),
+    types=TYPES,
+)
+def test_a_column_of_few_types_is_answered_by_its_set_of_types_as_cell_by_cell(kinds, size, types):
+    """A column of one or two types (every csv column: texts and None) takes the set-of-types
+    answer (all true, or all false); it equals the per-cell test."""
+    raw = pd.Series([kinds[i % len(kinds)] for i in range(size)], dtype=object)
+    expected = raw.map(type).isin(tuple(types)).to_numpy(dtype=bool)
+    assert of_types(raw, types).tolist() == expected.tolist()

@@ -299,8 +299,7 @@ def parse_enum(
         reason = f"not a recognised {label.lower()} (allowed: {allowed_text}); set to unknown"
         return unreadable(reason, IssueCode.UNKNOWN_CATEGORY)
 
-    parsed = parse_by_unique(raw, one)
-    return dataclasses.replace(parsed, values=parsed.values.astype("string"))
+    return parse_by_unique(raw, one, values_dtype="string")
 
 
 def parse_yes_no_column(raw: pd.Series) -> Parsed:

@@ -75,7 +75,7 @@ def decimal_convention(values: Iterable[object]) -> tuple[str | None, tuple[int,
     is no evidence, or when both conventions occur: then ambiguous values stay unknown."""
     point = comma = 0
     for value in values:
-        if not isinstance(value, str):
+        if not isinstance(value, str) or _without_separator(value):
             continue
         text = _bare_number(value)[0]
         if _POINT_ONLY.match(text):
@@ -87,6 +87,13 @@ def decimal_convention(values: Iterable[object]) -> tuple[str | None, tuple[int,
     if comma and not point:
         return DECIMAL_COMMA, (point, comma)
     return None, (point, comma)
+
+
+def _without_separator(value: str) -> bool:
+    """Whether a text can be no evidence for a convention without a look at it: ASCII (which
+    NFKC leaves alone) with neither "." nor ",", the evidence patterns' separators (most
+    texts of a count column: "1200")."""
+    return value.isascii() and "." not in value and "," not in value
 
 
 def _parse_number_text(value: str, convention: str | None = None) -> float | None:

@@ -33,10 +33,14 @@ Outcome = tuple[object, str | None, Severity | None, IssueCode | None]
 FINE: tuple[None, None, None] = (None, None, None)  # the problem part of a value read as it is
 
 
-def parse_by_unique(raw: pd.Series, parse_one: Callable[[object], Outcome]) -> Parsed:
-    """Apply ``parse_one`` to each distinct non-missing value of ``raw`` and spread the results."""
+def parse_by_unique(
+    raw: pd.Series, parse_one: Callable[[object], Outcome], values_dtype: str | None = None
+) -> Parsed:
+    """Apply ``parse_one`` to each distinct non-missing value of ``raw`` and spread the results;
+    the values as ``values_dtype`` when given (``.astype(values_dtype)``, converted per
+    distinct value, not per row)."""
     codes, uniques = _factorize(raw)
-    return _spread(raw.index, codes, [parse_one(value) for value in uniques])
+    return _spread(raw.index, codes, [parse_one(value) for value in uniques], values_dtype)
 
 
 def _factorize(raw: pd.Series) -> tuple[np.ndarray, list[object]]:
@@ -62,20 +66,36 @@ def of_types(raw: pd.Series, types: frozenset[type]) -> np.ndarray:
     """Per cell, whether its exact type is one of ``types``: ``raw.map(type).isin(types)`` as
     one array, without a Series of types in between."""
     values = raw.to_numpy(dtype=object)
+    # Most columns hold one or two types (a csv column: texts and None): the set of types
+    # found, built in C, answers for every cell at once; a column of mixed types is tested per cell.
+    found = set(map(type, values))
+    if found <= types:
+        return np.ones(len(values), dtype=bool)
+    if found.isdisjoint(types):
+        return np.zeros(len(values), dtype=bool)
     return np.fromiter(map(types.__contains__, map(type, values)), dtype=bool, count=len(values))
 
 
-def _spread(index: pd.Index, codes: np.ndarray, outcomes: list[Outcome]) -> Parsed:
+def _spread(
+    index: pd.Index, codes: np.ndarray, outcomes: list[Outcome], values_dtype: str | None = None
+) -> Parsed:
     # One small array per part of the outcome, taken by code: no per-row hashing, and no
     # per-row copies of a million-row column (the last slot, None, is what code -1 takes).
-    def column(position: int) -> pd.Series:
-        picked = np.empty(len(outcomes) + 1, dtype=object)
+    def picked(position: int) -> np.ndarray:
+        distinct = np.empty(len(outcomes) + 1, dtype=object)
         for slot, outcome in enumerate(outcomes):
-            picked[slot] = outcome[position]
-        picked[pd.isna(picked)] = None  # missing as None, decided once per distinct value
-        return pd.Series(picked[codes], index=index, dtype=object)
+            distinct[slot] = outcome[position]
+        distinct[pd.isna(distinct)] = None  # missing as None, decided once per distinct value
+        return distinct
 
-    return Parsed(values=column(0), reasons=column(1), severity=column(2), codes=column(3))
+    def column(position: int) -> pd.Series:
+        return pd.Series(picked(position)[codes], index=index, dtype=object)
+
+    if values_dtype is None:
+        values = column(0)
+    else:  # the distinct values converted, then taken by code (a negative code takes the last slot)
+        values = pd.Series(pd.array(picked(0), dtype=values_dtype).take(codes), index=index)
+    return Parsed(values=values, reasons=column(1), severity=column(2), codes=column(3))
 
 
 # A value map target that rejects the row: ``"withdrawn" = "reject"`` (no canonical value is

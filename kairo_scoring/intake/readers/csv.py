@@ -146,7 +146,8 @@ def _columnar_rows(
     text = decoded.text
     if not text or decoded.undecodable or text.startswith("\ufeff"):
         return None
-    line_ends = text.count("\n") + text.count("\r") - text.count("\r\n")
+    returns = text.count("\r")  # most files have none: then no CR LF to count once
+    line_ends = text.count("\n") + returns - (text.count("\r\n") if returns else 0)
     if line_ends > row_cap:  # more records than the cap, perhaps: the strict parser stops at it
         return None
     sep = delimiter or "\x1f"
@@ -161,7 +162,9 @@ def _columnar_rows(
     try:
         table = pa_csv.read_csv(
             pa.BufferReader(payload),
-            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+            # One thread: the same parse for less CPU (its pool's threads cost more than they
+            # save on a file of this size, and the machine's other cores are the user's).
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True, use_threads=False),
             parse_options=pa_csv.ParseOptions(
                 delimiter=sep,
                 quote_char='"',
@@ -187,7 +190,10 @@ def _columnar_rows(
     del table  # each column's buffers go as soon as its cells are Python strings
     for j in range(len(columns)):
         column, columns[j] = columns[j].combine_chunks(), None
-        if (pc.max(pc.utf8_length(column)).as_py() or 0) >= limit:
+        # A cell's characters are at most its bytes: count characters only when the bytes reach the limit.
+        if (pc.max(pc.binary_length(column)).as_py() or 0) >= limit and (
+            pc.max(pc.utf8_length(column)).as_py() or 0
+        ) >= limit:
             return None
         encoded = column.dictionary_encode()
         distinct = np.array(encoded.dictionary.to_pylist(), dtype=object)
