@@ -22,6 +22,10 @@ _CELL_REF = re.compile(rb"([A-Za-z]+)([0-9]+)")
 
 # A tag is never longer than this in a workbook Excel or a library writes.
 MAX_TAG_BYTES = 64 * 1024
+# Text in a sheet's XML (inline strings, formula results) and shared strings count from this
+# length (``xlsx._LONG_TEXT``): a shorter text costs at most this much in each cell, and cells are
+# bounded by ``max_cells``.
+LONG_TEXT_BYTES = 64
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 
 

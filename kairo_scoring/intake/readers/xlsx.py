@@ -3,9 +3,9 @@ to bound what calamine would allocate (sheets, used ranges, shared strings, text
 seen on the way), then calamine reads the sheets. Formulas themselves are read with
 openpyxl, only for a workbook that holds one.
 
-Where each cell of a sheet part would be placed (exactly as calamine does, for the plain
-rows a regex matches whole and for any other row walked tag by tag) is ``xlsx_cells``;
-this module streams the parts, counts their text and judges the extent."""
+Where each cell of a sheet part would be placed (exactly as calamine does: for a buffer of
+plain tags from arrays, for the plain rows a regex matches whole, for anything else walked tag
+by tag) is ``xlsx_cells``; this module streams the parts, counts their text and judges the extent."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from kairo_scoring.intake.readers.common import (
 from kairo_scoring.intake.readers.extent import (
     _PREFIX,
     _QUOTED_ATTRS,
+    LONG_TEXT_BYTES,
     _attributes,
     _check_extent,
     _Cursor,
@@ -82,9 +83,7 @@ _SHARED_REF = re.compile(
 )
 _SHARED_CELL = re.compile(rb"<" + _PREFIX + rb"c\s[^>]*?\bt\s*=\s*[\"']s[\"']")
 # Text held in the sheet XML itself (inline strings, formula results), and shared strings,
-# count from this length: a shorter text costs at most this much in each cell, and cells are
-# bounded by ``max_cells``.
-LONG_TEXT_BYTES = 64
+# count from ``LONG_TEXT_BYTES``.
 _LONG_TEXT = re.compile(rb">[^<]{%d,}" % LONG_TEXT_BYTES)
 _SHEET_ENTRY = re.compile(rb"<" + _PREFIX + rb"sheet(?=[\s/>])" + _QUOTED_ATTRS + rb">")
 _RELATIONSHIP = re.compile(rb"<" + _PREFIX + rb"Relationship(?=[\s/>])" + _QUOTED_ATTRS + rb">")
@@ -240,8 +239,14 @@ def _scan_sheet_part(
                 continue
             extent = _SheetExtent(label)
             buffer = buffer[max(buffer.rfind(b"<", 0, found), 0) :]
-        _place_cells(buffer, extent, cursor)
-        extent.formulas = extent.formulas or _has_formula_tag(buffer)  # buffers never cut a tag
+        clean = _place_cells(buffer, extent, cursor)
+        if clean is None:
+            formulas, long_text = _has_formula_tag(buffer), _long_text_bytes(buffer, 0, len(buffer))
+        else:  # the run measured its own bytes; neither match crosses a '<', so the rest alone
+            around = ((0, clean.start), (clean.stop, len(buffer)))
+            formulas = clean.formulas or any(_FORMULA_TAG.search(buffer, *span) for span in around)
+            long_text = clean.long_text_bytes + sum(_long_text_bytes(buffer, *span) for span in around)
+        extent.formulas = extent.formulas or formulas  # buffers never cut a tag
         if extent.cells > limits.max_cells:
             break  # already over; _check_extent says so
         if longest:  # every shared string is short (counted as 0): no cell adds any
@@ -249,8 +254,12 @@ def _scan_sheet_part(
             unread = len(_SHARED_CELL.findall(buffer)) - len(references)
             extent.text_bytes += sum(lengths[i] for i in map(int, references) if i < len(lengths))
             extent.text_bytes += max(unread, 0) * longest
-        extent.text_bytes += sum(m.end() - m.start() for m in _LONG_TEXT.finditer(buffer))
+        extent.text_bytes += long_text
     return extent
+
+
+def _long_text_bytes(buffer: bytes, start: int, stop: int) -> int:
+    return sum(m.end() - m.start() for m in _LONG_TEXT.finditer(buffer, start, stop))
 
 
 def has_formulas(data: bytes) -> bool:
