@@ -97,7 +97,21 @@ def show_shortlist(name: str, listed: Shortlist, currency: str, *, later: bool =
         go_to_pilot(str(listed.pilots.iloc[picked.selection.rows[0]]["pilot_id"]))
 
 
-def show_the_charts(view, table, currency: str) -> None:
+# On the first paint, a blank box the height of a labelled segmented control (the chart choices).
+CHOICE_HEIGHT = 60
+
+
+def choice(label: str, options: list[str], *, default: str, key: str, early: bool) -> str:
+    """A chart's choice (a segmented control). `early` (the first paint's first pass): its value,
+    and a blank box of its height; the control comes with the next pass, so the browser fetches
+    and runs its code after the charts', not before them."""
+    if not early:
+        return st.segmented_control(label, options, default=default, key=key)
+    blank(CHOICE_HEIGHT)
+    return default  # a session's first run: nothing chosen yet
+
+
+def show_the_charts(view, table, currency: str, *, early: bool = False) -> None:
     """Below the short lists: where the portfolio sits, the flows, verdicts and blockers."""
     st.subheader("Where the portfolio sits")
     placement = placement_points(table)
@@ -108,11 +122,12 @@ def show_the_charts(view, table, currency: str) -> None:
             f"{count_phrase(placement.total, 'pilot')} as points; "
             "the counts and values in each cell cover every pilot."
         )
-    picture = st.segmented_control(
+    picture = choice(
         "Picture",
         ["Needs vs can govern", "Fit triangle"],
         default="Needs vs can govern",
         key="placement_picture",
+        early=early,
     )
     if picture == "Fit triangle":
         event = chart(fit_triangle(placement), key="triangle_chart", selectable=True)
@@ -137,8 +152,12 @@ def show_the_charts(view, table, currency: str) -> None:
         go_to_pilot(clicked)
 
     st.subheader("From where pilots run today to where they should go")
-    measure = st.segmented_control(
-        "Width of the flows", ["Pilots", field_label("monthly_value")], default="Pilots", key="flow_measure"
+    measure = choice(
+        "Width of the flows",
+        ["Pilots", field_label("monthly_value")],
+        default="Pilots",
+        key="flow_measure",
+        early=early,
     )
     flows = mode_flows(table)
     chart(
@@ -156,13 +175,21 @@ def show_the_charts(view, table, currency: str) -> None:
     with right:
         st.subheader("What blocks the most")
         summary = blocker_summary(view.scored)
-        rank = st.segmented_control(
-            "Rank gates by", ["Pilots", field_label("monthly_value")], default="Pilots", key="blocker_measure"
+        rank = choice(
+            "Rank gates by",
+            ["Pilots", field_label("monthly_value")],
+            default="Pilots",
+            key="blocker_measure",
+            early=early,
         )
         ranked = "value" if rank == field_label("monthly_value") else "pilots"
         # One chart at a time, chosen here, rather than tabs that draw both (one of them hidden).
-        shown_kind = st.segmented_control(
-            "Show", list(BLOCKER_KINDS.values()), default=BLOCKER_KINDS["failed"], key="blocker_kind"
+        shown_kind = choice(
+            "Show",
+            list(BLOCKER_KINDS.values()),
+            default=BLOCKER_KINDS["failed"],
+            key="blocker_kind",
+            early=early,
         )
         kind, meaning, none = (
             (
@@ -308,7 +335,7 @@ st.subheader("What to do now")
 st.caption("The most valuable pilots to promote now and at risk. Select a row to open the pilot.")
 for name, listed in shortlists(table).items():  # one above the other: the next step needs the width
     show_shortlist(name, listed, currency, later=paint is not None)
-show_the_charts(view, table, currency)
+show_the_charts(view, table, currency, early=early)
 if paint is None:
     show_the_tables(view, table)
 else:  # what is still to come loads once this is on screen

@@ -79,6 +79,32 @@ def test_the_headline_stays_on_screen_from_its_first_paint_to_the_whole_page(ser
     assert all(grey == 0 for _, _, grey in log[first:]), log
 
 
+CHART_TOPS = """() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]
+  .map((e) => Math.round(e.getBoundingClientRect().top + window.scrollY))"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_charts_stay_where_they_are_when_the_whole_page_comes(served, browser, width):
+    """The first pass draws blank boxes of the heights of what the next one brings above the
+    charts (the charts' choices, the short lists' tables): nothing the person reads jumps."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    try:
+        page.goto(served, timeout=TIMEOUT)
+        page.wait_for_function(
+            "() => document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length >= 4",
+            timeout=TIMEOUT,
+        )
+        early = page.evaluate(CHART_TOPS)
+        page.get_by_role("heading", name="Pilots", exact=True).wait_for(timeout=TIMEOUT)  # the last pass
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=TIMEOUT
+        )
+        page.wait_for_timeout(500)
+        assert page.evaluate(CHART_TOPS) == early
+    finally:
+        page.close()
+
+
 def assert_the_pilot_page_stays(page) -> None:
     """The Pilot page opens, and no pass of the first paint still asked for draws over it."""
     page.get_by_role("heading", name="Pilot", exact=True).wait_for(timeout=30_000)

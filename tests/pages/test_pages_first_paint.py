@@ -71,6 +71,7 @@ def test_a_browser_sessions_first_run_sends_the_headline_before_any_chart_or_tab
     kinds = _kinds(at)
     assert kinds.count("plotly_chart") >= 3, kinds  # the charts come with the headline, after it
     assert "dataframe" not in kinds, kinds  # the tables' code waits until the charts are drawn
+    assert "button_group" not in kinds, kinds  # and so do the charts' choices (blank boxes of their height)
     assert kinds.index("markdown") < kinds.index("plotly_chart")  # the headline's tiles first
     # One metric tile, empty and after every chart: its code loads with the charts', so the next
     # pass's metric tiles replace the markdown ones at once (no grey boxes in between).
@@ -91,6 +92,8 @@ def test_a_browser_sessions_first_run_sends_the_headline_before_any_chart_or_tab
     kinds = _kinds(at)
     assert kinds.count("plotly_chart") >= 3, kinds
     assert kinds.count("dataframe") >= 2, kinds  # the short lists and the pilot table
+    assert kinds.count("button_group") == 4, kinds  # the charts' choices, at their defaults
+    assert at.segmented_control(key="placement_picture").value == "Needs vs can govern"
 
 
 def test_later_runs_draw_everything_at_once(store_path, browser):
