@@ -111,6 +111,12 @@ def choice(label: str, options: list[str], *, default: str, key: str, early: boo
     return default  # a session's first run: nothing chosen yet
 
 
+def by_value(label: str, *, key: str, early: bool) -> bool:
+    """A chart's measure (`choice`): pilots, or their monthly value (True)."""
+    value = field_label("monthly_value")
+    return choice(label, ["Pilots", value], default="Pilots", key=key, early=early) == value
+
+
 def show_the_charts(view, table, currency: str, *, early: bool = False) -> None:
     """Below the short lists: where the portfolio sits, the flows, verdicts and blockers."""
     st.subheader("Where the portfolio sits")
@@ -152,21 +158,9 @@ def show_the_charts(view, table, currency: str, *, early: bool = False) -> None:
         go_to_pilot(clicked)
 
     st.subheader("From where pilots run today to where they should go")
-    measure = choice(
-        "Width of the flows",
-        ["Pilots", field_label("monthly_value")],
-        default="Pilots",
-        key="flow_measure",
-        early=early,
-    )
+    by_flow_value = by_value("Width of the flows", key="flow_measure", early=early)
     flows = mode_flows(table)
-    chart(
-        flow_sankey(
-            flows,
-            measure="monthly_value" if measure == field_label("monthly_value") else "pilots",
-            currency=currency,
-        )
-    )
+    chart(flow_sankey(flows, measure="monthly_value" if by_flow_value else "pilots", currency=currency))
 
     left, right = st.columns([2, 3])
     with left:
@@ -175,14 +169,7 @@ def show_the_charts(view, table, currency: str, *, early: bool = False) -> None:
     with right:
         st.subheader("What blocks the most")
         summary = blocker_summary(view.scored)
-        rank = choice(
-            "Rank gates by",
-            ["Pilots", field_label("monthly_value")],
-            default="Pilots",
-            key="blocker_measure",
-            early=early,
-        )
-        ranked = "value" if rank == field_label("monthly_value") else "pilots"
+        ranked = "value" if by_value("Rank gates by", key="blocker_measure", early=early) else "pilots"
         # One chart at a time, chosen here, rather than tabs that draw both (one of them hidden).
         shown_kind = choice(
             "Show",

@@ -146,8 +146,7 @@ def _columnar_rows(
     text = decoded.text
     if not text or decoded.undecodable or text.startswith("\ufeff"):
         return None
-    returns = text.count("\r")  # most files have none: then no CR LF to count once
-    line_ends = text.count("\n") + returns - (text.count("\r\n") if returns else 0)
+    line_ends = text.count("\n") + text.count("\r") - text.count("\r\n")
     if line_ends > row_cap:  # more records than the cap, perhaps: the strict parser stops at it
         return None
     sep = delimiter or "\x1f"
